@@ -1,0 +1,137 @@
+"""The handbook's records: policies, decisions, posts and owners, as typed frozen values."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class _Vocabulary(str, Enum):
+    """A closed list of words: `from_text` accepts exactly one of them, or says which exist."""
+
+    @classmethod
+    def from_text(cls, text: object) -> _Vocabulary:
+        for member in cls:
+            if member.value == text:
+                return member
+        allowed = ", ".join(m.value for m in cls)
+        hint = ""
+        if isinstance(text, str) and text.strip().lower() in {m.value for m in cls}:
+            hint = f" (did you mean '{text.strip().lower()}'? it is lowercase)"
+        raise ValueError(f"has unknown value {text!r}{hint}: use one of {allowed}")
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class PolicyStatus(_Vocabulary):
+    DRAFT = "draft"
+    ACTIVE = "active"
+    RETIRED = "retired"
+
+
+class DecisionStatus(_Vocabulary):
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    DEPRECATED = "deprecated"
+    SUPERSEDED = "superseded"
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """`day` moved by whole months, clamped to the month's end (31 Jan + 1 month = 28/29 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class Owner:
+    """An entry of the owners registry: who answers for a policy and approves its changes."""
+
+    id: str
+    name: str
+    email: str
+    handle: str
+    line: int = 1
+
+
+@dataclass(frozen=True)
+class Policy:
+    """One policy file, as its current text says."""
+
+    id: str
+    path: str
+    title: str
+    version: int
+    status: PolicyStatus
+    owner: str
+    effective: dt.date
+    reviewed: dt.date
+    review_every: int
+    audience: tuple[str, ...]
+    summary: str
+    changes: str
+    body: str
+    body_line: int
+    supersedes: str | None = None
+    tags: tuple[str, ...] = ()
+    priority: int | None = None
+    acknowledge: bool = False
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def review_due(self) -> dt.date:
+        return add_months(self.reviewed, self.review_every)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status is PolicyStatus.DRAFT
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, 1)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One decision record (MADR 4 compatible); its number comes from the file name."""
+
+    number: int
+    id: str
+    path: str
+    title: str
+    status: DecisionStatus
+    date: dt.date
+    body: str
+    body_line: int
+    decision_makers: tuple[str, ...] = ()
+    consulted: tuple[str, ...] = ()
+    informed: tuple[str, ...] = ()
+    supersedes: tuple[int, ...] = ()
+    policies: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def label(self) -> str:
+        return f"{self.number:04d}"
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, 1)
+
+
+@dataclass(frozen=True)
+class Post:
+    """A blog post under docs/blog/posts/, as far as the handbook needs to know it."""
+
+    path: str
+    title: str
+    date: dt.date
+    authors: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    draft: bool = False
+    slug: str | None = None
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)

@@ -1,0 +1,32 @@
+"""The handbook's settings: what the `handbook` section of mkdocs.yml holds, free of mkdocs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_AUDIENCES: tuple[str, ...] = ("all-staff", "new-hires")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the records live and the vocabularies they are checked against."""
+
+    root: Path
+    policies_dir: str = "policies"
+    decisions_dir: str = "decisions"
+    owners_file: str = "policies/owners.yml"
+    posts_dir: str = "docs/blog/posts"
+    review_every: int = 12
+    audiences: tuple[str, ...] = DEFAULT_AUDIENCES
+    # Near-duplicate and rewrite thresholds used by `handbook check`.
+    duplicate_threshold: float = 0.8
+    rewrite_threshold: float = 0.2
+    due_soon_days: int = 30
+    # Where the site is built from: used to compute edit links and page URLs.
+    docs_dir: str = "docs"
+    site_url: str = ""
+    extra: dict[str, object] = field(default_factory=dict, compare=False)
+
+    def path(self, relative: str) -> Path:
+        return self.root / relative
