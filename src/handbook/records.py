@@ -135,3 +135,33 @@ class Post:
     draft: bool = False
     slug: str | None = None
     lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Version:
+    """One published version of a policy, as git recorded it (or, without git, as the file is now)."""
+
+    policy_id: str
+    number: int
+    title: str
+    status: str
+    effective: dt.date | None
+    summary: str
+    changes: str
+    body: str
+    # The first commit with this version number published it; its text is the last such commit's.
+    published: dt.datetime
+    author: str
+    commit: str
+    path: str
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """A decision's status as of a commit: the decision page's timeline and a feed item each."""
+
+    decision_number: int
+    status: str
+    date: dt.datetime
+    author: str
+    commit: str

@@ -1,0 +1,140 @@
+"""Fixtures that write small handbooks into tmp_path, with or without git history."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import textwrap
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+
+from handbook.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+AUDIENCES = ("all-staff", "new-hires", "support", "managers")
+
+OWNERS = """\
+support-ops:
+  name: Support Operations
+  email: support-ops@example.com
+  handle: "@acme/support-ops"
+billing:
+  name: Billing Team
+  email: billing@example.com
+  handle: "@acme/billing"
+"""
+
+MKDOCS_YML = """\
+site_name: Test handbook
+site_url: https://handbook.example.com/
+nav:
+  - Home: index.md
+  - Start here: start-here.md
+  - Policies: policies/index.md
+  - Decisions: decisions/index.md
+theme:
+  name: material
+  font: false
+plugins:
+  - search
+  - handbook:
+      audiences: [all-staff, new-hires, support, managers]
+"""
+
+
+def policy(
+    title: str = "Refunds",
+    version: int | str = 1,
+    status: str = "active",
+    owner: str = "billing",
+    effective: str = "2026-01-05",
+    reviewed: str = "2026-01-05",
+    audience: str = "[all-staff]",
+    summary: str = "How refunds work.",
+    changes: str = "First version.",
+    extra: str = "",
+    body: str = "## Rules\n\nRefund within 30 days.\n",
+) -> str:
+    """The text of a valid policy file, with any field replaced."""
+    return (
+        "---\n"
+        f"title: {title}\nversion: {version}\nstatus: {status}\nowner: {owner}\n"
+        f"effective: {effective}\nreviewed: {reviewed}\naudience: {audience}\n"
+        f"summary: {summary}\nchanges: {changes}\n{extra}"
+        "---\n"
+        f"{body}"
+    )
+
+
+def decision(
+    title: str = "Use a shared inbox",
+    status: str = "accepted",
+    date: str = "2025-03-01",
+    extra: str = "",
+    body: str = "## Context and Problem Statement\n\nWe need one.\n",
+) -> str:
+    return f"---\nstatus: {status}\ndate: {date}\n{extra}---\n# {title}\n\n{body}"
+
+
+Writer = Callable[[Mapping[str, str | bytes]], Path]
+
+
+@pytest.fixture
+def write_handbook(tmp_path: Path) -> Writer:
+    """Write `{path: text}` under tmp_path (plus owners.yml and mkdocs.yml unless given)."""
+
+    def write(files: Mapping[str, str | bytes], *, defaults: bool = True) -> Path:
+        everything: dict[str, str | bytes] = {}
+        if defaults:
+            everything = {"policies/owners.yml": OWNERS, "mkdocs.yml": MKDOCS_YML, "docs/index.md": "# Home\n"}
+        everything.update(files)
+        for rel, content in everything.items():
+            target = tmp_path / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                target.write_text(content, encoding="utf-8")
+        return tmp_path
+
+    return write
+
+
+def settings_for(root: Path, **overrides: object) -> Settings:
+    values: dict[str, object] = {"root": root, "audiences": AUDIENCES}
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+class Git:
+    """A git repository in tmp_path whose commits have fixed dates."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.run("init", "-q", "-b", "main")
+        self.run("config", "user.name", "Test Author")
+        self.run("config", "user.email", "author@example.com")
+
+    def run(self, *args: str, date: str = "2026-01-01T12:00:00+00:00") -> str:
+        env = dict(os.environ, GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
+        done = subprocess.run(["git", "-C", str(self.root), *args], env=env, check=True, capture_output=True, text=True)
+        return done.stdout
+
+    def commit(self, files: Mapping[str, str], message: str, date: str, author: str | None = None) -> str:
+        for rel, text in files.items():
+            target = self.root / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(textwrap.dedent(text) if text.startswith("\n") else text, encoding="utf-8")
+        self.run("add", "-A")
+        args = ["commit", "-q", "-m", message]
+        if author:
+            args += ["--author", author]
+        self.run(*args, date=date)
+        return self.run("rev-parse", "HEAD").strip()
+
+
+@pytest.fixture
+def git_repo(tmp_path: Path) -> Git:
+    return Git(tmp_path)
