@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Material prints a banner about MkDocs 2.0 on every run; we pin mkdocs 1.6.
+export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: serve build test check clean
 
@@ -15,8 +17,10 @@ $(STAMP): pyproject.toml
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
+# Builds into a fresh folder and swaps it in only when the whole build succeeded
+# (mkdocs empties its site_dir first: a failed build in place would leave no site).
 build: $(STAMP)
-	$(BIN)/mkdocs build --strict --site-dir site
+	$(BIN)/handbook build . --site-dir site
 
 check: $(STAMP)
 	$(BIN)/handbook check .

@@ -89,3 +89,13 @@ def check(path: Path) -> None:
         report.problem(error)
     click.echo(f"{report.errors} error(s), {report.warnings} warning(s) in {len(corpus.policies)} policies and {len(corpus.decisions)} decisions")
     sys.exit(report.exit_code)
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".")
+@click.option("--site-dir", type=click.Path(path_type=Path), default=Path("site"), show_default=True)
+def build(path: Path, site_dir: Path) -> None:
+    """Build the site with --strict; replace SITE_DIR only when the whole build succeeded."""
+    from .publish import build_and_swap
+
+    sys.exit(build_and_swap(path.resolve(), site_dir))
