@@ -17,7 +17,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from . import compile as pages
-from .history import head_commit_time
+from .builddate import build_epoch
 from .loading import Corpus, load_corpus
 from .settings import DEFAULT_AUDIENCES, Settings
 from .urls import Urls
@@ -84,11 +84,6 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 config.markdown_extensions.append(name)
         config.extra_css.append(ASSET_URIS["css"])
         config.extra_javascript.append(ASSET_URIS["js"])  # type: ignore[arg-type]
-        # Same commit, same bytes: mkdocs dates the sitemap from SOURCE_DATE_EPOCH.
-        if "SOURCE_DATE_EPOCH" not in os.environ:
-            stamp = head_commit_time(self.settings.root)
-            if stamp is not None:
-                os.environ["SOURCE_DATE_EPOCH"] = str(stamp)
         return config
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer | None:
@@ -109,6 +104,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             count = len(corpus.errors)
             raise PluginError(f"{count} error{'s' if count != 1 else ''} in the handbook's records: fix them and build again")
         self.corpus = corpus
+        # Same commit, same bytes: mkdocs dates the sitemap from SOURCE_DATE_EPOCH, never the clock.
+        os.environ.setdefault("SOURCE_DATE_EPOCH", str(build_epoch(corpus)))
         show_drafts = self.serving and self.config.draft_on_serve
         self.compiler = compiler = pages.Compiler(corpus, Urls(config.use_directory_urls), show_drafts=show_drafts)
         self.record_pages = {}
