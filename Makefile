@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Material prints a banner about MkDocs 2.0 on every run; we pin mkdocs 1.6.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test check clean
+.PHONY: serve build test check clean browser-deps
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -25,8 +25,13 @@ build: $(STAMP)
 check: $(STAMP)
 	$(BIN)/handbook check .
 
-test: $(STAMP)
+test: $(STAMP) browser-deps
 	$(BIN)/python -m pytest
+
+# The browser tests drive Debian's chromium (Playwright's own browser download does not work
+# here); CI runs as root. Nothing to do when chromium is already there.
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
 clean:
 	rm -rf $(VENV) site

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import os
+import posixpath
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,26 +20,77 @@ from .settings import Settings
 EXIT_OK, EXIT_FINDINGS, EXIT_UNLOADABLE = 0, 1, 2
 
 
-class Report:
-    """Prints problems as `path:line: severity code message` and owns the exit code."""
+FORMATS = ("text", "json", "github")
 
-    def __init__(self) -> None:
+
+class Report:
+    """Prints findings in one format (text, json or github) and owns the exit code.
+
+    Text is `path:line: severity code message`, one line each, grouped by file, then a summary
+    line; json is one list of {path, line, severity, code, message, fix}; github is workflow
+    annotations. Exit 2 when a reported finding is a file that could not be loaded (HB0xx),
+    else 1 when any is an error, else 0: warnings alone pass.
+    """
+
+    def __init__(self, output_format: str = "text", *, path_prefix: str = "") -> None:
+        self.format = output_format
+        # GitHub wants paths from the repository's root; findings are relative to the handbook's.
+        self.path_prefix = path_prefix
         self.errors = 0
         self.warnings = 0
         self.unloadable = False
+        self.findings: list[Any] = []
 
     def problem(self, error: HandbookError, *, severity: str = "error") -> None:
+        """Count and print one problem now, as text (for commands that report as they go)."""
         if severity == "error":
             self.errors += 1
         else:
             self.warnings += 1
         click.echo(f"{error.path}:{error.line}: {severity} {error.code} {error.message}")
 
+    def add(self, finding: Any) -> None:
+        """Keep a finding (a `checks.Finding`) to print with the others in `finish`."""
+        if finding.is_error:
+            self.errors += 1
+        else:
+            self.warnings += 1
+        if finding.is_load_error:
+            self.unloadable = True
+        self.findings.append(finding)
+
+    def finish(self, summary: str) -> None:
+        findings = sorted(self.findings, key=lambda f: f.sort_key())
+        if self.format == "json":
+            click.echo(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))
+            click.echo(summary, err=True)
+            return
+        for f in findings:
+            if self.format == "github":
+                click.echo(_annotation(f, posixpath.normpath(posixpath.join(self.path_prefix, f.path))))
+            else:
+                click.echo(f"{f.path}:{f.line}: {f.severity} {f.code} {f.message}")
+        click.echo(summary)
+
     @property
     def exit_code(self) -> int:
         if self.unloadable:
             return EXIT_UNLOADABLE
         return EXIT_FINDINGS if self.errors else EXIT_OK
+
+
+def _annotation(finding: Any, path: str) -> str:
+    """A GitHub Actions workflow command: `::error file=...,line=...,title=HB101::message`."""
+
+    def data(text: str) -> str:
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    def prop(text: str) -> str:
+        return data(text).replace(":", "%3A").replace(",", "%2C")
+
+    level = "error" if finding.is_error else "warning"
+    where = f"file={prop(path)},line={finding.line},title={prop(finding.code)}"
+    return f"::{level} {where}::{data(finding.message)}%0A{data(finding.fix)}"
 
 
 def load_settings(root: Path) -> Settings:
@@ -76,19 +132,79 @@ def main() -> None:
     """Policies, decisions and posts kept as Markdown in git."""
 
 
+# -- check ---------------------------------------------------------------------------------
+# Codes that need git history; without them selected, history is not read at all.
+HISTORY_CODES = ("HB104", "HB202", "HB203", "HB207")
+
+
 @main.command()
 @click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".")
-def check(path: Path) -> None:
-    """Check the handbook at PATH (default: here); exit 0 clean, 1 findings, 2 unloadable."""
-    corpus = load(path)
-    report = Report()
-    for error in corpus.load_errors:
-        report.problem(error)
-    report.unloadable = bool(corpus.load_errors)
-    for error in corpus.integrity_errors:
-        report.problem(error)
-    click.echo(f"{report.errors} error(s), {report.warnings} warning(s) in {len(corpus.policies)} policies and {len(corpus.decisions)} decisions")
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="text: path:line: severity code message; json: a list of findings; github: workflow annotations.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+              help="The date reviews are due against (default: today's date).")
+@click.option("--select", "selected", multiple=True, metavar="CODES",
+              help="Only these codes, comma-separated; a prefix selects a family (HB1 = every HB1xx).")
+@click.option("--ignore", "ignored", multiple=True, metavar="CODES", help="Leave out these codes or prefixes.")
+@click.option("--no-cache", is_flag=True, help="Parse every file again, ignoring .cache/handbook/.")
+def check(
+    path: Path,
+    output_format: str,
+    today: dt.datetime | None,
+    selected: Sequence[str],
+    ignored: Sequence[str],
+    no_cache: bool,
+) -> None:
+    """Check the handbook at PATH (default: here): stale reviews, duplicates, integrity.
+
+    Exit 0 when there is no error finding (warnings alone pass), 1 when there is one, 2 when a
+    file cannot be loaded (HB0xx) or the usage is wrong.
+    """
+    from .cache import Cache
+    from .checks import parse_selectors, run_checks, select
+    from .history import History, read_history
+
+    try:
+        chosen, left_out = parse_selectors(selected), parse_selectors(ignored)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--select' / '--ignore'") from None
+    settings = load_settings(path)
+    cache = Cache.disabled() if no_cache else Cache.for_handbook(settings)
+    corpus = load_corpus(settings, cache=cache)
+    wants_history = any(_kept(code, chosen, left_out) for code in HISTORY_CODES)
+    history = read_history(corpus) if wants_history and not corpus.load_errors else History(complete=False)
+    findings = select(
+        run_checks(corpus, history, today=today.date() if today else dt.date.today(), cache=cache),
+        select=chosen, ignore=left_out,
+    )  # fmt: skip
+    cache.save()
+    report = Report(output_format, path_prefix=_prefix(settings.root))
+    for finding in findings:
+        report.add(finding)
+    if history.note and wants_history and not corpus.load_errors:
+        click.echo(f"note: {history.note}", err=True)
+    counts = (
+        f"{report.errors} error(s), {report.warnings} warning(s) in {len(corpus.policies)} policies, "
+        f"{len(corpus.decisions)} decisions and {len(corpus.posts)} posts"
+    )
+    if corpus.load_errors:
+        counts += ": fix the files that cannot be loaded, then check again for everything else"
+    report.finish(counts)
     sys.exit(report.exit_code)
+
+
+def _kept(code: str, chosen: Sequence[str], left_out: Sequence[str]) -> bool:
+    """Whether --select and --ignore keep findings with `code`."""
+    return (not chosen or code.startswith(tuple(chosen))) and not code.startswith(tuple(left_out))
+
+
+def _prefix(root: Path) -> str:
+    """The handbook's folder from the current directory, when it is inside it."""
+    try:
+        relative = os.path.relpath(root.resolve(), Path.cwd())
+    except ValueError:
+        return ""
+    return "" if relative.startswith("..") else Path(relative).as_posix()
 
 
 @main.command()
@@ -99,3 +215,86 @@ def build(path: Path, site_dir: Path) -> None:
     from .publish import build_and_swap
 
     sys.exit(build_and_swap(path.resolve(), site_dir))
+
+
+# The editor's commands (new, supersede, import-*, codeowners, ack, digest) live in cli_editor.
+from .cli_editor import register as _register_editor_commands  # noqa: E402
+
+_register_editor_commands(main)
+
+
+# -- as-of: which version was in force on a date ---------------------------------------------
+def _as_of_day(ctx: click.Context, param: click.Parameter, value: str) -> dt.date:
+    try:
+        if len(value) != 10:
+            raise ValueError(value)
+        return dt.datetime.strptime(value, "%Y-%m-%d").date()  # exactly YYYY-MM-DD, nothing looser
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date: give it as YYYY-MM-DD, like 2026-03-01") from None
+
+
+def _use_directory_urls(root: Path) -> bool:
+    """mkdocs.yml's `use_directory_urls` (default true): permanent URLs end in `/` or `.html`."""
+    from mkdocs.utils.yaml import yaml_load
+
+    try:
+        with (root / "mkdocs.yml").open("rb") as f:
+            data: Any = yaml_load(f) or {}
+    except Exception:  # load_settings has already reported an unreadable mkdocs.yml
+        return True
+    value = data.get("use_directory_urls", True) if isinstance(data, dict) else True
+    return value if isinstance(value, bool) else True
+
+
+@main.command("as-of")
+@click.argument("day", metavar="DATE", callback=_as_of_day)
+@click.argument("policy_ids", metavar="[POLICY_ID]...", nargs=-1)
+@click.option("--format", "output_format", type=click.Choice(("text", "json")), default="text", show_default=True)
+@click.option("--path", "root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".",
+              show_default=True, help="The handbook's root, where mkdocs.yml is.")
+def as_of(day: dt.date, policy_ids: tuple[str, ...], output_format: str, root: Path) -> None:
+    """Which version of each policy was in force on DATE (YYYY-MM-DD), by its effective date.
+
+    Every published policy by default, or the POLICY_IDs given (an old id of a renamed policy
+    works too), each with the permanent URL of that version. Exit 0 with an answer for each;
+    2 for a bad date, an unknown policy, or records that cannot be loaded.
+    """
+    from .history import read_history
+    from .urls import Urls
+    from .versions import UnknownPolicy, in_force_on
+
+    corpus = load(root)
+    if corpus.load_errors:
+        for error in corpus.load_errors:
+            click.echo(f"{error.path}:{error.line}: error {error.code} {error.message}", err=True)
+        click.echo("Fix the files that cannot be loaded, then ask again.", err=True)
+        sys.exit(EXIT_UNLOADABLE)
+    history = read_history(corpus)
+    try:
+        answers = in_force_on(corpus, history, day, policy_ids, Urls(_use_directory_urls(root)))
+    except UnknownPolicy as exc:
+        message = f"no policy '{exc}': give a policy's id, its file name without .md"
+        raise click.BadParameter(message, param_hint="POLICY_ID") from None
+    if output_format == "json":
+        click.echo(json.dumps({
+            "date": day.isoformat(),
+            "complete": history.complete,
+            "note": history.note,
+            "policies": [{
+                "id": a.policy_id,
+                "title": a.title,
+                "state": a.state,
+                "message": a.message,
+                "version": a.version.number if a.version else None,
+                "effective": a.version.effective.isoformat() if a.version and a.version.effective else None,
+                "url": a.url,
+                "superseded_by": a.successor,
+            } for a in answers],
+        }, indent=2, ensure_ascii=False))  # fmt: skip
+        return
+    if history.note:
+        click.echo(f"note: {history.note}", err=True)
+    if not answers:
+        click.echo(f"No policy has been published as of {day.isoformat()}.")
+    for answer in answers:
+        click.echo(f"{answer.policy_id}: {answer.message}" + (f"  {answer.url}" if answer.url else ""))

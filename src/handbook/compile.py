@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import math
+import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from .history import History
 from .loading import Corpus
-from .records import Decision, DecisionStatus, Policy, PolicyStatus
+from .records import Decision, DecisionStatus, Policy, PolicyStatus, Post
 from .urls import Urls
 
 POLICY_REGISTER = "policies/index.md"
 DECISION_LOG = "decisions/index.md"
 START_HERE = "start-here.md"
+READING_DIR = "reading"
+READING_INDEX = "reading/index.md"
+# Where the home page's "What changed recently" goes: authors put this line in docs/index.md.
+CHANGES_MARKER = "<!-- handbook:changes -->"
+NEW_HIRES = "new-hires"
+ALL_STAFF = "all-staff"
+# Generated lists repeat what record pages say: search finds the records themselves.
+_NOT_SEARCHED = ("---", "search:", "  exclude: true", "---")
 POLICY_REGISTER_JSON = "policies/register.json"
 DECISION_REGISTER_JSON = "decisions/register.json"
 WORDS_PER_MINUTE = 200
@@ -27,6 +38,10 @@ DECISION_GROUPS = (
     DecisionStatus.DEPRECATED,
     DecisionStatus.REJECTED,
 )
+# Search (Pagefind): each record's kind and status are filters and shown in results; records
+# no longer in force are `standing: archived` and listed after current ones.
+_KIND_ATTRIBUTES = 'data-pagefind-filter="kind:{kind}" data-pagefind-meta="kind:{kind}"'
+CURRENT_DECISIONS = (DecisionStatus.ACCEPTED, DecisionStatus.PROPOSED)
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
 
 
@@ -37,6 +52,15 @@ def esc(text: object) -> str:
 def md_text(text: str) -> str:
     """Text safe inside Markdown: HTML escaped, Markdown punctuation backslashed."""
     return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def version_src(policy_id: str, number: int) -> str:
+    """A published version's permanent page: `policies/<id>/v<N>.md` -> `policies/<id>/v<N>/`."""
+    return f"policies/{policy_id}/v{number}.md"
+
+
+def history_src(policy_id: str) -> str:
+    return f"policies/{policy_id}/history.md"
 
 
 def reading_minutes(body: str) -> int:
@@ -50,6 +74,8 @@ class Compiler:
     corpus: Corpus
     urls: Urls = Urls()
     show_drafts: bool = False
+    # Versions from git: the policy page links its history, the decision page shows its timeline.
+    history: History | None = None
 
     # -- where records land -------------------------------------------------
     def policy_src(self, policy: Policy) -> str:
@@ -71,7 +97,7 @@ class Compiler:
         retired = corpus.is_retired(policy)
         status = "superseded" if policy.id in corpus.policy_successor else policy.status.value
         facts = [
-            ("Status", f'<span class="hb-status hb-status--{esc(status)}">{esc(status)}</span>'),
+            ("Status", _record_status_html(status)),
             ("Version", esc(policy.version)),
             ("Owner", self._owner(policy.owner)),
             ("Effective", _time(policy.effective)),
@@ -79,7 +105,7 @@ class Compiler:
         if not retired and not policy.is_draft:
             facts.append(("Next review", f'<span class="hb-review-due">{_time(policy.review_due)}</span>'))
         if policy.audience:
-            facts.append(("Audience", esc(", ".join(policy.audience))))
+            facts.append(("Audience", ", ".join(f'<span data-pagefind-filter="audience">{esc(a)}</span>' for a in policy.audience)))
         parts = [f"# {md_text(policy.title)}", ""]
         if policy.is_draft:
             parts.append(_banner("danger hb-draft", "DRAFT: not published", "This policy is a draft. It is shown only to its editors under <code>mkdocs serve</code> and never reaches the built site, the search index or the feeds."))
@@ -90,10 +116,11 @@ class Compiler:
         elif policy.status is PolicyStatus.RETIRED:
             parts.append(_banner("danger hb-retired", "Retired: no longer in force", f"This policy was retired with version {policy.version}, effective {_time(policy.effective)}. It is kept for the record."))
         due = f' data-review-due="{policy.review_due.isoformat()}"' if not retired and not policy.is_draft else ""
-        parts.append(f'<div class="hb-record hb-policy"{due} data-policy="{esc(policy.id)}">')
+        parts.append(f'<div class="hb-record hb-policy"{due} data-policy="{esc(policy.id)}" {_KIND_ATTRIBUTES.format(kind="Policy")}>')
+        parts.append(_standing_html(retired))
         parts.append(_facts(facts))
         parts.append(f'<p class="hb-summary">{esc(policy.summary)}</p>')
-        parts.append(f'<p class="hb-changes"><strong>Version {policy.version}, effective {_time(policy.effective)}.</strong> What changed: {esc(policy.changes)}</p>')
+        parts.append(f'<p class="hb-changes"><strong>{self._version_label(policy)}, effective {_time(policy.effective)}.</strong> What changed: {esc(policy.changes)}{self._history_link(policy)}</p>')
         parts.append("</div>")
         parts += ["", policy.body.strip(), ""]
         behind = [d for d in corpus.decisions_for_policy(policy.id)]
@@ -109,9 +136,11 @@ class Compiler:
         corpus = self.corpus
         status = corpus.decision_status(decision)
         body = decision.body.strip().split("\n")
-        # The decision's own `# Title` stays first; the header block follows it.
-        title_index = next(i for i, line in enumerate(body) if line.startswith("#"))
-        head, rest = body[: title_index + 1], body[title_index + 1 :]
+        # The decision's own `# Title` stays first; the header block follows it. The title is
+        # text, as in the registers: `<script>` in it is shown, never run.
+        title_index = _title_index(body)
+        head = body[:title_index] + [f"# {html.escape(decision.title, quote=False)}"]
+        rest = body[title_index + 1 :]
         parts = head + [""]
         successor_no = corpus.decision_successor.get(decision.number)
         if successor_no is not None:
@@ -122,8 +151,8 @@ class Compiler:
         elif status in (DecisionStatus.REJECTED, DecisionStatus.DEPRECATED):
             parts.append(_banner("warning hb-" + status.value, status.value.capitalize(), f"This decision is {status.value}: it is not in force."))
         facts = [
-            ("Decision", esc(decision.label)),
-            ("Status", f'<span class="hb-status hb-status--{esc(status.value)}">{esc(status.value)}</span>'),
+            ("Decision", f'<span data-pagefind-meta="label">{esc(decision.label)}</span>'),
+            ("Status", _record_status_html(status.value)),
             ("Date", _time(decision.date)),
         ]
         for label, people in (("Decision-makers", decision.decision_makers), ("Consulted", decision.consulted), ("Informed", decision.informed)):
@@ -131,7 +160,11 @@ class Compiler:
                 facts.append((label, esc(", ".join(people))))
         if decision.supersedes:
             facts.append(("Supersedes", ", ".join(self._link(src, self.decision_src(corpus.decisions[n]), corpus.decisions[n].label) for n in decision.supersedes if n in corpus.decisions)))
-        parts += ['<div class="hb-record hb-decision">', _facts(facts), "</div>", ""]
+        # A decision is found by the audience and owners of the policies it shaped.
+        shaped_policies = [corpus.policies[p] for p in decision.policies if p in corpus.policies]
+        hidden_filters = [f'<span hidden data-pagefind-filter="audience:{esc(a)}"></span>' for a in sorted({a for p in shaped_policies for a in p.audience})]
+        hidden_filters += [f'<span hidden data-pagefind-filter="owner:{esc(corpus.owner_name(o))}"></span>' for o in sorted({p.owner for p in shaped_policies})]
+        parts += [f'<div class="hb-record hb-decision" {_KIND_ATTRIBUTES.format(kind="Decision")}>', _standing_html(status not in CURRENT_DECISIONS), *hidden_filters, _facts(facts), *self._timeline(decision), "</div>", ""]
         parts += rest
         shaped = [corpus.policies[p] for p in decision.policies if p in corpus.policies]
         if shaped:
@@ -140,11 +173,37 @@ class Compiler:
         parts.append("")
         return "\n".join(parts)
 
+    def _version_label(self, policy: Policy) -> str:
+        """"Version N", linked to that version's permanent page when it has one."""
+        versions = self.history.versions.get(policy.id, ()) if self.history else ()
+        if policy.is_draft or not any(v.number == policy.version for v in versions):
+            return f"Version {policy.version}"
+        return self._link(self.policy_src(policy), version_src(policy.id, policy.version), f"Version {policy.version}")
+
+    def _history_link(self, policy: Policy) -> str:
+        if self.history is None or not self.history.versions.get(policy.id):
+            return ""
+        href = self.urls.link(self.policy_src(policy), history_src(policy.id))
+        return f' <a class="hb-history-link" href="{esc(href)}">Version history</a>'
+
+    def _timeline(self, decision: Decision) -> list[str]:
+        """The decision's statuses over time, from git, as a dated list."""
+        changes = self.history.status_changes.get(decision.number, ()) if self.history else ()
+        if not changes:
+            return []
+        items = []
+        for change in changes:
+            by = f" by {esc(change.author)}" if change.author else ""
+            pending = " (not committed yet)" if not change.commit and self.history and self.history.complete else ""
+            items.append(f"<li>{_time(change.date.date())} {_status_html(change.status)}{by}{pending}</li>")
+        title = '<p class="hb-timeline-title"><strong>Status history</strong></p>'
+        return [f'<div class="hb-timeline-box">{title}<ol class="hb-timeline">{"".join(items)}</ol></div>']
+
     def _owner(self, owner_id: str) -> str:
         owner = self.corpus.owners.get(owner_id)
         if owner is None:
-            return esc(owner_id)
-        return f'<a href="mailto:{esc(owner.email)}">{esc(owner.name)}</a>'
+            return f'<span data-pagefind-filter="owner">{esc(owner_id)}</span>'
+        return f'<a href="mailto:{esc(owner.email)}" data-pagefind-filter="owner">{esc(owner.name)}</a>'
 
     # -- registers ----------------------------------------------------------
     def policy_register(self) -> str:
@@ -161,7 +220,9 @@ class Compiler:
             "# Policy register",
             "",
             f"Every policy in force, with its owner and when it is next reviewed: {len(current)} in force, {len(retired)} retired. "
-            f'Also as <a href="register.json">JSON</a>.',
+            f'Also as <a href="register.json">JSON</a>. '
+            # Reviews overdue or due soon, by month and owner, duplicates and drafts waiting: health.py.
+            f"See {self._link(src, 'health.md', 'Handbook health')} for the reviews due and overdue, and each owner's reviews.",
             "",
             '<div class="hb-filters" data-table="hb-policy-register" hidden></div>',
             "",
@@ -271,39 +332,281 @@ class Compiler:
             })
         return _json({"decisions": items})
 
-    # -- reading list ---------------------------------------------------------
-    def start_here(self, audiences: tuple[str, ...] = ("new-hires", "all-staff")) -> str:
+    # -- reading lists ----------------------------------------------------------
+    def reading_list(self, audiences: Iterable[str], reading_order: Sequence[str] = (), *, explicit: bool = False) -> list[Policy]:
+        """Policies in force for any of `audiences`: those named in `reading_order` first, in that
+        order, then by priority and title. With `explicit`, a named policy is listed whatever its audience."""
+        corpus = self.corpus
+        wanted = set(audiences)
+        in_force = [p for p in corpus.published_policies if not corpus.is_retired(p)]
+        named = [corpus.policies[i] for i in dict.fromkeys(reading_order) if i in corpus.policies]
+        named = [p for p in named if p in in_force and (explicit or wanted & set(p.audience))]
+        rest = [p for p in in_force if p not in named and wanted & set(p.audience)]
+        rest.sort(key=lambda p: (p.priority is None, p.priority or 0, p.title.lower()))
+        return named + rest
+
+    def reading_list_audiences(self) -> list[str]:
+        """The audiences that get a reading list page: each with a policy in force, but new hires,
+        whose list is Start here."""
+        return [a for a in self.corpus.settings.audiences if a != NEW_HIRES and self.reading_list(_with_all_staff(a))]
+
+    def start_here(self, reading_order: Sequence[str] = (), audiences: tuple[str, ...] = (NEW_HIRES, ALL_STAFF)) -> str:
         corpus = self.corpus
         src = START_HERE
-        reading = [p for p in corpus.published_policies if not corpus.is_retired(p) and set(p.audience) & set(audiences)]
-        reading.sort(key=lambda p: (p.priority is None, p.priority or 0, p.title.lower()))
+        reading = self.reading_list(audiences, reading_order, explicit=True)
         parts = [
+            *_NOT_SEARCHED,
             "# Start here",
             "",
-            "Welcome. These are the policies to read in your first weeks, in order, then the decisions "
-            "that shape daily work. Tick each one as you read it: the ticks stay in this browser only.",
+            "Welcome. These are the policies to read in your first weeks, in this order; then the decisions "
+            "that shape daily work and the latest news. Tick each policy as you read it: the ticks stay in "
+            "this browser only, and nothing is sent anywhere.",
             "",
-            '<ol class="hb-reading-list">',
+            self._checklist(src, reading, "start-here"),
+            "",
         ]
-        for p in reading:
-            minutes = reading_minutes(p.body)
-            parts.append(
-                f'<li><label><input type="checkbox" class="hb-check" data-key="{esc(p.id)}@{p.version}"> '
-                f"{self._link(src, self.policy_src(p), p.title)}</label> "
-                f'<span class="hb-minutes">{minutes} min read</span><br>{esc(p.summary)}</li>'
-            )
-        parts += ["</ol>", ""]
         accepted = [d for d in corpus.decisions.values() if corpus.decision_status(d) is DecisionStatus.ACCEPTED]
         if accepted:
-            parts += ["## Decisions that shape daily work", ""]
-            parts += [f"- [{d.label} {md_text(d.title)}]({self.decision_src(d)}) ({d.date.isoformat()})" for d in sorted(accepted, key=lambda d: d.number)]
+            parts += ["## Decisions that shape daily work", "", "Why we work the way we do: the decisions in force, oldest first.", ""]
+            for d in sorted(accepted, key=lambda d: d.number):
+                shaped = [corpus.policies[p] for p in d.policies if p in corpus.policies and not corpus.policies[p].is_draft]
+                shapes = f": shaped {', '.join(f'[{md_text(p.title)}]({_md_path(src, self.policy_src(p))})' for p in shaped)}" if shaped else ""
+                parts.append(f"- [{d.label} {md_text(d.title)}]({_md_path(src, self.decision_src(d))}), {_time(d.date)}{shapes}")
             parts.append("")
-        posts = corpus.published_posts[:5]
-        if posts:
-            parts += ["## Latest posts", ""]
-            parts += [f"- [{md_text(p.title)}]({_docs_relative(p.path, corpus.settings.docs_dir)}) ({p.date.isoformat()})" for p in posts]
+        parts += self._latest_posts(src)
+        lists = self.reading_list_audiences()
+        if lists:
+            parts += ["## Reading lists by role", "", "Once you know your team, read what applies to it:", ""]
+            parts += [self._reading_list_item(src, a) for a in lists]
             parts.append("")
         return "\n".join(parts)
+
+    def audience_reading_list(self, audience: str, reading_order: Sequence[str] = (), feeds: Sequence[tuple[str, str]] = ()) -> str:
+        """The page `reading/<audience>.md`: the policies in force for that audience (and for all staff),
+        the decisions behind them, and how to follow their changes."""
+        corpus = self.corpus
+        src = reading_list_src(audience)
+        reading = self.reading_list(_with_all_staff(audience), reading_order)
+        who = audience_title(audience)
+        parts = [
+            *_NOT_SEARCHED,
+            f"# Reading list: {md_text(who)}",
+            "",
+            f"The {len(reading)} polic{'y' if len(reading) == 1 else 'ies'} in force for {md_text(who.lower())}"
+            + (" and for all staff" if audience != ALL_STAFF and ALL_STAFF in corpus.settings.audiences else "")
+            + ", in reading order. Tick each one as you read it; the ticks are shared with the Start here page and stay in this browser.",
+            "",
+            self._checklist(src, reading, f"reading-{audience}"),
+            "",
+        ]
+        ids = {p.id for p in reading}
+        behind = [d for d in corpus.decisions.values() if ids & set(d.policies) and corpus.decision_status(d) in CURRENT_DECISIONS]
+        if behind:
+            parts += ["## Decisions behind these policies", ""]
+            parts += [
+                f"- [{d.label} {md_text(d.title)}]({_md_path(src, self.decision_src(d))}) ({corpus.decision_status(d).value}, {_time(d.date)})"
+                for d in sorted(behind, key=lambda d: d.number)
+            ]
+            parts.append("")
+        if feeds:
+            parts += ["## Follow changes", "", "Every new version of these policies is announced in the policy feed:", ""]
+            parts.append(" · ".join(f'<a href="{esc(self.urls.relative(src, path))}">{esc(label)}</a>' for label, path in feeds))
+            parts.append("")
+        parts += ["## Other reading lists", ""]
+        parts.append(f"- [Start here]({_md_path(src, START_HERE)}): for new hires")
+        parts += [self._reading_list_item(src, a) for a in self.reading_list_audiences() if a != audience]
+        parts.append("")
+        return "\n".join(parts)
+
+    def reading_lists_index(self) -> str:
+        """The page `reading/index.md`: every reading list, Start here first."""
+        src = READING_INDEX
+        parts = [
+            *_NOT_SEARCHED,
+            "# Reading lists",
+            "",
+            "What to read, by role: the policies in force for each audience, in reading order.",
+            "",
+            f"- [Start here]({_md_path(src, START_HERE)}): for new hires",
+        ]
+        parts += [self._reading_list_item(src, a) for a in self.reading_list_audiences()]
+        parts.append("")
+        return "\n".join(parts)
+
+    def _reading_list_item(self, src: str, audience: str) -> str:
+        count = len(self.reading_list(_with_all_staff(audience)))
+        return f"- [{md_text(audience_title(audience))}]({_md_path(src, reading_list_src(audience))}): {count} polic{'y' if count == 1 else 'ies'}"
+
+    def _checklist(self, src: str, reading: Sequence[Policy], name: str) -> str:
+        """A printable checklist whose ticks handbook.js keeps in localStorage, keyed by policy and
+        version: a new version of a policy asks to be read again."""
+        if not reading:
+            return '<p class="hb-reading-empty">No policy is on this list yet.</p>'
+        total = sum(reading_minutes(p.body) for p in reading)
+        items = []
+        for number, p in enumerate(reading, start=1):
+            box_id = f"hb-read-{name}-{number}"
+            ack = ' <span class="hb-ack">confirm you have read it</span>' if p.acknowledge else ""
+            items.append(
+                f'<li><input type="checkbox" class="hb-check" id="{esc(box_id)}" data-key="{esc(p.id)}@{p.version}" '
+                f'aria-label="{esc(f"Read: {p.title}")}"> '
+                f"{self._link(src, self.policy_src(p), p.title)} "
+                f'<span class="hb-minutes">{reading_minutes(p.body)} min read</span>{ack}'
+                f'<br><span class="hb-reading-summary">{esc(p.summary)}</span></li>'
+            )
+        return "\n".join([
+            f'<div class="hb-checklist" data-checklist="{esc(name)}">',
+            f'<p class="hb-checklist__about">{len(reading)} polic{"y" if len(reading) == 1 else "ies"}, about {total} minutes of reading. '
+            '<span class="hb-checklist__progress" aria-live="polite"></span></p>',
+            '<ol class="hb-reading-list">',
+            *items,
+            "</ol>",
+            '<p class="hb-checklist__actions" hidden><button type="button" class="md-button" data-hb-print>Print this checklist</button> '
+            '<button type="button" class="md-button" data-hb-clear>Clear my ticks</button></p>',
+            "</div>",
+        ])
+
+    def _latest_posts(self, src: str, count: int = 5) -> list[str]:
+        posts = self.corpus.published_posts[:count]
+        if not posts:
+            return []
+        parts = ["## Latest posts", ""]
+        parts += [f"- [{md_text(p.title)}]({_md_path(src, self._post_src(p))}), {_time(p.date)}" for p in posts]
+        parts.append("")
+        return parts
+
+    def _post_src(self, post: Post) -> str:
+        return _docs_relative(post.path, self.corpus.settings.docs_dir)
+
+    # -- what changed ---------------------------------------------------------------
+    def recent_changes(
+        self,
+        from_src: str,
+        *,
+        history: History | None = None,
+        version_page: Callable[[str, int], str | None] = lambda policy_id, number: None,
+        feeds: Sequence[tuple[str, str]] = (),
+        feeds_page: str | None = None,
+        limit: int = 5,
+    ) -> str:
+        """The home page's "What changed recently" section (Markdown for the page `from_src`): the
+        `limit` newest policy versions with what changed, new and newly superseded decisions and
+        new posts, each kind under its own heading; then the feeds.
+
+        `version_page(policy_id, number)` gives the source path of a version's page (its diff), if any;
+        `feeds` are (label, site path) pairs and `feeds_page` the source path of the page listing them.
+        """
+        changes = sorted(self._changes(from_src, history or History(), version_page), key=lambda c: (c.order, -c.day.toordinal(), -c.tiebreak.toordinal(), c.text))
+        parts = [
+            '<div class="hb-changes" data-pagefind-ignore markdown="1">',
+            "",
+            "## What changed recently",
+            "",
+        ]
+        for order, heading in enumerate(("New policy versions", "Decisions", "Posts")):
+            lines = [c.text for c in changes if c.order == order][:limit]
+            if lines:
+                parts += [f"### {heading}", "", *(f"- {line}" for line in lines), ""]
+        if not changes:
+            parts += ["Nothing has been published yet.", ""]
+        if feeds or feeds_page:
+            line = "Get these changes in your feed reader"
+            if feeds:
+                line += ": " + " · ".join(f'<a href="{esc(self.urls.relative(from_src, path))}">{esc(label)}</a>' for label, path in feeds)
+            if feeds_page:
+                line += f". [Every feed, and what each carries]({_md_path(from_src, feeds_page)})"
+            parts += ['<p class="hb-changes__subscribe" markdown="1">' + line + ".</p>", ""]
+        parts += ["</div>", ""]
+        return "\n".join(parts)
+
+    def _changes(self, src: str, history: History, version_page: Callable[[str, int], str | None]) -> Iterable[_Change]:
+        corpus = self.corpus
+        for policy in corpus.published_policies:
+            link = f"[{md_text(policy.title)}]({_md_path(src, self.policy_src(policy))})"
+            versions = [v for v in history.versions.get(policy.id, ()) if v.status != PolicyStatus.DRAFT.value]
+            # (number, status, what changed, published, effective) of each version; without git, today's.
+            entries: list[tuple[int, str, str, dt.date | None, dt.date | None]] = [
+                (v.number, v.status, v.changes, v.published.date(), v.effective) for v in versions
+            ] or [(policy.version, policy.status.value, policy.changes, None, policy.effective)]
+            for number, status, changes, published, effective in entries:
+                # Dated by publication (git); a version published before it takes effect says when.
+                day = published or policy.effective
+                effective_note = f" (effective {_time(effective)})" if effective and effective != day else ""
+                what = "retired" if status == PolicyStatus.RETIRED.value else f"version {number}"
+                diff = version_page(policy.id, number)
+                see = f" [See what changed]({_md_path(src, diff)})" if diff else ""
+                replaces = ""
+                old = corpus.policies.get(policy.supersedes or "")
+                if old is not None and number == entries[0][0]:
+                    replaces = f" It replaces [{md_text(old.title)}]({_md_path(src, self.policy_src(old))})."
+                yield _Change(day, 0, f"{_time(day)} · {link}, {what}{effective_note}: {md_text(changes)}{replaces}{see}", effective or day)
+        for decision in corpus.decisions.values():
+            link = f"[{decision.label} {md_text(decision.title)}]({_md_path(src, self.decision_src(decision))})"
+            recorded = history.status_changes.get(decision.number, ())
+            if recorded:
+                state = recorded[0].status
+            else:
+                # Without git, only today's status is known.
+                now = corpus.decision_status(decision)
+                state = "since superseded" if now is DecisionStatus.SUPERSEDED else now.value
+            replaced = [corpus.decisions[n] for n in decision.supersedes if n in corpus.decisions and corpus.decision_successor.get(n) == decision.number]
+            also = ""
+            if replaced:
+                also = " It supersedes " + ", ".join(f"[{d.label} {md_text(d.title)}]({_md_path(src, self.decision_src(d))})" for d in replaced) + "."
+            yield _Change(decision.date, 1, f"{_time(decision.date)} · {link}, {state}.{also}")
+            for before, change in zip(recorded, recorded[1:], strict=False):
+                if change.status == before.status:
+                    continue
+                day = change.date.date()
+                by = corpus.decision_successor.get(decision.number)
+                successor = ""
+                if change.status == DecisionStatus.SUPERSEDED.value and by is not None:
+                    s = corpus.decisions[by]
+                    successor = f" by [{s.label} {md_text(s.title)}]({_md_path(src, self.decision_src(s))})"
+                yield _Change(day, 1, f"{_time(day)} · {link} is now {change.status}{successor}.")
+        for post in corpus.published_posts:
+            yield _Change(post.date, 2, f"{_time(post.date)} · [{md_text(post.title)}]({_md_path(src, self._post_src(post))})")
+
+
+@dataclass(frozen=True)
+class _Change:
+    """One line of "What changed recently": `order` is its section (policies, decisions, posts);
+    lines are newest first by `day`, then by `tiebreak` (a version's effective date)."""
+
+    day: dt.date
+    order: int
+    text: str
+    tiebreak: dt.date = dt.date.min
+
+
+def reading_list_src(audience: str) -> str:
+    return f"{READING_DIR}/{audience}.md"
+
+
+def audience_title(audience: str) -> str:
+    """`support-leads` -> `Support leads`."""
+    words = audience.replace("-", " ").replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def _with_all_staff(audience: str) -> tuple[str, ...]:
+    return (audience, ALL_STAFF)
+
+
+def _md_path(from_src: str, to_src: str) -> str:
+    """A Markdown link target from one source page to another; mkdocs turns it into the page's URL."""
+    return posixpath.relpath(to_src, posixpath.dirname(from_src) or ".")
+
+
+def _title_index(lines: list[str]) -> int:
+    """The index of the first `# Title` line outside code blocks, as the loader finds the title."""
+    fenced = False
+    for index, line in enumerate(lines):
+        if re.match(r"^\s*(```|~~~)", line):
+            fenced = not fenced
+        elif not fenced and re.match(r"^#\s+\S", line):
+            return index
+    return 0
 
 
 def _docs_relative(path: str, docs_dir: str) -> str:
@@ -316,13 +619,27 @@ def _time(day: object) -> str:
     return f'<time datetime="{text}">{text}</time>'
 
 
+def _status_html(status: str) -> str:
+    return f'<span class="hb-status hb-status--{esc(status)}">{esc(status)}</span>'
+
+
+def _record_status_html(status: str) -> str:
+    """The record's status today, in its header block: a search filter and shown in results."""
+    return f'<span class="hb-status hb-status--{esc(status)}" data-pagefind-filter="status" data-pagefind-meta="status">{esc(status)}</span>'
+
+
+def _standing_html(archived: bool) -> str:
+    return f'<span hidden data-pagefind-filter="standing:{"archived" if archived else "current"}"></span>'
+
+
 def _banner(kind: str, title: str, text_html: str) -> str:
     return f'<div class="admonition {kind} hb-banner" role="note">\n<p class="admonition-title">{esc(title)}</p>\n<p>{text_html}</p>\n</div>\n'
 
 
 def _facts(facts: list[tuple[str, str]]) -> str:
     items = "".join(f"<div><dt>{esc(k)}</dt><dd>{v}</dd></div>" for k, v in facts)
-    return f'<dl class="hb-facts">{items}</dl>'
+    # Not searched as text (it would start every excerpt); its filters and meta still count.
+    return f'<dl class="hb-facts" data-pagefind-ignore>{items}</dl>'
 
 
 def _table(table_class: str, head: str, rows: list[str]) -> str:

@@ -1,35 +1,58 @@
-"""What git knows about the handbook: the build date now, each policy's versions later."""
+"""What git knows about the handbook: each policy's published versions and each decision's statuses.
+
+`read_history` reads the whole repository with one `git log` pass (file changes with their blob
+ids, following renames) and one `git cat-file --batch` stream for the blobs, never a process per
+file or per commit. Old front matter is read leniently: history never fails on a file that
+today's schema would refuse. Without git, in a shallow or partial clone, or before the first
+commit, it falls back to the current version of each record and says why in `History.note`.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import hashlib
+import os
+import re
 import subprocess
+import tempfile
+import threading
+from collections.abc import Generator, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from .errors import HandbookError
+from .frontmatter import MAX_FRONT_MATTER_BYTES, parse_document
+from .loading import DECISION_NAME
+from .records import StatusChange, Version
+from .schema import SLUG
+
+if TYPE_CHECKING:
+    from .loading import Corpus
+
+DRAFT = "draft"
+# How to get full history, said wherever history is missing.
+CLONE_HINT = (
+    "build from a git clone with full history (in CI, check out with `fetch-depth: 0` on GitHub Actions "
+    "or `GIT_DEPTH: 0` on GitLab CI)"
+)
+UNSHALLOW_HINT = (
+    "run `git fetch --unshallow` before building, or check out with `fetch-depth: 0` (GitHub Actions) "
+    "or `GIT_DEPTH: 0` (GitLab CI)"
+)
 
 
 def git(root: Path, *args: str) -> str | None:
     """Output of a git command in `root`, or None when git or the repository is missing."""
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(root), *args], capture_output=True, text=True, check=False
-        )
-    except OSError:
-        return None
-    return done.stdout if done.returncode == 0 else None
+    done = _run(root, *args)
+    return done.stdout if done is not None and done.returncode == 0 else None
 
 
 def head_commit_time(root: Path) -> int | None:
     """Seconds since the epoch of HEAD's commit: the build date when SOURCE_DATE_EPOCH is unset."""
     out = git(root, "log", "-1", "--format=%ct")
     return int(out.strip()) if out and out.strip().isdigit() else None
-
-
-# The contract between history (git) and its readers (version pages, feeds, checks).
-# `read_history(corpus)` is to fill it from one `git log` pass; see the versions issue.
-from collections.abc import Mapping  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
-
-from .errors import HandbookError  # noqa: E402
-from .records import StatusChange, Version  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -47,3 +70,735 @@ class History:
     # False without git or in a shallow clone; `note` then says why, once, and how to fix it.
     complete: bool = True
     note: str | None = None
+
+    def versions_of(self, policy_id: str) -> tuple[Version, ...]:
+        return self.versions.get(self.renames.get(policy_id, policy_id), ())
+
+    def current_version(self, policy_id: str) -> Version | None:
+        versions = self.versions_of(policy_id)
+        return versions[-1] if versions else None
+
+    def in_force_on(self, policy_id: str, day: dt.date) -> Version | None:
+        """The version in force on `day` by its `effective` date (not its commit), or None.
+
+        A version whose old front matter has no readable `effective` counts from its publish date.
+        """
+        candidates = [v for v in self.versions_of(policy_id) if effective_date(v) <= day]
+        return max(candidates, key=lambda v: (effective_date(v), v.number), default=None)
+
+
+def effective_date(version: Version) -> dt.date:
+    return version.effective if version.effective is not None else version.published.date()
+
+
+def read_history(corpus: Corpus) -> History:
+    """The history of every record in `corpus`, from one pass over the git repository.
+
+    Version N of a policy is published by the first commit where its file has `version: N` and a
+    status other than draft (that commit's committer date and author); its text is the file at the
+    last commit with `version: N`, so editorial edits fold in. Only the first-parent line of the
+    checked-out branch counts: a version is published when it lands there, so a merge commit
+    publishes what its branch brought. The working copy is the truth for the current version: an
+    uncommitted edit replaces that version's text, and an uncommitted new version is added with
+    HEAD's commit date (deterministic, never the build clock) and the owner as author.
+    Never raises: whatever git cannot give becomes the fallback and `note`.
+    """
+    root = corpus.settings.root
+    reason, prefix = _probe(root)
+    if reason is not None:
+        return fallback_history(corpus, reason)
+    head = _head_time(root)
+    if head is None:
+        why = f"the git repository at {root} has no commit yet"
+        return fallback_history(corpus, _missing(why, "Commit the handbook."))
+    try:
+        lineages = _read_log(root, prefix, corpus)
+    except _GitFailed as exc:
+        return fallback_history(corpus, _missing(f"`git log` failed ({exc})"))
+    if not lineages:
+        why = f"no policy or decision under {root} is committed yet"
+        return fallback_history(corpus, _missing(why, "Commit them."))
+    return _History(corpus, head).build(lineages)
+
+
+def _missing(why: str, fix: str = "", *, incomplete: bool = False) -> str:
+    """The note said once when history cannot be read: what is missing, why, and how to get it."""
+    head = "History is incomplete" if incomplete else "History is missing"
+    return f"{head}: {why}, so only the current version of each record is shown." + (f" {fix}" if fix else "")
+
+
+def fallback_history(corpus: Corpus, note: str) -> History:
+    """Current versions only: published on their effective date (midnight UTC), by their owner."""
+    versions = {
+        policy.id: (_working_version(corpus, policy.id, _midnight(policy.effective)),)
+        for policy in corpus.policies.values()
+        if not policy.is_draft
+    }
+    changes = {
+        number: (
+            StatusChange(
+                number, decision.status.value, _midnight(decision.date), ", ".join(decision.decision_makers), ""
+            ),
+        )
+        for number, decision in corpus.decisions.items()
+    }
+    return History(versions=versions, status_changes=changes, complete=False, note=note)
+
+
+# -- asking git ---------------------------------------------------------------
+
+
+class _GitFailed(Exception):
+    pass
+
+
+def _environment() -> dict[str, str]:
+    # Plain, parseable output whatever the user's configuration and language.
+    env = dict(os.environ, LC_ALL="C", GIT_PAGER="cat", GIT_TERMINAL_PROMPT="0")
+    env.pop("GIT_DIR", None)
+    env.pop("GIT_WORK_TREE", None)
+    return env
+
+
+def _run(root: Path, *args: str) -> subprocess.CompletedProcess[str] | None:
+    try:
+        return subprocess.run(
+            ["git", "-C", str(root), *args],
+            capture_output=True,
+            text=True,
+            errors="replace",
+            check=False,
+            env=_environment(),
+        )
+    except OSError:
+        return None
+
+
+def _probe(root: Path) -> tuple[str | None, str]:
+    """Why this checkout cannot give full history (None when it can), and `root` within the repository."""
+    done = _run(root, "rev-parse", "--is-shallow-repository", "--show-prefix")
+    if done is None:
+        return _missing("git is not installed", f"Install git and {CLONE_HINT}."), ""
+    if done.returncode != 0:
+        problem = (done.stderr.strip().splitlines() or ["unknown error"])[0]
+        if "not a git repository" in problem:
+            why = f"{root} is not a git repository (a copy without .git, such as a tarball or an export)"
+            return _missing(why, f"To get version pages, diffs and status timelines, {CLONE_HINT}."), ""
+        return _missing(f"git cannot read the repository ({problem})"), ""
+    shallow, _, prefix = done.stdout.partition("\n")
+    if shallow.strip() == "true":
+        return _missing("this is a shallow clone", f"To get every version, {UNSHALLOW_HINT}.", incomplete=True), ""
+    partial = _run(root, "config", "--get", "extensions.partialClone")
+    if partial is not None and partial.returncode == 0 and partial.stdout.strip():
+        why = "this is a partial clone without old file contents (`--filter`)"
+        fix = "Clone without `--filter` (in GitHub Actions, leave `filter` unset) to get every version."
+        return _missing(why, fix, incomplete=True), ""
+    return None, prefix.strip()
+
+
+def _head_time(root: Path) -> dt.datetime | None:
+    done = _run(root, "log", "-1", "--format=%cI")
+    if done is None or done.returncode != 0 or not done.stdout.strip():
+        return None
+    return dt.datetime.fromisoformat(done.stdout.strip())
+
+
+@dataclass(frozen=True)
+class _Commit:
+    sha: str
+    date: dt.datetime
+    author: str
+    index: int  # position in the log, oldest first
+
+
+@dataclass
+class _Event:
+    commit: _Commit
+    path: str
+    blob: str | None  # None: the file was deleted
+
+
+@dataclass
+class _Lineage:
+    """One file followed through renames: the path it has now and every change to it."""
+
+    path: str
+    events: list[_Event] = field(default_factory=list)
+    old_paths: list[str] = field(default_factory=list)
+    alive: bool = True
+
+
+def _record_kind(path: str, policies_dir: str, decisions_dir: str) -> str | None:
+    folder, _, name = path.rpartition("/")
+    if not name.endswith(".md"):
+        return None
+    stem = name[:-3]
+    if folder == policies_dir and SLUG.match(stem):
+        return "policy"
+    if folder == decisions_dir and DECISION_NAME.match(stem):
+        return "decision"
+    return None
+
+
+def _nul_fields(stream: IO[bytes]) -> Iterator[bytes]:
+    """The NUL-separated fields of `git log -z`, read in chunks rather than all at once."""
+    rest = b""
+    while chunk := stream.read(1 << 20):
+        parts = (rest + chunk).split(b"\0")
+        rest = parts.pop()
+        yield from parts
+    if rest:
+        yield rest
+
+
+def _read_log(root: Path, prefix: str, corpus: Corpus) -> dict[str, _Lineage]:
+    """Every change to a record file on the first-parent line, oldest first, grouped by file.
+
+    No pathspec: limiting git to the record folders makes it diff every commit twice (once to
+    simplify history, once to print), which doubles the time on a large repository.
+    """
+    settings = corpus.settings
+    policies_dir = prefix + settings.policies_dir.strip("/")
+    decisions_dir = prefix + settings.decisions_dir.strip("/")
+    args = [
+        "git", "-C", str(root), "-c", "log.showSignature=false",
+        "log", "--reverse", "--first-parent", "-m", "--raw", "--no-abbrev", "-M", "-z",
+        "--no-color", "--no-ext-diff", "--format=%x01%H%x00%cI%x00%aN",
+    ]  # fmt: skip
+    lineages: dict[str, _Lineage] = {}
+    with tempfile.TemporaryFile() as errors:
+        try:
+            proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=errors, env=_environment())
+        except OSError as exc:
+            raise _GitFailed(str(exc)) from None
+        assert proc.stdout is not None
+        try:
+            _parse_log(_nul_fields(proc.stdout), lineages, policies_dir, decisions_dir)
+        finally:
+            proc.stdout.close()
+            code = proc.wait()
+        if code != 0:
+            errors.seek(0)
+            message = errors.read().decode("utf-8", "replace").strip().splitlines()
+            raise _GitFailed(message[0] if message else f"exit status {code}")
+    # Paths from here on are relative to the handbook's root, like the corpus's.
+    return {path[len(prefix) :]: _relative(lineage, prefix) for path, lineage in lineages.items()}
+
+
+def _relative(lineage: _Lineage, prefix: str) -> _Lineage:
+    if prefix:
+        cut = len(prefix)
+        lineage.path = lineage.path[cut:]
+        lineage.old_paths = [p[cut:] for p in lineage.old_paths]
+        for event in lineage.events:
+            event.path = event.path[cut:]
+    return lineage
+
+
+def _parse_log(fields: Iterator[bytes], lineages: dict[str, _Lineage], policies_dir: str, decisions_dir: str) -> None:
+    commit: _Commit | None = None
+
+    def kind(path: str) -> str | None:
+        return _record_kind(path, policies_dir, decisions_dir)
+
+    for raw in fields:
+        raw = raw.lstrip(b"\n")
+        if raw.startswith(b"\x01"):
+            sha = raw[1:].decode("ascii")
+            date = next(fields).decode("ascii")
+            author = next(fields).decode("utf-8", "replace")
+            commit = _Commit(sha, dt.datetime.fromisoformat(date), author, commit.index + 1 if commit else 0)
+            continue
+        if not raw.startswith(b":") or commit is None:
+            continue
+        # ":old_mode new_mode old_blob new_blob STATUS", then one path, or two for a rename.
+        _, new_mode, _, new_blob, status = raw[1:].decode("ascii").split(" ")
+        path = next(fields).decode("utf-8", "surrogateescape")
+        regular = new_mode.startswith("100")  # not a symlink or a submodule
+        if status.startswith(("R", "C")):
+            new_path = next(fields).decode("utf-8", "surrogateescape")
+            moved = status.startswith("R") and kind(path) is not None
+            if moved and kind(new_path) is not None and regular:
+                lineage = lineages.pop(path, None) or _Lineage(path)
+                lineage.old_paths.append(path)
+                lineage.path, lineage.alive = new_path, True
+                lineage.events.append(_Event(commit, new_path, new_blob))
+                lineages[new_path] = lineage
+                continue
+            if moved:
+                _change(lineages, commit, path, None)
+            path = new_path
+            status = "A"
+        if kind(path) is None:
+            continue
+        _change(lineages, commit, path, new_blob if status != "D" and regular else None)
+
+
+def _change(lineages: dict[str, _Lineage], commit: _Commit, path: str, blob: str | None) -> None:
+    lineage = lineages.get(path)
+    if lineage is None:
+        if blob is None:
+            return
+        lineage = lineages[path] = _Lineage(path)
+    lineage.events.append(_Event(commit, path, blob))
+    lineage.alive = blob is not None
+
+
+def _blobs(root: Path, shas: list[str]) -> Generator[bytes | None, None, None]:
+    """The contents of `shas`, in order, from one `git cat-file --batch` (None if missing)."""
+    if not shas:
+        return
+    proc = subprocess.Popen(
+        ["git", "-C", str(root), "cat-file", "--batch", "--buffer"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_environment(),
+    )  # fmt: skip
+    assert proc.stdin is not None and proc.stdout is not None
+    stdin, stdout = proc.stdin, proc.stdout
+
+    def feed() -> None:
+        # A thread writes the requests while we read the answers: neither pipe can fill up.
+        # If git stops early, its pipe breaks: the reader sees that and says so.
+        with contextlib.suppress(BrokenPipeError, ValueError, OSError):
+            stdin.write("".join(f"{sha}\n" for sha in shas).encode("ascii"))
+        with contextlib.suppress(OSError):
+            stdin.close()
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    try:
+        for _ in shas:
+            header = stdout.readline().split()
+            if len(header) == 3 and header[1] == b"blob":
+                size = int(header[2])
+                data = stdout.read(size)
+                stdout.read(1)
+                yield data
+            elif len(header) == 2 and header[1] == b"missing":
+                yield None
+            else:
+                raise _GitFailed(f"`git cat-file` answered {b' '.join(header)!r}")
+    finally:
+        stdout.close()
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        writer.join()
+
+
+# -- reading old files leniently ------------------------------------------------
+
+_FRONT = re.compile(rb"---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*\r?$", re.S | re.M)
+_PEEK = re.compile(rb"^(version|status)[ \t]*:[ \t]*(.*?)[ \t]*(?:[ \t]#.*)?\r?$", re.M)
+_FRONT_TEXT = re.compile(r"---[ \t]*\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S | re.M)
+_PLAIN_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*?)[ \t]*(?:[ \t]#.*)?$", re.M)
+_BOM = b"\xef\xbb\xbf"
+_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])")
+
+
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    return value
+
+
+def _number(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 1 else None
+    if isinstance(value, str) and value.strip().isdigit():
+        number = int(value.strip())
+        return number if number >= 1 else None
+    return None
+
+
+def _word(value: Any) -> str:
+    """A front-matter value as text, whatever type old YAML gave it."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_word(v) for v in value)
+    return str(value).strip()
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and (m := _DAY.match(value.strip())):
+        try:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            return None
+    return None
+
+
+def decode_text(raw: bytes) -> str:
+    """Any bytes as text with `\\n` line ends: history shows old files even if they were not UTF-8."""
+    if raw.startswith(_BOM):
+        raw = raw[len(_BOM) :]
+    return raw.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def lenient_document(path: str, text: str) -> tuple[dict[str, Any], str]:
+    """Front matter and body of an old file; never raises, whatever the file holds.
+
+    Today's parser first; if it refuses the file (a YAML error, an alias, a duplicate key), the
+    plain `key: value` lines of the front matter are read as text.
+    """
+    try:
+        doc = parse_document(path, text)
+    except Exception:  # deliberately broad: old text must never break history
+        pass
+    else:
+        return dict(doc.meta), doc.body
+    match = _FRONT_TEXT.match(text)
+    if match is None:
+        return {}, text
+    block = match.group(1)
+    if len(block) > MAX_FRONT_MATTER_BYTES:
+        return {}, text[match.end() :]
+    meta: dict[str, Any] = {}
+    key: str | None = None
+    for line in block.split("\n"):
+        plain = _PLAIN_KEY.match(line)
+        if plain:
+            key, value = plain.group(1), plain.group(2)
+            # A block scalar's indicator (`>-`, `|`) is not its value: its lines follow.
+            meta[key] = "" if re.fullmatch(r"[>|][-+0-9]*", value) else _unquote(value)
+        elif key is not None and line[:1] in (" ", "\t") and line.strip():
+            meta[key] = f"{meta[key]} {line.strip()}".strip()  # a value continued on the next lines
+        elif line.strip() and not line.lstrip().startswith("#"):
+            key = None
+    return meta, text[match.end() :]
+
+
+def _peek(path: str, raw: bytes, *, want_version: bool = True) -> tuple[int | None, str, int]:
+    """A file's `version`, `status` and the line of `version`, without parsing all its YAML.
+
+    Plain `key: value` lines are read with a pattern; anything else goes to the YAML parser.
+    """
+    if raw.startswith(_BOM):
+        raw = raw[len(_BOM) :]
+    match = _FRONT.match(raw)
+    found: dict[bytes, tuple[bytes, int]] = {}
+    if match is not None and match.end(1) - match.start(1) <= MAX_FRONT_MATTER_BYTES:
+        block = match.group(1)
+        for m in _PEEK.finditer(block):
+            found[m.group(1)] = (m.group(2), block.count(b"\n", 0, m.start()) + 2)
+    line = found[b"version"][1] if b"version" in found else 1
+    if b"status" in found and (b"version" in found or not want_version):
+        status = _unquote(found[b"status"][0].decode("utf-8", "replace")).strip().lower()
+        if not want_version:
+            return None, status, line
+        version = _number(_unquote(found[b"version"][0].decode("utf-8", "replace")))
+        if version is not None:
+            return version, status, line
+    meta, _ = lenient_document(path, decode_text(raw))
+    return _number(meta.get("version")), _word(meta.get("status")).lower(), line
+
+
+_VERSION_KEYS = ("title", "status", "effective", "summary", "changes")
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_DOUBLE = re.compile(r'"([^"\\]*)"')
+_SINGLE = re.compile(r"'((?:[^']|'')*)'")
+_COMMENT = re.compile(r"[ \t]#.*$")
+
+
+def _quick_document(text: str, keys: tuple[str, ...]) -> tuple[dict[str, Any], str] | None:
+    """The `keys` of plain one-line `key: value` front matter, or None if any needs the YAML parser.
+
+    Reading thousands of old versions with the YAML parser is the slow part of history; most
+    front matter lines are plain scalars, which this reads the same way YAML does.
+    """
+    match = _FRONT_TEXT.match(text)
+    if match is None:
+        return None
+    lines = match.group(1).split("\n")
+    meta: dict[str, Any] = {}
+    for index, line in enumerate(lines):
+        key, colon, value = line.partition(":")
+        if not colon or line[:1] in (" ", "\t") or key.rstrip() not in keys:
+            continue
+        key = key.rstrip()
+        if index + 1 < len(lines) and lines[index + 1][:1] in (" ", "\t") and lines[index + 1].strip():
+            return None  # a value continued on the next lines
+        value = value.strip()
+        if value[:1] == '"':
+            quoted = _DOUBLE.match(value)
+            if quoted is None or _COMMENT.sub("", value[quoted.end() :]).strip():
+                return None
+            meta[key] = quoted.group(1)
+        elif value[:1] == "'":
+            quoted = _SINGLE.match(value)
+            if quoted is None or _COMMENT.sub("", value[quoted.end() :]).strip():
+                return None
+            meta[key] = quoted.group(1).replace("''", "'")
+        elif value[:1] in ("[", "{", ">", "|", "&", "*", "!", "%", "@", "`") or value.startswith(("- ", "? ")):
+            return None
+        else:
+            value = _COMMENT.sub("", value).strip()
+            meta[key] = None if value in _NULLS else value
+    return meta, text[match.end() :]
+
+
+def _version_from_text(policy_id: str, number: int, text: str, path: str, commit: _Commit) -> Version:
+    quick = _quick_document(text, _VERSION_KEYS)
+    meta, body = quick if quick is not None else lenient_document(path, text)
+    return Version(
+        policy_id=policy_id,
+        number=number,
+        title=_word(meta.get("title")) or policy_id,
+        status=_word(meta.get("status")).lower(),
+        effective=_date(meta.get("effective")),
+        summary=_word(meta.get("summary")),
+        changes=_word(meta.get("changes")),
+        body=body,
+        published=commit.date,
+        author=commit.author,
+        commit=commit.sha,
+        path=path,
+    )
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def _working_version(corpus: Corpus, policy_id: str, published: dt.datetime, commit: str = "") -> Version:
+    """The current version as the file on disk says; its author is the policy's owner."""
+    policy = corpus.policies[policy_id]
+    return Version(
+        policy_id=policy.id,
+        number=policy.version,
+        title=policy.title,
+        status=policy.status.value,
+        effective=policy.effective,
+        summary=policy.summary,
+        changes=policy.changes,
+        body=policy.body,
+        published=published,
+        author=corpus.owner_name(policy.owner),
+        commit=commit,
+        path=policy.path,
+    )
+
+
+def _blob_id(data: bytes, like: str) -> str:
+    """The id git gives `data` as a blob (SHA-1, or SHA-256 in such repositories)."""
+    digest = hashlib.sha256 if len(like) == 64 else hashlib.sha1
+    return digest(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+# -- from changes to versions -------------------------------------------------
+
+
+@dataclass
+class _Pending:
+    """A version being read: published by `first`, its text from the latest commit with its number."""
+
+    number: int
+    first: _Commit
+    blob: str
+    raw: bytes
+    path: str
+
+
+class _PolicyVersions:
+    """Turns one policy file's changes, fed oldest first, into its versions and warnings."""
+
+    def __init__(self, policy_id: str, lineage: _Lineage) -> None:
+        self.policy_id = policy_id
+        self.lineage = lineage
+        self.done: list[Version] = []
+        self.pending: _Pending | None = None
+        self.blobs: dict[int, tuple[str, _Commit]] = {}  # each version's latest blob, and who published it
+        self.run: int | None = None  # the number of the latest counted commit; None after a deletion
+        self.warnings: list[HandbookError] = []
+
+    @property
+    def highest(self) -> int | None:
+        return self.pending.number if self.pending else None
+
+    def deleted(self) -> None:
+        self.run = None
+
+    def add(self, event: _Event, raw: bytes) -> None:
+        number, status, line = _peek(event.path, raw)
+        if number is None or status == DRAFT:
+            return  # drafts never count, nor a file whose version cannot be read
+        assert event.blob is not None
+        entering = self.run != number
+        self.run = number
+        highest = self.highest
+        if highest is None or number > highest:
+            # A new version: the one before it can no longer change.
+            if self.pending is not None:
+                self.done.append(self._version(self.pending))
+            self.pending = _Pending(number, event.commit, event.blob, raw, event.path)
+            self.blobs[number] = (event.blob, event.commit)
+            return
+        assert self.pending is not None
+        if number == highest and not entering:
+            self.pending.blob, self.pending.raw, self.pending.path = event.blob, raw, event.path  # an editorial edit
+            self.blobs[number] = (event.blob, self.pending.first)
+            return
+        known = self.blobs.get(number)
+        if known is not None and known[0] == event.blob:
+            if number == highest:
+                return  # the same text restored after a deletion
+            reason, code = f"goes back to version {number} (the text of that version as published)", "HB203"
+        elif known is not None:
+            reason = (
+                f"reuses version {number} for a different text than the version {number} published in commit "
+                f"{known[1].sha[:7]} ({known[1].date.date()})"
+            )
+            code = "HB202"
+        else:
+            reason, code = f"goes backwards from version {highest}", "HB203"
+        if entering:  # one warning for a run of commits with the same wrong number
+            latest, commit = self.pending.first, event.commit
+            message = (
+                f"commit {commit.sha[:7]} ({commit.date.date()}) {reason}: version {highest} was published in commit "
+                f"{latest.sha[:7]} ({latest.date.date()}); number the next version {highest + 1}"
+            )
+            self.warnings.append(HandbookError(self.lineage.path, line, message, code))
+
+    def _version(self, pending: _Pending) -> Version:
+        return _version_from_text(self.policy_id, pending.number, decode_text(pending.raw), pending.path, pending.first)
+
+    def versions(self) -> list[Version]:
+        return self.done + ([self._version(self.pending)] if self.pending else [])
+
+
+class _DecisionStatuses:
+    """Turns one decision file's changes, fed oldest first, into its status changes."""
+
+    def __init__(self, number: int, lineage: _Lineage) -> None:
+        self.number = number
+        self.lineage = lineage
+        self.changes: list[StatusChange] = []
+
+    def deleted(self) -> None:
+        pass
+
+    def add(self, event: _Event, raw: bytes) -> None:
+        _, status, _ = _peek(event.path, raw, want_version=False)
+        if status and (not self.changes or self.changes[-1].status != status):
+            self.changes.append(
+                StatusChange(self.number, status, event.commit.date, event.commit.author, event.commit.sha)
+            )
+
+
+class _History:
+    """Builds a History from the record files' lineages and the working copy."""
+
+    def __init__(self, corpus: Corpus, head: dt.datetime) -> None:
+        self.corpus = corpus
+        self.head = head
+        self.root = corpus.settings.root
+
+    def build(self, lineages: Mapping[str, _Lineage]) -> History:
+        corpus = self.corpus
+        policy_at = {p.path: p.id for p in corpus.policies.values()}
+        decision_at = {d.path: d.number for d in corpus.decisions.values()}
+        # Only files that exist now: a deleted record has no page for its history to go on.
+        policies: list[_PolicyVersions] = []
+        decisions: list[_DecisionStatuses] = []
+        for lineage in lineages.values():
+            if lineage.alive and lineage.path in policy_at:
+                policies.append(_PolicyVersions(policy_at[lineage.path], lineage))
+            elif lineage.alive and lineage.path in decision_at:
+                decisions.append(_DecisionStatuses(decision_at[lineage.path], lineage))
+        readers: list[_PolicyVersions | _DecisionStatuses] = [*policies, *decisions]
+        # Blobs in commit order: that is how packs store them, and reading them so is fastest.
+        changes = sorted(((e.commit.index, e, r) for r in readers for e in r.lineage.events), key=lambda c: c[0])
+        try:
+            blobs = _blobs(self.root, [e.blob for _, e, _ in changes if e.blob is not None])
+            with contextlib.closing(blobs):
+                for _, event, reader in changes:
+                    if event.blob is None:
+                        reader.deleted()
+                    elif (raw := next(blobs)) is not None:
+                        reader.add(event, raw)
+        except _GitFailed as exc:
+            return fallback_history(corpus, _missing(f"`git cat-file` failed ({exc})"))
+        versions: dict[str, tuple[Version, ...]] = {}
+        statuses: dict[int, tuple[StatusChange, ...]] = {}
+        warnings: list[HandbookError] = []
+        renames: dict[str, str] = {}
+        policies_dir = corpus.settings.policies_dir.strip("/")
+        for reader in policies:
+            versions[reader.policy_id], found = self._policy(reader)
+            warnings += found
+            for old in reader.lineage.old_paths:
+                folder, _, name = old.rpartition("/")
+                old_id = name[:-3]
+                if folder == policies_dir and old_id != reader.policy_id and old_id not in corpus.policies:
+                    renames[old_id] = reader.policy_id
+        for decision_reader in decisions:
+            statuses[decision_reader.number] = self._decision(decision_reader)
+        # Records not committed yet: the working copy is their only version, dated at HEAD.
+        for policy in corpus.policies.values():
+            if policy.id not in versions and not policy.is_draft:
+                versions[policy.id] = (_working_version(corpus, policy.id, self.head),)
+        for number, decision in corpus.decisions.items():
+            if number not in statuses:
+                statuses[number] = (
+                    StatusChange(number, decision.status.value, self.head, ", ".join(decision.decision_makers), ""),
+                )
+        return History(
+            versions={k: v for k, v in sorted(versions.items()) if v},
+            status_changes=dict(sorted(statuses.items())),
+            renames=dict(sorted(renames.items())),
+            warnings=tuple(sorted(warnings, key=HandbookError.sort_key)),
+        )
+
+    def _working_copy(self, path: str, last_blob: str | None) -> bytes | None:
+        """The file on disk if it differs from its last commit, else None."""
+        try:
+            data = (self.root / path).read_bytes()
+        except OSError:
+            return None
+        if last_blob is not None and _blob_id(data, last_blob) == last_blob:
+            return None
+        return data
+
+    def _policy(self, reader: _PolicyVersions) -> tuple[tuple[Version, ...], list[HandbookError]]:
+        versions = reader.versions()
+        warnings = reader.warnings
+        policy = self.corpus.policies[reader.policy_id]
+        if policy.is_draft or self._working_copy(policy.path, reader.lineage.events[-1].blob) is None:
+            return tuple(versions), warnings
+        # Uncommitted changes: the file on disk is the truth for the current version.
+        last = versions[-1] if versions else None
+        if last is None or policy.version > last.number:
+            versions.append(_working_version(self.corpus, policy.id, self.head))
+        elif policy.version == last.number:
+            versions[-1] = replace(
+                _working_version(self.corpus, policy.id, last.published, last.commit), author=last.author
+            )
+        else:
+            warnings.append(
+                HandbookError(
+                    policy.path,
+                    policy.line_of("version"),
+                    f"the working copy has version {policy.version}, but version {last.number} was published in commit "
+                    f"{last.commit[:7]} ({last.published.date()}); number the next version {last.number + 1}",
+                    "HB203",
+                )  # fmt: skip
+            )
+        return tuple(versions), warnings
+
+    def _decision(self, reader: _DecisionStatuses) -> tuple[StatusChange, ...]:
+        changes = reader.changes
+        decision = self.corpus.decisions[reader.number]
+        current = decision.status.value
+        if (not changes or changes[-1].status != current) and self._working_copy(
+            decision.path, reader.lineage.events[-1].blob
+        ) is not None:
+            changes.append(StatusChange(reader.number, current, self.head, ", ".join(decision.decision_makers), ""))
+        return tuple(changes)

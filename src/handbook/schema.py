@@ -31,6 +31,9 @@ def _describe(value: Any) -> str:
 
 
 def text(value: Any) -> str:
+    if isinstance(value, (bool, int, float, dt.date)):
+        # YAML reads `1984`, `no` and `2026-01-05` as other things than text.
+        raise ValueError(f"must be text, got {_describe(value)}: put it in quotes")
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"must be text, got {_describe(value)}")
     return value.strip()
@@ -73,35 +76,56 @@ def words(item: Convert = text) -> Convert:
     def convert(value: Any) -> tuple[Any, ...]:
         if value is None:
             return ()
+        if isinstance(value, dict):
+            raise ValueError("must be a list like [a, b], got a mapping")
         items = value if isinstance(value, list) else [value]
         result = []
         for entry in items:
             try:
                 result.append(item(entry))
             except ValueError as exc:
-                raise ValueError(f"has an entry that {exc}") from None
+                message = str(exc)
+                raise ValueError(f"has an entry that {message}" if message.startswith("must") else message) from None
         return tuple(result)
 
     return convert
 
 
-def slug(value: Any) -> str:
-    value = text(value)
-    if not SLUG.match(value):
-        raise ValueError(f"must be a lowercase id like 'refunds-and-returns', got {value!r}")
-    return value
+def id_like(example: str) -> Convert:
+    """A lowercase id (letters, digits, hyphens); `example` shows the reader one."""
+
+    def convert(value: Any) -> str:
+        word = text(value)
+        if not SLUG.match(word):
+            raise ValueError(f"must be a lowercase id like '{example}', got {word!r}")
+        return word
+
+    return convert
+
+
+slug = id_like("refunds-and-returns")
+
+
+def email(value: Any) -> str:
+    address = text(value)
+    local, _, domain = address.partition("@")
+    if not local or "." not in domain.strip(".") or any(c in address for c in " <>\"',;") or "@" in domain:
+        raise ValueError(f"must be an email address like 'team@example.com', got {address!r}")
+    return address
 
 
 def one_of(allowed: Iterable[str], what: str) -> Convert:
     choices = tuple(allowed)
 
     def convert(value: Any) -> str:
-        value = text(value)
-        if value not in choices:
-            close = difflib.get_close_matches(value.lower(), choices, n=1)
+        word = text(value)
+        if word not in choices:
+            close = difflib.get_close_matches(word.lower(), choices, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
-            raise ValueError(f"has unknown {what} {value!r}{hint}: use one of {', '.join(choices)}")
-        return value
+            raise ValueError(
+                f"has unknown value {word!r}{hint}: use one of {', '.join(choices)} (the {what}s in mkdocs.yml)"
+            )
+        return word
 
     return convert
 
@@ -129,18 +153,29 @@ def validate(doc: Document, fields: Iterable[Field], *, passthrough: Iterable[st
             close = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(sorted(schema))}"
             errors.append(HandbookError(doc.path, doc.line_of(key), f"unknown key '{key}': {hint}"))
+    missing = [name for name, spec in schema.items() if spec.required and name not in doc.meta]
+    if len(missing) == 1:
+        errors.append(
+            HandbookError(doc.path, doc.first_line, f"missing '{missing[0]}': add a line '{missing[0]}: ...'")
+        )
+    elif missing:
+        listed = ", ".join(f"'{name}'" for name in missing[:-1]) + f" and '{missing[-1]}'"
+        errors.append(HandbookError(doc.path, doc.first_line, f"missing {listed}: add a line 'key: ...' for each"))
     for name, spec in schema.items():
-        if name not in doc.meta or doc.meta[name] is None and spec.required:
-            if spec.required:
-                line = doc.line_of(name) if name in doc.meta else 1
-                errors.append(HandbookError(doc.path, line, f"missing '{name}': add '{name}: ...' to the front matter"))
-            else:
-                values[spec.attribute] = spec.default
+        if name not in doc.meta:
+            values[spec.attribute] = spec.default
             continue
+        value = doc.meta[name]
         try:
-            values[spec.attribute] = spec.convert(doc.meta[name])
+            if value is None and spec.required:
+                raise ValueError("is empty")
+            values[spec.attribute] = spec.convert(value)
         except ValueError as exc:
-            errors.append(HandbookError(doc.path, doc.line_of(name), f"'{name}' {exc}"))
+            if value is None:
+                remedy = "give it a value" if spec.required else "give it a value or remove the line"
+                errors.append(HandbookError(doc.path, doc.line_of(name), f"'{name}' is empty: {remedy}"))
+            else:
+                errors.append(HandbookError(doc.path, doc.line_of(name), f"'{name}' {exc}"))
     if errors:
         raise LoadErrors(errors)
     return values
@@ -152,4 +187,3 @@ class LoadErrors(Exception):
     def __init__(self, errors: list[HandbookError]) -> None:
         super().__init__(errors)
         self.errors = errors
-

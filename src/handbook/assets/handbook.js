@@ -38,24 +38,184 @@
     box.hidden = false;
   }
 
-  function setupChecklist(box) {
-    var key = "handbook:read:" + box.dataset.key;
-    try { box.checked = window.localStorage.getItem(key) === "1"; } catch (e) { return; }
-    box.addEventListener("change", function () {
-      try {
-        if (box.checked) { window.localStorage.setItem(key, "1"); } else { window.localStorage.removeItem(key); }
-      } catch (e) { /* storage disabled: the tick lasts for this visit only */ }
+  // Reading-list checklists: each tick is kept in this browser's localStorage only, keyed by
+  // policy and version ("handbook:read:refunds@3"), so a new version asks to be read again.
+  var READ_PREFIX = "handbook:read:";
+
+  function storage() {
+    try { var s = window.localStorage; s.getItem(READ_PREFIX); return s; } catch (e) { return null; }
+  }
+
+  function setupChecklist(list) {
+    var store = storage();
+    var boxes = Array.prototype.slice.call(list.querySelectorAll("input.hb-check[data-key]"));
+    var progress = list.querySelector(".hb-checklist__progress");
+    var actions = list.querySelector(".hb-checklist__actions");
+    function count() {
+      var done = boxes.filter(function (b) { return b.checked; }).length;
+      if (progress) { progress.textContent = done + " of " + boxes.length + " read."; }
+    }
+    boxes.forEach(function (box) {
+      var key = READ_PREFIX + box.dataset.key;
+      if (store) { box.checked = store.getItem(key) === "1"; }
+      box.addEventListener("change", function () {
+        if (store) {
+          try {
+            if (box.checked) { store.setItem(key, "1"); } else { store.removeItem(key); }
+          } catch (e) { /* storage full or disabled: the tick lasts for this visit only */ }
+        }
+        count();
+      });
     });
+    if (actions) {
+      actions.hidden = false;
+      var print = actions.querySelector("[data-hb-print]");
+      var clear = actions.querySelector("[data-hb-clear]");
+      if (print) { print.addEventListener("click", function () { window.print(); }); }
+      if (clear) {
+        clear.addEventListener("click", function () {
+          boxes.forEach(function (box) {
+            box.checked = false;
+            if (store) { store.removeItem(READ_PREFIX + box.dataset.key); }
+          });
+          count();
+        });
+      }
+    }
+    count();
   }
 
   function init() {
     document.querySelectorAll(".hb-filters[data-table]").forEach(function (box) {
       if (!box.dataset.ready) { box.dataset.ready = "1"; setupFilters(box); }
     });
-    document.querySelectorAll("input.hb-check[data-key]").forEach(setupChecklist);
+    document.querySelectorAll(".hb-checklist").forEach(function (list) {
+      if (!list.dataset.ready) { list.dataset.ready = "1"; setupChecklist(list); }
+    });
   }
 
   // Material's instant navigation swaps pages without a reload: re-run on each page.
+  if (window.document$ && window.document$.subscribe) {
+    window.document$.subscribe(init);
+  } else {
+    document.addEventListener("DOMContentLoaded", init);
+  }
+})();
+
+/* handbook: review dates against the reader's own day. A build never knows what day it is read,
+   so the overdue banner on policy pages, the health page's lists and charts and the owners'
+   pages are worked out here, from each review's `data-review-due`. */
+(function () {
+  "use strict";
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+  function isoDay(date) {
+    var m = date.getMonth() + 1, d = date.getDate();
+    return date.getFullYear() + "-" + (m < 10 ? "0" : "") + m + "-" + (d < 10 ? "0" : "") + d;
+  }
+  function utc(day) { return Date.UTC(+day.slice(0, 4), +day.slice(5, 7) - 1, +day.slice(8, 10)); }
+  // Whole days from one YYYY-MM-DD to another (UTC, so a clock change cannot shift it).
+  function daysFrom(from, to) { return Math.round((utc(to) - utc(from)) / 86400000); }
+  function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) { node.className = cls; }
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+
+  function overdueBanner(today) {
+    document.querySelectorAll(".hb-record[data-review-due]").forEach(function (record) {
+      var due = record.dataset.reviewDue;
+      if (record.dataset.overdueShown || !(due < today)) { return; }
+      record.dataset.overdueShown = "1";
+      var banner = el("div", "admonition danger hb-banner hb-overdue");
+      banner.setAttribute("role", "note");
+      banner.appendChild(el("p", "admonition-title", "Review overdue"));
+      banner.appendChild(el("p", "", "This policy was due for review on " + due + ", " + plural(daysFrom(due, today), "day") +
+        " ago. It may be out of date: check with its owner before relying on it."));
+      record.parentNode.insertBefore(banner, record);
+    });
+  }
+
+  function chart(figure, rows, keyOf, byMonth) {
+    if (!figure) { return; }
+    var counts = {};
+    rows.forEach(function (row) { var key = keyOf(row); counts[key] = (counts[key] || 0) + 1; });
+    var keys = Object.keys(counts).sort(byMonth ? undefined : function (a, b) { return counts[b] - counts[a] || (a < b ? -1 : 1); });
+    var most = Math.max.apply(null, keys.map(function (k) { return counts[k]; }).concat([1]));
+    var old = figure.querySelector(".hb-bars");
+    if (old) { old.remove(); }
+    var bars = el("div", "hb-bars");
+    if (!keys.length) { bars.appendChild(el("p", "", "No review falls due in this period.")); }
+    keys.forEach(function (key) {
+      var bar = el("div", "hb-bar");
+      bar.appendChild(el("span", "hb-bar-label", byMonth ? MONTHS[+key.slice(5, 7) - 1] + " " + key.slice(0, 4) : key));
+      var track = el("span", "hb-bar-track"), fill = el("span", "hb-bar-fill");
+      fill.style.width = (100 * counts[key] / most) + "%";
+      track.appendChild(fill);
+      bar.appendChild(track);
+      bar.appendChild(el("span", "hb-bar-value", String(counts[key])));
+      bars.appendChild(bar);
+    });
+    figure.appendChild(bars);
+  }
+
+  function health(today) {
+    var box = document.querySelector(".hb-health[data-due-soon-days]");
+    if (!box || box.dataset.ready) { return; }
+    box.dataset.ready = "1";
+    var soon = +box.dataset.dueSoonDays, horizon = +box.dataset.horizonDays;
+    var overdue = [], dueSoon = [], coming = [];
+    document.querySelectorAll("table.hb-reviews tbody tr[data-review-due]").forEach(function (row) {
+      var left = daysFrom(today, row.dataset.reviewDue), state = row.querySelector(".hb-review-state");
+      if (left < 0) {
+        overdue.push(row);
+        row.classList.add("hb-row--overdue");
+        if (state) { state.textContent = "overdue by " + plural(-left, "day"); }
+      } else if (left <= soon) {
+        dueSoon.push(row);
+        row.classList.add("hb-row--due-soon");
+        if (state) { state.textContent = left === 0 ? "due today" : "due in " + plural(left, "day"); }
+      }
+      if (left >= 0 && left <= horizon) { coming.push(row); }
+    });
+    var shownDay = document.querySelector(".hb-today");
+    if (shownDay) { shownDay.textContent = " (" + today + ")"; }
+    var list = document.querySelector(".hb-health-overdue");
+    if (list) {
+      list.textContent = "";
+      if (!overdue.length) {
+        list.appendChild(el("p", "", "None: every policy in force has been reviewed on time."));
+      } else {
+        list.appendChild(el("p", "", plural(overdue.length, "review") + " overdue:"));
+        var items = el("ul");
+        overdue.forEach(function (row) {
+          var item = el("li"), link = row.querySelector("td a");
+          if (link) { item.appendChild(link.cloneNode(true)); }
+          item.appendChild(document.createTextNode(": due " + row.dataset.reviewDue + ", " +
+            plural(-daysFrom(today, row.dataset.reviewDue), "day") + " ago (" + row.dataset.ownerName + ")"));
+          items.appendChild(item);
+        });
+        list.appendChild(items);
+      }
+    }
+    chart(document.querySelector('.hb-chart[data-chart="month"]'), coming, function (row) { return row.dataset.reviewDue.slice(0, 7); }, true);
+    chart(document.querySelector('.hb-chart[data-chart="owner"]'), coming, function (row) { return row.dataset.ownerName; }, false);
+    var summary = document.querySelector(".hb-owner-due");
+    if (summary) {
+      summary.textContent = (overdue.length ? plural(overdue.length, "review") + " overdue; " : "No review overdue; ") +
+        plural(dueSoon.length, "review") + " due in the next " + soon + " days.";
+      summary.hidden = false;
+    }
+  }
+
+  function init() {
+    var today = isoDay(new Date());
+    overdueBanner(today);
+    health(today);
+  }
+
   if (window.document$ && window.document$.subscribe) {
     window.document$.subscribe(init);
   } else {

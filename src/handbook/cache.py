@@ -1,0 +1,257 @@
+"""Work already done on unchanged files, kept between runs in the handbook's `.cache/handbook/`.
+
+Entries are keyed by content (a file's bytes, a text's hash, two blob ids), so an edit can never
+be answered from the cache; anything else that could change an answer (the code that computes
+it, the Python version, the handbook's settings) is part of its section's salt, and a different
+salt starts that section empty. The file is JSON, never pickle: a cache that someone else wrote can at
+worst be wrong, not run code. Its folder carries a `.gitignore` of its own so it is never
+committed; `handbook check --no-cache` ignores it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Mapping
+from enum import Enum
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .errors import HandbookError
+from .frontmatter import decode
+from .records import Decision, DecisionStatus, Policy, PolicyStatus, Post
+from .settings import Settings
+
+CACHE_DIR = ".cache/handbook"
+CACHE_FILE = "cache.json"
+FORMAT = 1
+_PACKAGE = Path(__file__).parent
+_KINDS: dict[str, tuple[type[Any], type[Enum] | None]] = {
+    "policy": (Policy, PolicyStatus),
+    "decision": (Decision, DecisionStatus),
+    "post": (Post, None),
+}
+_KIND_OF = {cls: kind for kind, (cls, _) in _KINDS.items()}
+R = TypeVar("R")
+
+
+# What each section's answers depend on besides their keys: the code that computes them. A
+# section whose code changed starts empty; the others are kept.
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "records": ("cache.py", "errors.py", "frontmatter.py", "loading.py", "records.py", "schema.py", "settings.py"),
+    "bands": ("checks/minhash.py",),
+    "links": ("checks/links.py", "frontmatter.py", "loading.py"),
+    "edits": ("checks/revisions.py", "history.py", "frontmatter.py"),
+}
+
+
+def section_salts(settings: Settings | None = None) -> dict[str, str]:
+    """Each section's salt: the format, the Python version, its code, and (for records) the settings."""
+    salts = {}
+    for name, sources in SECTIONS.items():
+        digest = hashlib.blake2b(f"{FORMAT}:{sys.version_info[:3]}".encode(), digest_size=16)
+        for source in sources:
+            digest.update(source.encode())
+            digest.update((_PACKAGE / source).read_bytes())
+        if name == "records" and settings is not None:
+            digest.update(repr(settings).encode())
+        salts[name] = digest.hexdigest()
+    return salts
+
+
+class Cache:
+    """A JSON file of named sections of `key -> value`; entries not used in a run are dropped on save."""
+
+    def __init__(self, file: Path | None, salts: Mapping[str, str]) -> None:
+        self.file = file
+        self.salts = dict(salts)
+        self._old: dict[str, dict[str, Any]] = {}
+        self._used: dict[str, dict[str, Any]] = {}
+        self._changed = False
+        # The content hash of each file read through `record`: other work on it is keyed by it.
+        self.digests: dict[str, str] = {}
+        if file is not None:
+            try:
+                data = json.loads(file.read_bytes())
+            except (OSError, ValueError):
+                data = None
+            sections = data.get("sections") if isinstance(data, dict) and data.get("format") == FORMAT else None
+            for name, section in (sections or {}).items():
+                if (
+                    isinstance(section, dict)
+                    and section.get("salt") == self.salts.get(name)
+                    and isinstance(section.get("entries"), dict)
+                ):
+                    self._old[name] = section["entries"]
+
+    @classmethod
+    def for_handbook(cls, settings: Settings) -> Cache:
+        return cls(settings.root / CACHE_DIR / CACHE_FILE, section_salts(settings))
+
+    @classmethod
+    def disabled(cls) -> Cache:
+        return cls(None, {})
+
+    def get(self, section: str, key: str) -> Any:
+        used = self._used.setdefault(section, {})
+        if key in used:
+            return used[key]
+        value = self._old.get(section, {}).get(key)
+        if value is not None:
+            used[key] = value
+        return value
+
+    def put(self, section: str, key: str, value: Any) -> None:
+        if section in self.salts:
+            self._used.setdefault(section, {})[key] = value
+            self._changed = True
+
+    def save(self) -> None:
+        """Write the entries used in this run; quietly does nothing where the folder is read-only."""
+        if self.file is None:
+            return
+        # A section this run never looked at (history not read, say) is kept as it was.
+        for name, entries in self._old.items():
+            self._used.setdefault(name, entries)
+        dropped = any(len(self._used[name]) != len(entries) for name, entries in self._old.items())
+        if not self._changed and not dropped:
+            return
+        folder = self.file.parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            ignore = folder / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# Written by handbook: a local cache, never committed.\n*\n", encoding="utf-8")
+            sections = {
+                name: {"salt": self.salts[name], "entries": entries}
+                for name, entries in self._used.items()
+                if name in self.salts
+            }
+            data = json.dumps({"format": FORMAT, "sections": sections}, separators=(",", ":")).encode()
+            with tempfile.NamedTemporaryFile(dir=folder, prefix=".cache-", delete=False) as out:
+                out.write(data)
+            os.replace(out.name, self.file)
+        except OSError:
+            return
+        self._old, self._changed = self._used, False
+
+    # -- records ------------------------------------------------------------------------------
+    def record(
+        self, root: Path, path: str, load: Callable[[], tuple[R, list[HandbookError]]]
+    ) -> tuple[R, list[HandbookError]]:
+        """`load()`'s record and the problems in its text, reused while the file's bytes are the same.
+
+        Only records that loaded are kept: a file that fails is read again, so its errors are
+        always today's.
+        """
+        try:
+            with open(os.path.join(root, path), "rb") as file:
+                raw = file.read()
+        except OSError:
+            return load()
+        digest = hashlib.blake2b(raw, digest_size=20).hexdigest()
+        self.digests[path] = digest
+        entry = self.get("records", path)
+        if isinstance(entry, dict) and entry.get("hash") == digest:
+            try:
+                return _decode_record(path, raw, entry)
+            except (KeyError, TypeError, ValueError, HandbookError):
+                pass
+        record, problems = load()
+        # A record this cache cannot store is simply loaded every time.
+        with contextlib.suppress(TypeError):
+            self.put("records", path, _encode_record(record, problems, digest))
+        return record, problems
+
+
+def _shapes(cls: type[Any]) -> dict[str, str]:
+    """The fields of a record class that JSON cannot carry as they are: date, tuple, mapping, status."""
+    shapes = {}
+    for name, spec in cls.__dataclass_fields__.items():
+        kind = str(spec.type)
+        if name == "body":
+            continue
+        if name == "status" and "Status" in kind:
+            shapes[name] = "status"
+        elif "date" in kind:
+            shapes[name] = "date"
+        elif kind.startswith("tuple"):
+            shapes[name] = "tuple"
+        elif kind.startswith("Mapping") or kind.startswith("dict"):
+            shapes[name] = "mapping"
+        elif not any(t in kind for t in ("str", "int", "bool", "float")):
+            shapes[name] = "unknown"
+    return shapes
+
+
+_SHAPES = {kind: _shapes(cls) for kind, (cls, _) in _KINDS.items()}
+_FIELDS = {kind: set(cls.__dataclass_fields__) for kind, (cls, _) in _KINDS.items()}
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _encode_record(record: Any, problems: list[HandbookError], digest: str) -> dict[str, Any]:
+    kind = _KIND_OF[type(record)]
+    shapes = _SHAPES[kind]
+    fields: dict[str, Any] = {}
+    for name in record.__dataclass_fields__:
+        if name == "body":
+            continue
+        value = getattr(record, name)
+        shape = shapes.get(name)
+        if value is None or shape is None:
+            if not isinstance(value, _SCALARS):
+                raise TypeError(f"cannot cache {type(value).__name__}")
+            fields[name] = value
+        elif shape == "status":
+            fields[name] = value.value
+        elif shape == "date" and type(value) is dt.date:
+            fields[name] = value.isoformat()
+        elif shape == "tuple" and all(isinstance(v, _SCALARS) for v in value):
+            fields[name] = list(value)
+        elif shape == "mapping" and all(isinstance(v, _SCALARS) for v in value.values()):
+            fields[name] = dict(value)
+        else:
+            raise TypeError(f"cannot cache {name}={value!r}")
+    return {
+        "hash": digest,
+        "kind": kind,
+        "fields": fields,
+        "problems": [[p.path, p.line, p.message, p.code] for p in problems],
+    }
+
+
+def _decode_record(path: str, raw: bytes, entry: Mapping[str, Any]) -> tuple[Any, list[HandbookError]]:
+    kind = entry["kind"]
+    cls, status = _KINDS[kind]
+    values = dict(entry["fields"])
+    for name, shape in _SHAPES[kind].items():
+        value = values[name]
+        if value is None:
+            continue
+        if shape == "status":
+            assert status is not None
+            values[name] = status(value)
+        elif shape == "date":
+            values[name] = dt.date.fromisoformat(value)
+        elif shape == "tuple":
+            values[name] = tuple(value)
+    if "body" in cls.__dataclass_fields__:
+        # The body is the file's text after the front matter: cut again rather than stored twice.
+        line = values["body_line"]
+        pieces = decode(path, raw).split("\n", line - 1)
+        values["body"] = pieces[line - 1] if len(pieces) >= line else ""
+    problems = [HandbookError(p, n, m, c) for p, n, m, c in entry["problems"]]
+    if set(values) != _FIELDS[kind]:
+        raise KeyError("the cached fields are not the record's")
+    # The values were checked when the record was made; a frozen dataclass's __init__ would
+    # set each through object.__setattr__, a tenth of the load time on 10,000 records.
+    if hasattr(cls, "__post_init__") or "__slots__" in cls.__dict__:
+        return cls(**values), problems
+    record = cls.__new__(cls)
+    record.__dict__.update(values)
+    return record, problems

@@ -1,0 +1,242 @@
+"""Duplicates: two files claiming one policy, copied texts, and version numbers that do not move
+with the text (reused, going backwards, or kept through a rewrite)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..records import Decision, Policy, PolicyStatus
+from ..settings import Settings
+from . import Finding, Severity, finding, from_error
+from .minhash import BINS, MIN_WORDS, band_keys, band_shape, near_duplicates
+from .revisions import WORKING_COPY
+
+if TYPE_CHECKING:
+    from ..cache import Cache
+    from ..history import History
+    from ..loading import Corpus
+    from .revisions import Revisions
+
+# Words that mark a copy of a file rather than another policy: refunds-final, refunds-v2, refunds-old.
+COPY_MARKS = re.compile(
+    r"^(?:final|new|old|copy|draft|latest|current|updated|revised|backup|bak|tmp|temp|edited|v\d+|ver\d+|version\d*)$"
+)
+
+
+def check(
+    corpus: Corpus, history: History, revisions: Revisions, *, settings: Settings, cache: Cache | None = None
+) -> list[Finding]:
+    findings = list(same_policy(corpus))
+    findings += check_history(history)
+    findings += copied_texts(corpus, history, threshold=settings.duplicate_threshold, cache=cache)
+    findings += rewrites(corpus, revisions, threshold=settings.rewrite_threshold)
+    return findings
+
+
+def check_history(history: History) -> list[Finding]:
+    """History's own warnings: HB202 a number reused for another text, HB203 a number going backwards."""
+    return [from_error(w, severity=Severity.WARNING) for w in history.warnings]
+
+
+def normalised_id(policy_id: str) -> str:
+    """`refunds-and-returns-final` -> `refundsandreturns`: the id with copy marks and separators gone."""
+    parts = [p for p in re.split(r"[^a-z0-9]+", policy_id.lower()) if p]
+    while len(parts) > 1 and COPY_MARKS.match(parts[-1]):
+        parts.pop()
+    return "".join(parts)
+
+
+def same_policy(corpus: Corpus) -> Iterator[Finding]:
+    """HB201: published policies in force whose ids are one id, or a policy still active though superseded."""
+    groups: dict[str, list[Policy]] = defaultdict(list)
+    for policy in corpus.policies.values():
+        if not policy.is_draft and not corpus.is_retired(policy):
+            groups[normalised_id(policy.id)].append(policy)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        first, *others = sorted(members, key=lambda p: (len(p.id), p.id))
+        for other in others:
+            yield finding(
+                other.path, other.line_of("title"), "HB201",
+                f"'{other.id}' and '{first.id}' ({first.path}) are one policy under two file names, both in force: "
+                f"keep one file, and retire the other or give the new one 'supersedes: {first.id}'",
+            )  # fmt: skip
+    for old_id, new_id in corpus.policy_successor.items():
+        old = corpus.policies[old_id]
+        if old.status is PolicyStatus.ACTIVE:
+            yield finding(
+                old.path, old.line_of("status"), "HB201",
+                f"superseded by '{new_id}' ({corpus.policies[new_id].path}) but still 'status: active': "
+                f"both claim to be in force; set 'status: retired' here",
+                "Set 'status: retired' on the superseded policy, and say in 'changes' what replaced it.",
+            )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Text:
+    path: str
+    line: int
+    kind: str
+    # Records of one supersede chain are meant to be alike; they share a lineage.
+    lineage: str
+    # Older records first: the later of two copies gets the finding.
+    order: tuple[object, ...]
+    body: str
+
+
+def _texts(corpus: Corpus, history: History, *, drafts: bool = True) -> list[_Text]:
+    texts = []
+    policy_root = _chain_roots({p.id: p.supersedes for p in corpus.policies.values()})
+    for policy in corpus.policies.values():
+        if policy.is_draft and not drafts:
+            continue
+        versions = history.versions_of(policy.id)
+        started = versions[0].published.date() if versions else policy.effective
+        texts.append(
+            _Text(
+                policy.path,
+                policy.body_line,
+                "policy",
+                f"p:{policy_root[policy.id]}",
+                (started, policy.path),
+                policy.body,
+            )
+        )
+    decision_root = _chain_roots({str(d.number): _first(d) for d in corpus.decisions.values()})
+    for decision in corpus.decisions.values():
+        texts.append(
+            _Text(
+                decision.path,
+                decision.body_line,
+                "decision",
+                f"d:{decision_root[str(decision.number)]}",
+                (decision.date, decision.number, decision.path),
+                decision.body,
+            )
+        )
+    return texts
+
+
+def _first(decision: Decision) -> str | None:
+    return str(decision.supersedes[0]) if decision.supersedes else None
+
+
+def _chain_roots(parent: dict[str, str | None]) -> dict[str, str]:
+    """Each record's oldest ancestor along `supersedes` (cycles stop where they close)."""
+    roots: dict[str, str] = {}
+    for start in parent:
+        seen = [start]
+        current = start
+        while (nxt := parent.get(current)) is not None and nxt in parent and nxt not in seen:
+            seen.append(nxt)
+            current = nxt
+        roots[start] = current
+    return roots
+
+
+def copied_texts(
+    corpus: Corpus, history: History, *, threshold: float, cache: Cache | None = None, drafts: bool = True
+) -> list[Finding]:
+    """HB206 exact copies (same text) and HB205 near-copies (shingled Jaccard >= threshold).
+
+    `drafts=False` leaves drafts out, for the site, where a draft's name never appears.
+    """
+    # Roughly the word count, without splitting every text: stubs are not compared.
+    texts = [t for t in _texts(corpus, history, drafts=drafts) if t.body.count(" ") + t.body.count("\n") >= MIN_WORDS]
+    digests = [hashlib.sha1(t.body.strip().encode("utf-8")).hexdigest() for t in texts]
+    findings: list[Finding] = []
+    # Exact copies: one finding on each later copy, naming the earliest.
+    same: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for index, (text, digest) in enumerate(zip(texts, digests, strict=True)):
+        same[(text.kind, digest)].append(index)
+    representatives = []
+    for members in same.values():
+        if len(members) > 1:
+            members.sort(key=lambda i: texts[i].order)
+        representatives.append(members[0])
+        original = texts[members[0]]
+        for index in members[1:]:
+            copy = texts[index]
+            if copy.lineage != original.lineage:
+                findings.append(_exact(copy, original))
+    # Near-copies among the distinct texts, by kind.
+    shape = f"{BINS}:{band_shape(threshold)}"
+    for kind in ("policy", "decision"):
+        chosen = sorted((i for i in representatives if texts[i].kind == kind), key=lambda i: texts[i].order)
+        items = [(i, texts[i].body) for i in chosen]
+        keys_of = _cached_keys(cache, [digests[i] for i in chosen], threshold, shape)
+        # For each later copy: every earlier text it copies, the closest first.
+        partners: dict[int, list[tuple[float, int]]] = defaultdict(list)
+        for pair in near_duplicates(items, threshold, keys_of=keys_of):
+            a, b = sorted((pair.first, pair.second), key=lambda i: texts[i].order)
+            if texts[a].lineage != texts[b].lineage:
+                partners[b].append((pair.similarity, a))
+        for index, found in partners.items():
+            similarity, original_index = min(found, key=lambda f: (-f[0], texts[f[1]].order))
+            count = len(found)
+            copy, original = texts[index], texts[original_index]
+            if similarity == 1.0:
+                # The same words in the same order, only spaced or wrapped differently.
+                findings.append(_exact(copy, original))
+                continue
+            more = f" (and {count - 1} more)" if count > 1 else ""
+            findings.append(finding(
+                copy.path, copy.line, "HB205",
+                f"near-copy of {original.path}{more}: similarity {similarity:.2f} "
+                f"(shared 5-word phrases; threshold {threshold:.2f}); merge them, or keep in the copy only what "
+                "differs",
+            ))  # fmt: skip
+    return findings
+
+
+def _exact(copy: _Text, original: _Text) -> Finding:
+    return finding(
+        copy.path, copy.line, "HB206",
+        f"exact copy of {original.path}: the text is the same word for word; "
+        f"delete the copy, or retire one and give the other 'supersedes'",
+    )  # fmt: skip
+
+
+def _cached_keys(
+    cache: Cache | None, digests: Sequence[str], threshold: float, shape: str
+) -> Callable[[int, str], list[str]]:
+    """Band keys by text hash, kept in the cache as one hex string (16 digits a band)."""
+
+    def keys_of(position: int, text: str) -> list[str]:
+        key = f"{shape}:{digests[position]}"
+        cached = cache.get("bands", key) if cache is not None else None
+        if not isinstance(cached, str):
+            cached = "".join(f"{k:016x}" for k in band_keys(text, threshold))
+            if cache is not None:
+                cache.put("bands", key, cached)
+        return [cached[i : i + 16] for i in range(0, len(cached), 16)]
+
+    return keys_of
+
+
+def rewrites(corpus: Corpus, revisions: Revisions, *, threshold: float) -> Iterator[Finding]:
+    """HB207: the current version's text changed by more than `threshold` of its words, same number."""
+    by_path = {p.path: p for p in corpus.policies.values()}
+    for edit in revisions.edits:
+        if edit.changed <= threshold:
+            continue
+        policy = by_path[edit.path]
+        share = f"{round(edit.changed * 100)}%"
+        if edit.commit == WORKING_COPY:
+            what = f"uncommitted changes rewrite {share} of the words of version {edit.version}"
+        else:
+            day = edit.date.date().isoformat() if isinstance(edit.date, dt.datetime) else "?"
+            what = f"commit {edit.commit[:7]} ({day}) rewrote {share} of the words of version {edit.version}"
+        yield finding(
+            policy.path, policy.line_of("version"), "HB207",
+            f"{what} and kept its number (more than {round(threshold * 100)}% is a new version): "
+            f"raise 'version' to {edit.version + 1} and say what changed in 'changes'",
+            f"Publish the rewrite as version {edit.version + 1}: raise 'version' and say what changed in 'changes'.",
+        )  # fmt: skip

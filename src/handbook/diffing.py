@@ -1,0 +1,276 @@
+"""Readable diffs of Markdown: the new text with word-level `<ins>`/`<del>` marks, still Markdown.
+
+Lines are matched with difflib, then words within the lines that changed, so the result renders
+like the page itself: headings, lists and tables keep their shape, and only the words that
+changed are marked. Markdown syntax that spans words (links, emphasis, code) is one token, so a
+mark never cuts it in half.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+INS, DEL = "ins", "del"
+# Below this share of common words, a changed line reads better as removed and added whole.
+PAIR_CUTOFF = 0.4
+# Pairing lines costs a comparison per pair: beyond this, a changed block is shown removed then added.
+MAX_PAIRING = 2500
+
+_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+_TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+_RULE = re.compile(r"^[ \t]{0,3}([-*_])([ \t]*\1){2,}[ \t]*$")
+_HEADING = re.compile(r"^[ \t]{0,3}(#{1,6})[ \t]+")
+# Closing hashes and an attribute list `{#id .class}` end a heading line; not shown in a diff.
+_HEADING_END = re.compile(r"(?:[ \t]+#+)?[ \t]*(?:\{[^{}\n]*\})?[ \t]*$")
+# Blockquote markers, list markers and task boxes: kept in front of the marks.
+_PREFIX = re.compile(r"^[ \t]*(?:(?:>[ \t]?)|(?:[-*+]|\d{1,9}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?)*")
+_TOKEN = re.compile(
+    r"""
+    !?\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\](?:\([^()\n]*(?:\([^()\n]*\)[^()\n]*)*\)|\[[^\]\n]*\])?  # link, image, reference
+    | `+[^`\n]*?`+                      # code span
+    | \*\*[^*\n]+?\*\* | __[^_\n]+?__   # strong
+    | \*[^*\s][^*\n]*?\* | _[^_\s][^_\n]*?_  # emphasis
+    | <[^<>\n]+>                        # inline HTML tag or autolink
+    | &\#?\w+;                          # entity
+    | \\.                               # escaped character
+    | \w+(?:['’]\w+)*                   # word
+    | [ \t]+                            # space
+    | .                                 # anything else: punctuation, one at a time
+    """,
+    re.X,
+)
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """A line of Markdown, or a whole fenced code or HTML block, as one thing to compare."""
+
+    kind: str  # "blank", "fence", "html", "rule", "line"
+    text: str
+    table: bool = False  # a row of a table: marks must not cross its `|`
+
+
+def _units(text: str) -> list[_Unit]:
+    lines = text.strip("\n").split("\n")
+    units: list[_Unit] = []
+    tables = _table_lines(lines)
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        fence = _FENCE.match(line)
+        if fence:
+            end = next(
+                (j for j in range(i + 1, len(lines)) if lines[j].strip().startswith(fence.group(1))), len(lines) - 1
+            )
+            units.append(_Unit("fence", "\n".join(lines[i : end + 1])))
+            i = end + 1
+            continue
+        if not line.strip():
+            units.append(_Unit("blank", ""))
+        elif line.lstrip().startswith("<") and not line.lstrip().startswith("<http") and i not in tables:
+            # A raw HTML block runs to the next blank line, as in Markdown.
+            end = next((j for j in range(i + 1, len(lines)) if not lines[j].strip()), len(lines))
+            units.append(_Unit("html", "\n".join(lines[i:end])))
+            i = end
+            continue
+        elif _TABLE_RULE.match(line) and i in tables or _RULE.match(line):
+            units.append(_Unit("rule", line))
+        else:
+            units.append(_Unit("line", line, table=i in tables))
+        i += 1
+    return units
+
+
+def _table_lines(lines: Sequence[str]) -> set[int]:
+    """Indexes of the lines that belong to a table: a block with a `|---|` rule under its head."""
+    rows: set[int] = set()
+    start = 0
+    for end in [i for i, line in enumerate(lines) if not line.strip()] + [len(lines)]:
+        block = range(start, end)
+        if any(
+            _TABLE_RULE.match(lines[i]) and "-" in lines[i] and ("|" in lines[i] or "|" in lines[max(i - 1, 0)])
+            for i in block
+            if i > start
+        ):
+            rows.update(block)
+        start = end + 1
+    return rows
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text)
+
+
+def _mark(tag: str, tokens: Sequence[str], table: bool) -> str:
+    """`tokens` wrapped in `<tag>`, spaces and table cell borders left outside the marks."""
+    pieces: list[list[str]] = [[]]
+    for token in tokens:
+        if table and token == "|":
+            pieces.append(["|"])
+            pieces.append([])
+        else:
+            pieces[-1].append(token)
+    out = []
+    for piece in pieces:
+        text = "".join(piece)
+        if piece == ["|"] or not text.strip():
+            out.append(text)
+            continue
+        lead = text[: len(text) - len(text.lstrip())]
+        trail = text[len(text.rstrip()) :]
+        out.append(f"{lead}<{tag}>{text.strip()}</{tag}>{trail}")
+    return "".join(out)
+
+
+def diff_words(old: str, new: str, *, table: bool = False) -> str:
+    """`new` with the words removed from `old` in `<del>` and the words added in `<ins>`."""
+    a, b = _tokens(old), _tokens(new)
+    matcher = difflib.SequenceMatcher(lambda t: t.isspace(), a, b, autojunk=False)
+    out: list[str] = []
+    for op, i1, i2, j1, j2 in _merged(matcher.get_opcodes(), a):
+        if op == "equal":
+            out.append("".join(b[j1:j2]))
+            continue
+        if i2 > i1:
+            out.append(_mark(DEL, a[i1:i2], table))
+        if j2 > j1:
+            out.append(_mark(INS, b[j1:j2], table))
+    return "".join(out)
+
+
+def _merged(
+    opcodes: Sequence[tuple[str, int, int, int, int]], a: Sequence[str]
+) -> Iterator[tuple[str, int, int, int, int]]:
+    """Opcodes with changes joined across the lone spaces between them.
+
+    `<del>a b</del>`, not `<del>a</del> <del>b</del>`.
+    """
+    result: list[tuple[str, int, int, int, int]] = []
+    for code in opcodes:
+        op, i1, i2, j1, j2 = code
+        if (
+            len(result) >= 2
+            and op != "equal"
+            and result[-1][0] == "equal"
+            and result[-2][0] != "equal"
+            and all(t.isspace() for t in a[result[-1][1] : result[-1][2]])
+        ):
+            result.pop()
+            prev = result.pop()
+            code = ("replace", prev[1], i2, prev[3], j2)
+        result.append(code)
+    return iter(result)
+
+
+@functools.lru_cache(maxsize=4096)
+def similarity(old: str, new: str) -> float:
+    """How alike two lines are, by their words (0 to 1); below PAIR_CUTOFF counts as 0."""
+    a, b = _tokens(old), _tokens(new)
+    matcher = difflib.SequenceMatcher(lambda t: t.isspace(), a, b, autojunk=False)
+    if matcher.real_quick_ratio() < PAIR_CUTOFF or matcher.quick_ratio() < PAIR_CUTOFF:
+        return 0.0
+    return matcher.ratio()
+
+
+def _split_prefix(line: str) -> tuple[str, str, bool]:
+    """The line's start (indent, quote, list or heading marker), its text, and whether it is a heading."""
+    heading = _HEADING.match(line)
+    if heading:
+        return line[: heading.end()], _HEADING_END.sub("", line[heading.end() :]), True
+    prefix = _PREFIX.match(line)
+    end = prefix.end() if prefix else 0
+    return line[:end], line[end:], False
+
+
+class _Renderer:
+    """Writes the merged text: unchanged lines as they are, changes marked."""
+
+    def __init__(self) -> None:
+        self.out: list[str] = []
+
+    def line(self, unit: _Unit, tag: str | None) -> None:
+        if unit.kind == "blank":
+            self.out.append("")
+        elif unit.kind == "rule":
+            # A table rule or a horizontal rule is structure: shown plain, removed or not.
+            self.out.append(unit.text)
+        elif unit.kind in ("fence", "html"):
+            if tag is None:
+                self.out.append(unit.text)
+            else:
+                self.out += ["", f'<div class="hb-diff-{tag}" markdown="1">', "", unit.text, "", "</div>", ""]
+        else:
+            prefix, text, heading = _split_prefix(unit.text)
+            body = _mark(tag, _tokens(text), unit.table) if tag else text
+            self.out += ["", _heading(body), ""] if heading else [prefix + body]
+
+    def pair(self, old: _Unit, new: _Unit) -> None:
+        old_prefix, old_text, old_heading = _split_prefix(old.text)
+        new_prefix, new_text, new_heading = _split_prefix(new.text)
+        if old_prefix.strip() != new_prefix.strip():
+            self.line(old, DEL)
+            self.line(new, INS)
+            return
+        body = diff_words(old_text, new_text, table=new.table)
+        self.out += ["", _heading(body), ""] if new_heading else [new_prefix + body]
+
+
+def _heading(body: str) -> str:
+    # Headings in a diff are shown bold, not as headings: the page's own outline stays clean.
+    return f'<strong class="hb-diff-heading">{body}</strong>'
+
+
+def diff_markdown(old: str, new: str) -> str:
+    """Markdown of `new` with the changes from `old` marked word by word, for reading."""
+    a, b = _units(old), _units(new)
+    matcher = difflib.SequenceMatcher(
+        None, [(u.kind, u.text) for u in a], [(u.kind, u.text) for u in b], autojunk=False
+    )
+    render = _Renderer()
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            for unit in b[j1:j2]:
+                render.line(unit, None)
+        elif op == "delete":
+            for unit in a[i1:i2]:
+                render.line(unit, DEL)
+        elif op == "insert":
+            for unit in b[j1:j2]:
+                render.line(unit, INS)
+        else:
+            _replace(render, a[i1:i2], b[j1:j2])
+    lines = [line for i, line in enumerate(render.out) if line or (i and render.out[i - 1])]
+    return "\n".join(lines).strip("\n") + "\n"
+
+
+def _replace(render: _Renderer, old: Sequence[_Unit], new: Sequence[_Unit]) -> None:
+    """Pair the most similar lines of a changed block (like difflib.Differ), the rest removed or added."""
+    best, best_i, best_j = PAIR_CUTOFF, -1, -1
+    if len(old) * len(new) <= MAX_PAIRING:
+        for i, o in enumerate(old):
+            if o.kind not in ("line", "rule"):
+                continue
+            for j, n in enumerate(new):
+                if n.kind != o.kind or n.table != o.table:
+                    continue
+                score = 1.0 if o.kind == "rule" else similarity(o.text, n.text)
+                if score > best:
+                    best, best_i, best_j = score, i, j
+    if best_i < 0:
+        for unit in old:
+            if unit.kind == "rule" and any(n.kind == "rule" for n in new):
+                continue  # the new rule stands in for it
+            render.line(unit, DEL)
+        for unit in new:
+            render.line(unit, INS)
+        return
+    _replace(render, old[:best_i], new[:best_j])
+    if old[best_i].kind == "rule":
+        render.line(new[best_j], None)
+    else:
+        render.pair(old[best_i], new[best_j])
+    _replace(render, old[best_i + 1 :], new[best_j + 1 :])

@@ -1,0 +1,248 @@
+"""Search with Pagefind: the full-text index written into the built site, free of mkdocs.
+
+A page is indexed only where its HTML carries `data-pagefind-body` (the plugin adds it to the
+pages that should be found); records add `data-pagefind-filter`/`-meta` attributes in their
+header block (see compile.py): filters `kind`, `status`, `audience`, `owner` for readers, and
+`standing` (current or archived), with which assets/search.js lists what is no longer in force
+last. A browser downloads only the index chunks a query needs.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import shutil
+import struct
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+INDEX_DIR = "pagefind"
+# Pagefind's own UIs and helpers: the handbook has its own search box in Material's header and
+# these are never requested, so the built site does not ship them.
+UNUSED_BUNDLE_FILES = (
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-highlight.js",
+)
+# Inside an indexed page, what is not text to find: heading permalinks (¶), the edit button,
+# and the links and dated status list that record pages add about their history.
+EXCLUDE_SELECTORS = (".headerlink", ".md-content__button", ".hb-history-link", ".hb-timeline-box", ".hb-version-nav")
+_FRAGMENT_SIGNATURE = b"pagefind_dcd"
+
+
+class SearchIndexError(Exception):
+    """Pagefind is missing or failed: the message says what to do."""
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    """What one indexing run did."""
+
+    pages: int
+    folder: Path
+    seconds: float
+    bytes: int
+
+
+def index_site(site_dir: str | Path, *, output: str = INDEX_DIR) -> IndexReport:
+    """Index the HTML under `site_dir` into `site_dir/output`, replacing any index there."""
+    site = Path(site_dir).resolve()
+    folder = site / output
+    started = time.monotonic()
+    if folder.exists():
+        # Old chunks would otherwise pile up under `mkdocs serve`, which rebuilds in place.
+        shutil.rmtree(folder)
+    command = [str(_pagefind_binary()), "--site", str(site), "--output-subdir", output, "--silent"]
+    for selector in EXCLUDE_SELECTORS:
+        command += ["--exclude-selectors", selector]
+    # The command line, not the package's service API: the service may still be writing files
+    # when it answers, and closing it then leaves them cut short.
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0 or not (folder / "pagefind-entry.json").is_file():
+        message = (done.stderr or done.stdout).strip() or f"exit status {done.returncode}"
+        raise SearchIndexError(f"Pagefind could not index {site}: {message}")
+    for name in UNUSED_BUNDLE_FILES:
+        (folder / name).unlink(missing_ok=True)
+    canonicalise(folder)
+    size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+    return IndexReport(pages=indexed_pages(folder), folder=folder, seconds=time.monotonic() - started, bytes=size)
+
+
+def _pagefind_binary() -> Path:
+    # The `pagefind` package finds the binary that `pagefind[bin]` installs (or PAGEFIND_BINARY_PATH).
+    from pagefind.service import get_executable
+
+    binary = get_executable()
+    if binary is None or not binary.is_file():
+        raise SearchIndexError("the Pagefind binary was not found: install 'pagefind[bin]' in this environment")
+    return binary
+
+
+def indexed_pages(folder: str | Path) -> int:
+    """How many pages the index in `folder` holds, from its entry file."""
+    entry = json.loads((Path(folder) / "pagefind-entry.json").read_text(encoding="utf-8"))
+    return sum(int(lang.get("page_count", 0)) for lang in entry.get("languages", {}).values())
+
+
+_ARTICLE = '<article class="md-content__inner md-typeset">'
+
+
+def kind_attributes(kind: str) -> str:
+    """Filter and meta attributes for a page that is not a record (records carry theirs)."""
+    return f' data-pagefind-filter="kind:{kind}" data-pagefind-meta="kind:{kind}"'
+
+
+def mark_searchable(page_html: str, attributes: str = "") -> str | None:
+    """The page with `data-pagefind-body` (and `attributes`) on Material's content article, so
+    that Pagefind indexes its text and nothing around it; None when the page has no such article."""
+    if _ARTICLE not in page_html:
+        return None
+    marked = _ARTICLE[:-1] + f" data-pagefind-body{attributes}>"
+    return page_html.replace(_ARTICLE, marked, 1)
+
+
+def indexed_documents(folder: str | Path) -> list[dict[str, object]]:
+    """Every page in the index in `folder`, as Pagefind stored it (url, content, meta, filters),
+    sorted by URL: what a search can find, for tests and for looking into an index by hand."""
+    documents = []
+    for path in sorted((Path(folder) / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(path.read_bytes())
+        if not data.startswith(_FRAGMENT_SIGNATURE):
+            raise SearchIndexError(f"{path}: not a Pagefind fragment")
+        documents.append(json.loads(data[len(_FRAGMENT_SIGNATURE) :]))
+    return sorted(documents, key=lambda d: str(d.get("url", "")))
+
+
+# -- the same site, the same bytes -----------------------------------------------------------
+# Pagefind 1.5 writes each filter's values, and the list of filters, in hash-map order, which
+# changes from run to run: the same site would get a different index each build. The files are
+# CBOR after a signature, gzipped; `canonicalise` sorts them, names them by their content and
+# points the metadata and entry file at the new names. Everything else Pagefind writes is
+# already the same for the same site.
+
+
+def canonicalise(folder: str | Path) -> None:
+    """Rewrite the index in `folder` so that the same pages always give the same bytes."""
+    folder = Path(folder)
+    entry_path = folder / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    for language, about in entry.get("languages", {}).items():
+        meta_path = folder / f"pagefind.{about['hash']}.pf_meta"
+        meta = _read_chunk(meta_path)
+        # [version, pages, index chunks, filter chunks [[name, hash], ...], sorts, meta fields]
+        if not (isinstance(meta, list) and len(meta) > 3 and isinstance(meta[3], list)):
+            raise SearchIndexError(f"{meta_path}: not the Pagefind 1.x metadata this handbook knows")
+        renamed = []
+        for name, chunk in meta[3]:
+            old = folder / "filter" / f"{chunk}.pf_filter"
+            data = _read_chunk(old)
+            # [filter name, [[value, [page numbers]], ...]]
+            data[1] = sorted(data[1], key=lambda pair: pair[0])
+            new = _write_chunk(folder / "filter", language, ".pf_filter", data, 7)
+            if new != chunk:
+                old.unlink()
+            renamed.append([name, new])
+        meta[3] = sorted(renamed, key=lambda pair: pair[0])
+        new_meta = _write_chunk(folder, f"pagefind.{language}", ".pf_meta", meta, 10)
+        if new_meta != about["hash"]:
+            meta_path.unlink()
+            about["hash"] = new_meta
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _read_chunk(path: Path) -> Any:
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(_FRAGMENT_SIGNATURE):
+        raise SearchIndexError(f"{path}: not a Pagefind file")
+    body = data[len(_FRAGMENT_SIGNATURE) :]
+    value, end = _cbor_decode(body, 0)
+    if end != len(body) or _cbor_encode(value) != body:
+        # Only data that round-trips byte for byte is rewritten.
+        raise SearchIndexError(f"{path}: CBOR that this handbook cannot rewrite exactly")
+    return value
+
+
+def _write_chunk(folder: Path, prefix: str, suffix: str, value: Any, digits: int) -> str:
+    """Write `value` gzipped (no timestamp) as `<prefix>_<content hash><suffix>`; the name's stem."""
+    body = _FRAGMENT_SIGNATURE + _cbor_encode(value)
+    language = prefix.rsplit(".", 1)[-1]
+    stem = f"{language}_{hashlib.sha256(body).hexdigest()[:digits]}"
+    name = f"{prefix.rsplit('.', 1)[0] + '.' if '.' in prefix else ''}{stem}{suffix}"
+    (folder / name).write_bytes(gzip.compress(body, compresslevel=9, mtime=0))
+    return stem
+
+
+def _cbor_decode(data: bytes, at: int) -> tuple[Any, int]:
+    """One CBOR item (the kinds Pagefind writes: integers, strings, arrays, maps, simple values)."""
+    head = data[at]
+    major, info = head >> 5, head & 0x1F
+    at += 1
+    if info < 24:
+        arg = info
+    elif info in (24, 25, 26, 27):
+        size = 1 << (info - 24)
+        arg = int.from_bytes(data[at : at + size], "big")
+        at += size
+    else:
+        raise SearchIndexError(f"CBOR item 0x{head:02x} is not supported")
+    if major == 0:
+        return arg, at
+    if major == 1:
+        return -1 - arg, at
+    if major == 2:
+        return bytes(data[at : at + arg]), at + arg
+    if major == 3:
+        return data[at : at + arg].decode("utf-8"), at + arg
+    if major == 4:
+        items = []
+        for _ in range(arg):
+            item, at = _cbor_decode(data, at)
+            items.append(item)
+        return items, at
+    if major == 5:
+        pairs: dict[Any, Any] = {}
+        for _ in range(arg):
+            key, at = _cbor_decode(data, at)
+            pairs[key], at = _cbor_decode(data, at)
+        return pairs, at
+    if major == 7 and info in (20, 21, 22):
+        return {20: False, 21: True, 22: None}[info], at
+    if major == 7 and info == 27:
+        return struct.unpack(">d", arg.to_bytes(8, "big"))[0], at
+    raise SearchIndexError(f"CBOR item 0x{head:02x} is not supported")
+
+
+def _cbor_head(major: int, arg: int) -> bytes:
+    if arg < 24:
+        return bytes([major << 5 | arg])
+    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if arg < 1 << (8 * size):
+            return bytes([major << 5 | info]) + arg.to_bytes(size, "big")
+    raise SearchIndexError(f"CBOR integer {arg} is too large")
+
+
+def _cbor_encode(value: Any) -> bytes:
+    if value is False or value is True or value is None:
+        return bytes([0xF4 if value is False else 0xF5 if value is True else 0xF6])
+    if isinstance(value, int):
+        return _cbor_head(0, value) if value >= 0 else _cbor_head(1, -1 - value)
+    if isinstance(value, float):
+        return b"\xfb" + struct.pack(">d", value)
+    if isinstance(value, bytes):
+        return _cbor_head(2, len(value)) + value
+    if isinstance(value, str):
+        raw = value.encode("utf-8")
+        return _cbor_head(3, len(raw)) + raw
+    if isinstance(value, list):
+        return _cbor_head(4, len(value)) + b"".join(_cbor_encode(v) for v in value)
+    if isinstance(value, dict):
+        return _cbor_head(5, len(value)) + b"".join(_cbor_encode(k) + _cbor_encode(v) for k, v in value.items())
+    raise SearchIndexError(f"cannot write {type(value).__name__} as CBOR")

@@ -1,0 +1,490 @@
+"""Every published version of a policy as pages: version pages with diffs, history pages, redirects.
+
+Also answers which version was in force on a date (`handbook as-of`). Free of mkdocs: the plugin
+turns what this yields into files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import posixpath
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from . import compile as pages
+from .compile import Compiler, _banner, _facts, _time, esc, history_src, md_text, version_src
+from .diffing import diff_markdown
+from .history import History, effective_date
+from .loading import Corpus
+from .records import Policy, Version
+from .urls import Urls
+
+ASSET_DIR = "assets/handbook"
+# Served from the site itself, never a CDN: jsdiff 9.0.0 (BSD-3-Clause, npm `diff`), and our code.
+ASSETS = ("diff.min.js", "diff.LICENSE.txt", "compare.js")
+VERSIONS_CSS = f"{ASSET_DIR}/versions.css"
+RETIRED = "retired"
+# Search finds current pages: version and history pages are left out of its index.
+_NOT_SEARCHED = ("---", "search:", "  exclude: true", "---")
+
+_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+)[^`]*?\1")
+_LINK = re.compile(
+    r"(?P<bang>!?)\[(?P<text>(?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]"
+    r"\([ \t]*(?P<target><[^<>\n]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)"
+    r"(?P<title>(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?)[ \t]*\)"
+)
+_REFERENCE = re.compile(r"^(?P<head>[ ]{0,3}\[[^\]\n]+\]:[ \t]*)(?P<target><[^<>\n]*>|\S+)(?P<rest>.*)$")
+
+
+def versions_json_src(policy_id: str) -> str:
+    return f"policies/{policy_id}/versions.json"
+
+
+@dataclass(frozen=True)
+class LinkTarget:
+    """Where links in an old text may point: the site's files, and policies' renames."""
+
+    known: frozenset[str]
+    renames: dict[str, str] = field(default_factory=dict)
+
+    def resolve(self, target: str, from_src: str, to_src: str, *, keep_self: bool) -> str | None:
+        """`target`, written in `from_src`, as a link from `to_src`; None if it leads nowhere now.
+
+        A link to another page loses its `#section`: that section may be gone from the page now,
+        and the strict build checks anchors.
+        """
+        raw = target[1:-1] if target.startswith("<") and target.endswith(">") else target
+        parts = urlsplit(raw)
+        if parts.scheme or parts.netloc or raw.startswith(("/", "\\")):
+            return target
+        if not parts.path:
+            return target if keep_self and parts.fragment else None
+        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(from_src), unquote(parts.path)))
+        if resolved.startswith("../") or resolved in ("..", "."):
+            return None
+        folder, _, name = resolved.rpartition("/")
+        if folder == "policies" and name.endswith(".md") and name[:-3] in self.renames:
+            resolved = f"policies/{self.renames[name[:-3]]}.md"
+        candidates = [resolved]
+        if not posixpath.splitext(resolved)[1]:
+            candidates += [f"{resolved}/index.md", f"{resolved}/README.md", f"{resolved}.md"]
+        found = next((c for c in candidates if c in self.known), None)
+        if found is None:
+            return None
+        link = posixpath.relpath(found, posixpath.dirname(to_src) or ".")
+        return link + (f"?{parts.query}" if parts.query else "")
+
+
+def rewrite_links(text: str, from_src: str, to_src: str, targets: LinkTarget, *, keep_self: bool = True) -> str:
+    """Markdown `text` moved from `from_src` to `to_src`: links re-pointed, dead ones made plain text."""
+
+    def inline(match: re.Match[str]) -> str:
+        link = targets.resolve(match.group("target"), from_src, to_src, keep_self=keep_self)
+        if link is None:
+            return match.group("text")
+        return f"{match.group('bang')}[{match.group('text')}]({link}{match.group('title')})"
+
+    out: list[str] = []
+    fence: str | None = None
+    for line in text.split("\n"):
+        opened = _FENCE.match(line)
+        if fence is not None:
+            if line.strip().startswith(fence):
+                fence = None
+            out.append(line)
+            continue
+        if opened:
+            fence = opened.group(1)
+            out.append(line)
+            continue
+        reference = _REFERENCE.match(line)
+        if reference:
+            link = targets.resolve(reference.group("target"), from_src, to_src, keep_self=keep_self)
+            if link is not None:
+                out.append(f"{reference.group('head')}{link}{reference.group('rest')}")
+            continue  # a reference to nowhere: its uses then read as plain text
+        # Code spans are left as they are: a link written inside one is text.
+        pieces, last = [], 0
+        for code in _CODE_SPAN.finditer(line):
+            pieces.append(_LINK.sub(inline, line[last : code.start()]))
+            pieces.append(code.group(0))
+            last = code.end()
+        pieces.append(_LINK.sub(inline, line[last:]))
+        out.append("".join(pieces))
+    return "\n".join(out)
+
+
+@dataclass(frozen=True)
+class VersionPages:
+    """The version pages, history pages, version texts and redirects of the policies on the site."""
+
+    compiler: Compiler
+    history: History
+    # The source paths of every file on the site; None: the records, registers and docs/ files.
+    known: frozenset[str] | None = None
+
+    @property
+    def corpus(self) -> Corpus:
+        return self.compiler.corpus
+
+    @property
+    def urls(self) -> Urls:
+        return self.compiler.urls
+
+    @cached_property
+    def targets(self) -> LinkTarget:
+        known = self.known if self.known is not None else _known_pages(self.compiler)
+        return LinkTarget(known, dict(self.history.renames))
+
+    def policies(self) -> list[Policy]:
+        """Policies on the site that have at least one published version."""
+        return [p for p in self.compiler.policies_on_site() if self.history.versions.get(p.id)]
+
+    def files(self) -> Iterator[tuple[str, str]]:
+        """`(source path, content)` of every version page, history page and versions file."""
+        for policy in self.policies():
+            for version in self.history.versions[policy.id]:
+                yield version_src(policy.id, version.number), self.version_page(policy, version)
+            yield history_src(policy.id), self.history_page(policy)
+            yield versions_json_src(policy.id), self.versions_json(policy)
+
+    def redirects(self) -> Iterator[tuple[str, str]]:
+        """`(site path, HTML)` of a redirect from each renamed policy's old pages to its new ones."""
+        on_site = {p.id for p in self.policies()}
+        for old_id, new_id in sorted(self.history.renames.items()):
+            if new_id not in on_site or old_id in self.corpus.policies:
+                continue
+            pairs = [(f"policies/{old_id}.md", f"policies/{new_id}.md"), (history_src(old_id), history_src(new_id))]
+            pairs += [
+                (version_src(old_id, v.number), version_src(new_id, v.number)) for v in self.history.versions[new_id]
+            ]
+            for old_src, new_src in pairs:
+                old_url = self.urls.page(old_src)
+                yield _html_path(old_url), redirect_html(self.urls.relative(old_src, self.urls.page(new_src)))
+
+    # -- a version's page ------------------------------------------------------
+    def version_page(self, policy: Policy, version: Version) -> str:
+        """A version's text as it was, its changes from the version before, and where it stands now."""
+        versions = self.history.versions[policy.id]
+        index = next(i for i, v in enumerate(versions) if v.number == version.number)
+        previous = versions[index - 1] if index else None
+        following = versions[index + 1] if index + 1 < len(versions) else None
+        src = version_src(policy.id, version.number)
+        parts = [*_NOT_SEARCHED, f"# {md_text(version.title)}: version {version.number}", ""]
+        parts.append(self._standing(policy, version, versions[-1]))
+        parts.append(
+            f'<div class="hb-record hb-version" data-policy="{esc(policy.id)}" data-version="{version.number}">'
+        )
+        parts.append(_facts(self._version_facts(version)))
+        if version.summary:
+            parts.append(f'<p class="hb-summary">{esc(version.summary)}</p>')
+        what = esc(version.changes or "not recorded")
+        parts.append(f'<p class="hb-changes"><strong>What changed in version {version.number}:</strong> {what}</p>')
+        nav = []
+        if previous is not None:
+            nav.append(
+                self._a(src, version_src(policy.id, previous.number), f"&larr; Version {previous.number}", "prev")
+            )
+        nav.append(self._a(src, history_src(policy.id), "All versions"))
+        if following is not None:
+            nav.append(
+                self._a(src, version_src(policy.id, following.number), f"Version {following.number} &rarr;", "next")
+            )
+        parts += [f'<p class="hb-version-nav">{" &middot; ".join(nav)}</p>', "</div>", ""]
+        origin = self.compiler.policy_src(policy)
+        if previous is None:
+            parts += ["## Changes {#changes}", "", f'<p class="hb-diff-none">{esc(self._first_note(versions))}</p>', ""]
+        else:
+            parts += [f"## Changes from version {previous.number} {{#changes}}", ""]
+            fields = _field_changes(previous, version)
+            if fields:
+                parts += [fields, ""]
+            # Links in a diff may come from either text: self-links become text, as their anchors may be gone.
+            old = rewrite_links(previous.body, origin, src, self.targets, keep_self=False)
+            new = rewrite_links(version.body, origin, src, self.targets, keep_self=False)
+            if old.strip() == new.strip():
+                parts += ['<p class="hb-diff-none">The text is unchanged.</p>', ""]
+            else:
+                parts += ['<div class="hb-diff" markdown="1">', "", diff_markdown(old, new), "</div>", ""]
+        parts += [f"## Text of version {version.number} {{#text}}", ""]
+        parts += [rewrite_links(version.body, origin, src, self.targets).strip(), ""]
+        return "\n".join(parts)
+
+    def _standing(self, policy: Policy, version: Version, latest: Version) -> str:
+        src = version_src(policy.id, version.number)
+        page = f'<a href="{esc(self.urls.link(src, self.compiler.policy_src(policy)))}">'
+        if version is latest:
+            text = (
+                f"This is the permanent page of version {version.number}. {page}The policy's page</a> shows the latest."
+            )
+            return _banner("info hb-version-current", f"Version {version.number} is the latest", text)
+        published = _time(version.published.date())
+        text = (
+            f"This is version {version.number} as it was published on {published}. "
+            f"It is no longer the latest: {page}read version {latest.number}</a>."
+        )
+        return _banner("warning hb-version-superseded", f"Superseded by version {latest.number}", text)
+
+    def _version_facts(self, version: Version) -> list[tuple[str, str]]:
+        status = esc(version.status or "unknown")
+        published = _time(version.published.date())
+        if version.commit:
+            published += f" by {esc(version.author)}"
+        elif self.history.complete:
+            published += " (not committed yet)"
+        else:
+            published += " (its effective date: git history not available)"
+        facts = [
+            ("Version", esc(version.number)),
+            ("Status", f'<span class="hb-status hb-status--{status}">{status}</span>'),
+            ("Effective", _time(version.effective) if version.effective else "not given"),
+            ("Published", published),
+        ]
+        if version.commit:
+            facts.append(("Commit", f"<code>{esc(version.commit[:10])}</code>"))
+        return facts
+
+    def _a(self, from_src: str, to_src: str, label_html: str, rel: str = "") -> str:
+        rel_attr = f' rel="{rel}"' if rel else ""
+        return f'<a href="{esc(self.urls.link(from_src, to_src))}"{rel_attr}>{label_html}</a>'
+
+    def _first_note(self, versions: Sequence[Version]) -> str:
+        first = versions[0]
+        if not self.history.complete:
+            return "Earlier versions are not shown: this site was built without the handbook's git history."
+        if first.number > 1:
+            return f"Version {first.number} is the first in the handbook's git history: earlier versions predate it."
+        return "This is the first published version."
+
+    # -- a policy's history page ------------------------------------------------
+    def history_page(self, policy: Policy) -> str:
+        """Every version, newest first, with its dates, author and changes; and a form to compare any two."""
+        versions = self.history.versions[policy.id]
+        src = history_src(policy.id)
+        current = self._a(src, self.compiler.policy_src(policy), esc(policy.title))
+        parts = [
+            *_NOT_SEARCHED,
+            f"# {md_text(policy.title)}: version history",
+            "",
+            f'<p class="hb-history-intro">Every published version of {current}, newest first. '
+            "Each version has a permanent page with its changes from the version before.</p>",
+            "",
+        ]
+        if not self.history.complete:
+            parts.append(
+                _banner("note hb-history-incomplete", "History not available", esc(self._first_note(versions)))
+            )
+        elif versions[0].number > 1:
+            parts += [f'<p class="hb-history-note">{esc(self._first_note(versions))}</p>', ""]
+        rows = []
+        for version in reversed(versions):
+            page = self.urls.link(src, version_src(policy.id, version.number))
+            label = f'<a href="{esc(page)}">Version {version.number}</a>'
+            if version is versions[-1]:
+                label += ' <span class="hb-version-latest">latest</span>'
+            cells = [
+                label,
+                _time(version.effective) if version.effective else "",
+                _time(version.published.date()),
+                esc(version.author),
+                esc(version.changes),
+                f'<a href="{esc(page)}#changes">Changes</a>' if version is not versions[0] else "",
+            ]
+            rows.append(f'<tr data-version="{version.number}">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+        head = "".join(f"<th>{h}</th>" for h in ("Version", "Effective", "Published", "Author", "What changed", "Diff"))
+        parts += ['<table class="hb-register hb-history">', f"<thead><tr>{head}</tr></thead>", "<tbody>", *rows]
+        parts += ["</tbody>", "</table>", ""]
+        if len(versions) > 1:
+            parts += self._compare_form(policy, versions)
+        return "\n".join(parts)
+
+    def _compare_form(self, policy: Policy, versions: Sequence[Version]) -> list[str]:
+        """Any two versions compared in the browser, from versions.json, by the diff library served with the site."""
+        src = history_src(policy.id)
+        options = "".join(f'<option value="{v.number}">Version {v.number}</option>' for v in versions)
+        data = esc(self.urls.relative(src, versions_json_src(policy.id)))
+        form = (
+            f'<form class="hb-compare" data-versions="{data}" data-from="{versions[-2].number}" '
+            f'data-to="{versions[-1].number}" hidden>'
+            f'<label>From <select name="from">{options}</select></label> '
+            f'<label>to <select name="to">{options}</select></label> '
+            '<button type="submit" class="md-button">Compare</button></form>'
+        )
+        parts = ["## Compare two versions {#compare}", "", form, ""]
+        parts += [
+            "<noscript><p>Comparing any two versions needs JavaScript; "
+            "each version's page shows its changes from the version before.</p></noscript>",
+            "",
+            '<div class="hb-compare-result" aria-live="polite"></div>',
+            "",
+        ]
+        for name in ("diff.min.js", "compare.js"):
+            parts += [f'<script src="{esc(self.urls.relative(src, f"{ASSET_DIR}/{name}"))}"></script>', ""]
+        return parts
+
+    def versions_json(self, policy: Policy) -> str:
+        """Each version's fields and text, for comparing any two in the browser."""
+        items = [
+            {
+                "number": v.number,
+                "title": v.title,
+                "status": v.status,
+                "effective": v.effective.isoformat() if v.effective else None,
+                "published": v.published.isoformat(),
+                "author": v.author,
+                "summary": v.summary,
+                "changes": v.changes,
+                "text": v.body.strip("\n") + "\n",
+            }
+            for v in self.history.versions[policy.id]
+        ]
+        return (
+            json.dumps(
+                {"policy": policy.id, "versions": items}, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+            )
+            + "\n"
+        )
+
+
+def _field_changes(old: Version, new: Version) -> str:
+    rows = []
+    for label, before, after in (
+        ("Title", old.title, new.title),
+        ("Status", old.status, new.status),
+        (
+            "Effective",
+            old.effective.isoformat() if old.effective else "",
+            new.effective.isoformat() if new.effective else "",
+        ),
+        ("Summary", old.summary, new.summary),
+    ):
+        if before != after:
+            was = f"<del>{esc(before)}</del> " if before else ""
+            rows.append(f"<li><strong>{label}:</strong> {was}<ins>{esc(after) if after else '(none)'}</ins></li>")
+    return f'<ul class="hb-field-changes">{"".join(rows)}</ul>' if rows else ""
+
+
+def _known_pages(compiler: Compiler) -> frozenset[str]:
+    """Without the site's file list: the record pages, the registers and whatever is under docs/."""
+    corpus = compiler.corpus
+    known = {compiler.policy_src(p) for p in compiler.policies_on_site()}
+    known |= {compiler.decision_src(d) for d in corpus.decisions.values()}
+    known |= {pages.POLICY_REGISTER, pages.DECISION_LOG, pages.START_HERE}
+    docs = corpus.settings.path(corpus.settings.docs_dir)
+    if docs.is_dir():
+        known |= {p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file()}
+    return frozenset(known)
+
+
+def _html_path(url: str) -> str:
+    return f"{url}index.html" if url.endswith("/") else url
+
+
+def redirect_html(target: str) -> str:
+    """A page that sends the reader to `target` (relative), as mkdocs-redirects writes them."""
+    href = esc(target)
+    script = json.dumps(target).replace("<", "\\u003c")
+    return (
+        "<!doctype html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Redirecting&hellip;</title>\n'
+        f'<link rel="canonical" href="{href}">\n<meta name="robots" content="noindex">\n'
+        "<script>var anchor = window.location.hash.substr(1); "
+        f"location.href = {script} + (anchor ? '#' + anchor : '');</script>\n"
+        f'<meta http-equiv="refresh" content="0; url={href}">\n</head>\n<body>\n'
+        f'<p>This page has moved. <a href="{href}">Go to its new address</a>.</p>\n</body>\n</html>\n'
+    )
+
+
+def asset_path(name: str) -> Path:
+    return Path(__file__).parent / "assets" / name
+
+
+# -- in force on a date -------------------------------------------------------
+
+IN_FORCE, NOT_YET, RETIRED_STATE, SUPERSEDED, UNKNOWN = (
+    "in_force",
+    "not_yet_in_force",
+    "retired",
+    "superseded",
+    "unknown",
+)
+
+
+@dataclass(frozen=True)
+class InForce:
+    """Which version of one policy was in force on a day, and where it can be read."""
+
+    policy_id: str
+    title: str
+    day: dt.date
+    state: str
+    message: str
+    version: Version | None = None
+    url: str | None = None
+    successor: str | None = None
+
+
+class UnknownPolicy(ValueError):
+    pass
+
+
+def in_force_on(
+    corpus: Corpus, history: History, day: dt.date, policy_ids: Sequence[str] = (), urls: Urls | None = None
+) -> list[InForce]:
+    """For each policy (all published ones by default), the version in force on `day` by its `effective` date.
+
+    Raises UnknownPolicy for an id that is neither a policy nor a renamed one.
+    """
+    ids: list[str] = []
+    for asked in policy_ids:
+        current = asked if asked in corpus.policies else history.renames.get(asked)
+        if current is None:
+            raise UnknownPolicy(asked)
+        ids.append(current)
+    if not policy_ids:
+        ids = [pid for pid in corpus.policies if history.versions.get(pid)]
+    site = corpus.settings.site_url
+    urls = urls or Urls()
+
+    def url(policy_id: str, version: Version) -> str:
+        path = urls.page(version_src(policy_id, version.number))
+        return f"{site.rstrip('/')}/{path}" if site else path
+
+    return [_answer(corpus, history, day, pid, url) for pid in dict.fromkeys(ids)]
+
+
+def _answer(corpus: Corpus, history: History, day: dt.date, pid: str, url: Callable[[str, Version], str]) -> InForce:
+    versions = history.versions_of(pid)
+    title = corpus.policies[pid].title
+    found = history.in_force_on(pid, day)
+    if found is None:
+        if not versions:
+            return InForce(pid, title, day, NOT_YET, "not in force: never published")
+        first, starts = versions[0], effective_date(versions[0])
+        if not history.complete:
+            why = f"unknown: history is not available, and version {first.number} took effect on {starts}"
+            return InForce(pid, title, day, UNKNOWN, why)
+        if first.number > 1:
+            why = (
+                f"unknown: version {first.number} took effect on {starts}; earlier versions are not in the git history"
+            )
+            return InForce(pid, title, day, UNKNOWN, why)
+        return InForce(pid, title, day, NOT_YET, f"not yet in force: version {first.number} takes effect on {starts}")
+    since = effective_date(found)
+    if found.status == RETIRED:
+        message = f"retired by version {found.number}, effective {since}"
+        return InForce(pid, found.title, day, RETIRED_STATE, message, found, url(pid, found))
+    # A successor supersedes this policy from the day its first version takes effect.
+    successor = corpus.policy_successor.get(pid)
+    replaced = history.in_force_on(successor, day) if successor else None
+    if successor and replaced is not None:
+        message = f"superseded by {successor} (its version {replaced.number}, effective {effective_date(replaced)})"
+        return InForce(pid, found.title, day, SUPERSEDED, message, found, url(pid, found), successor)
+    message = f"version {found.number}, in force since {since}"
+    return InForce(pid, found.title, day, IN_FORCE, message, found, url(pid, found))

@@ -1,0 +1,855 @@
+# ruff: noqa: E501  (each expected message is one line, exactly as printed)
+"""Broken and hostile input: each case gives its exact `path:line: message`, from the loader,
+from `handbook check` and from `mkdocs build`, and never a traceback."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+
+from conftest import OWNERS, Writer, decision, policy, settings_for
+from handbook.cli import main
+from handbook.frontmatter import MAX_FRONT_MATTER_BYTES
+from handbook.loading import load_corpus
+
+LOAD, INTEGRITY = 2, 1
+P = "policies/refunds.md"
+D = "decisions/0001-use-a-shared-inbox.md"
+POST = "docs/blog/posts/hello.md"
+# The start of a valid post; a case adds its own keys and body.
+POST_HEAD = "---\ndate: 2026-01-05\nauthors: [jdoe]\n"
+
+
+@dataclass(frozen=True)
+class Case:
+    """A handbook of a few files, and every error it must give, in the order the loader sorts them."""
+
+    id: str
+    files: Mapping[str, str | bytes]
+    errors: tuple[str, ...]
+    exit_code: int = LOAD
+    # Symlinks to make: {link path: target}.
+    links: Mapping[str, str] = field(default_factory=dict)
+
+
+def laughs() -> str:
+    """The 'billion laughs' document: nine levels of aliases, each repeating the last ten times."""
+    lines = ["---", 'lol0: &lol0 "lol"']
+    for level in range(1, 10):
+        refs = ", ".join([f"*lol{level - 1}"] * 10)
+        lines.append(f"lol{level}: &lol{level} [{refs}]")
+    return "\n".join(lines) + "\n---\n"
+
+
+def owners_with(text: str) -> dict[str, str]:
+    """A handbook whose owners registry is `text`, with one policy owned by 'billing'."""
+    return {"policies/owners.yml": text, P: policy()}
+
+
+CASES = [
+    # -- the file as a whole ---------------------------------------------------------------
+    Case("empty file", {P: ""}, (f"{P}:1: file is empty: start it with front matter between '---' lines",)),
+    Case(
+        "only blank lines", {P: "\n  \n\n"}, (f"{P}:1: file is empty: start it with front matter between '---' lines",)
+    ),
+    Case(
+        "no front matter",
+        {P: "# Refunds\n\nRefund within 30 days.\n"},
+        (f"{P}:1: no front matter: the file must start with a '---' line, then 'key: value' lines, then '---'",),
+    ),
+    Case(
+        "blank line before the front matter",
+        {P: "\n" + policy()},
+        (f"{P}:1: no front matter: the file must start with a '---' line, then 'key: value' lines, then '---'",),
+    ),
+    Case(
+        "front matter never closed",
+        {P: "---\ntitle: Refunds\nversion: 1\n\n## Rules\n\nRefund within 30 days.\n"},
+        (f"{P}:1: front matter opened at line 1 is never closed: add a '---' line after it",),
+    ),
+    Case(
+        "front matter of several megabytes",
+        {P: "---\ntitle: Refunds\nsummary: " + "x" * (3 * 1024 * 1024) + "\n---\nBody.\n"},
+        (f"{P}:1: front matter is larger than {MAX_FRONT_MATTER_BYTES // 1024} KiB: move long text into the body",),
+    ),
+    Case(
+        "latin-1 in the front matter",
+        {P: policy(title="Caf\u00e9 refunds").encode("latin-1")},
+        (f"{P}:2: file is not UTF-8 (byte 0xe9): save it as UTF-8",),
+    ),
+    Case(
+        "latin-1 in the body",
+        {P: policy(body="## Rules\n\nNo refunds on cr\u00e8me br\u00fbl\u00e9e.\n").encode("latin-1")},
+        (f"{P}:14: file is not UTF-8 (byte 0xe8): save it as UTF-8",),
+    ),
+    Case(
+        "latin-1 after a UTF-8 BOM",
+        {P: b"\xef\xbb\xbf" + policy(summary="Caf\u00e9 refunds.").encode("latin-1")},
+        (f"{P}:9: file is not UTF-8 (byte 0xe9): save it as UTF-8",),
+    ),
+    Case(
+        "NUL byte",
+        {P: policy(body="## Rules\n\nRefund\x00 within 30 days.\n").encode()},
+        (f"{P}:14: file contains a NUL byte: it is not a text file; save it as plain UTF-8 text",),
+    ),
+    # -- YAML that is not a mapping of words ---------------------------------------------
+    Case(
+        "tab indenting a list",
+        {P: policy(audience="\n\t- support")},
+        (f"{P}:9: a tab character in YAML (YAML indents with spaces only): use spaces in the front matter",),
+    ),
+    Case(
+        "front matter is a list",
+        {P: "---\n- title: Refunds\n- version: 1\n---\nBody.\n"},
+        (f"{P}:2: front matter must be 'key: value' lines, got a list",),
+    ),
+    Case(
+        "front matter is a string: no space after the colon",
+        {P: "---\ntag:Web Client\n---\nBody.\n"},
+        (f"{P}:2: front matter must be 'key: value' lines, got a single value (put a space after the colon)",),
+    ),
+    Case(
+        "front matter is a sentence",
+        {P: "---\nRefunds within thirty days\n---\nBody.\n"},
+        (f"{P}:2: front matter must be 'key: value' lines, got a single value",),
+    ),
+    Case(
+        "duplicate key",
+        {P: policy(extra="title: Refunds again\n")},
+        (f"{P}:11: duplicate key 'title' (first given at line 2): keep one",),
+    ),
+    Case(
+        "anchor and alias",
+        {P: policy(audience="&readers [support]", extra="tags: *readers\n")},
+        (f"{P}:11: YAML anchors and aliases ('&', '*') are not allowed in front matter: write the value out",),
+    ),
+    Case(
+        "billion laughs",
+        {P: laughs()},
+        (f"{P}:3: YAML anchors and aliases ('&', '*') are not allowed in front matter: write the value out",),
+    ),
+    Case(
+        "merge key",
+        {P: policy(extra="<<: {tags: [refunds]}\n")},
+        (f"{P}:11: YAML merge keys ('<<') are not allowed in front matter: write the keys out",),
+    ),
+    Case(
+        "unclosed list",
+        {P: policy(audience="[support, managers", extra="tags: [refunds]\n")},
+        (f"{P}:8: a list opened with '[' here is never closed: add the ']'",),
+    ),
+    Case(
+        "unclosed quote",
+        {P: policy(title='"Refunds')},
+        (f"{P}:2: a quoted value starts here and is never closed: add the closing quote",),
+    ),
+    Case(
+        "colon and space inside a value",
+        {P: policy(title="Refunds: the rules")},
+        (f"{P}:2: a value contains ': ': put the value in quotes",),
+    ),
+    Case(
+        "value starting with @",
+        {P: policy(owner="@billing")},
+        (f"{P}:5: a YAML value cannot start with '@': put the value in quotes",),
+    ),
+    Case(
+        "YAML that is broken in another way",
+        {P: policy(audience="\n  - support\n - managers")},
+        (
+            f"{P}:10: YAML syntax error: did not find expected key (check this line's indentation and quotes): fix the front matter",
+        ),
+    ),
+    Case(
+        "python object tag",
+        {P: policy(title="!!python/object/apply:os.system [echo pwned]")},
+        (
+            f"{P}:2: YAML tag '!!python/object/apply:os.system' is not allowed in front matter: remove it and write a plain value",
+        ),
+    ),
+    Case(
+        "local tag",
+        {P: policy(title="!secret Refunds")},
+        (f"{P}:2: YAML tag '!secret' is not allowed in front matter: remove it and write a plain value",),
+    ),
+    Case(
+        "tag that does not fit its value",
+        {P: policy(extra="tags: !!map refunds\n")},
+        (f"{P}:11: YAML tag '!!map' is not allowed in front matter: remove it and write a plain value",),
+    ),
+    Case(
+        "bool tag on a word",
+        {P: policy(extra="acknowledge: !!bool perhaps\n")},
+        (f"{P}:11: 'acknowledge' has 'perhaps', which is not true or false: write a plain value",),
+    ),
+    Case(
+        "list as a key",
+        {P: policy(extra="? [a, b]\n: c\n")},
+        (f"{P}:11: front matter keys must be words like 'title', got a list or mapping",),
+    ),
+    Case(
+        "number as a key",
+        {P: policy(extra="2026: the year\n")},
+        (f"{P}:11: front matter keys must be words like 'title', got 2026",),
+    ),
+    Case(
+        "nesting deeper than any record needs",
+        {P: policy(extra="tags: " + "[" * 20 + "]" * 20 + "\n")},
+        (f"{P}:11: front matter is nested more than 8 levels deep: use plain values and lists",),
+    ),
+    # -- values of the wrong type ------------------------------------------------------------
+    Case(
+        "a date that does not exist",
+        {P: policy(effective="2026-02-30")},
+        (
+            f"{P}:6: 'effective' has '2026-02-30', which is not a real date (day is out of range for month): write it as YYYY-MM-DD",
+        ),
+    ),
+    Case(
+        "month 13",
+        {P: policy(reviewed="2026-13-01")},
+        (
+            f"{P}:7: 'reviewed' has '2026-13-01', which is not a real date (month must be in 1..12): write it as YYYY-MM-DD",
+        ),
+    ),
+    Case(
+        "a date in one file and 'soon' in another",
+        {P: policy(), "policies/returns.md": policy(title="Returns", effective="soon")},
+        ("policies/returns.md:6: 'effective' must be a date (YYYY-MM-DD), got 'soon'",),
+    ),
+    Case(
+        "date and time",
+        {P: policy(effective="2026-01-05 09:30:00")},
+        (f"{P}:6: 'effective' must be a date (YYYY-MM-DD), got a date and time 2026-01-05T09:30:00",),
+    ),
+    Case(
+        "date without dashes",
+        {P: policy(reviewed="20260105")},
+        (f"{P}:7: 'reviewed' must be a date (YYYY-MM-DD), got 20260105",),
+    ),
+    Case("version 1.5", {P: policy(version="1.5")}, (f"{P}:3: 'version' must be a whole number, got 1.5",)),
+    Case("version -1", {P: policy(version="-1")}, (f"{P}:3: 'version' must be a whole number from 1, got -1",)),
+    Case("version 0", {P: policy(version="0")}, (f"{P}:3: 'version' must be a whole number from 1, got 0",)),
+    Case(
+        "version true",
+        {P: policy(version="true")},
+        (f"{P}:3: 'version' must be a whole number, got true (a yes/no value)",),
+    ),
+    Case(
+        "version in quotes",
+        {P: policy(version='"3"')},
+        (f"{P}:3: 'version' must be a whole number, got '3' (remove the quotes)",),
+    ),
+    Case("version two", {P: policy(version="two")}, (f"{P}:3: 'version' must be a whole number, got 'two'",)),
+    Case("version empty", {P: policy(version="")}, (f"{P}:3: 'version' is empty: give it a value",)),
+    Case(
+        "review_every 0",
+        {P: policy(extra="review_every: 0\n")},
+        (f"{P}:11: 'review_every' must be a whole number from 1, got 0",),
+    ),
+    Case(
+        "priority 2.5", {P: policy(extra="priority: 2.5\n")}, (f"{P}:11: 'priority' must be a whole number, got 2.5",)
+    ),
+    Case(
+        "priority empty",
+        {P: policy(extra="priority:\n")},
+        (f"{P}:11: 'priority' is empty: give it a value or remove the line",),
+    ),
+    Case(
+        "acknowledge in quotes",
+        {P: policy(extra='acknowledge: "yes"\n')},
+        (f"{P}:11: 'acknowledge' must be true or false, got 'yes'",),
+    ),
+    Case(
+        "title that YAML reads as a number",
+        {P: policy(title="1984")},
+        (f"{P}:2: 'title' must be text, got 1984: put it in quotes",),
+    ),
+    Case("title empty", {P: policy(title="")}, (f"{P}:2: 'title' is empty: give it a value",)),
+    Case(
+        "tag that YAML reads as no",
+        {P: policy(extra="tags: [no, refunds]\n")},
+        (f"{P}:11: 'tags' has an entry that must be text, got false (a yes/no value): put it in quotes",),
+    ),
+    Case(
+        "tags as a mapping",
+        {P: policy(extra="tags: {refunds: yes}\n")},
+        (f"{P}:11: 'tags' must be a list like [a, b], got a mapping",),
+    ),
+    # -- closed vocabularies and keys ------------------------------------------------------------
+    Case(
+        "unknown status",
+        {P: policy(status="published")},
+        (f"{P}:4: 'status' has unknown value 'published': use one of draft, active, retired",),
+    ),
+    Case(
+        "status in another case",
+        {P: policy(status="Active")},
+        (
+            f"{P}:4: 'status' has unknown value 'Active' (did you mean 'active'? it is lowercase): use one of draft, active, retired",
+        ),
+    ),
+    Case(
+        "decision status in another case",
+        {D: decision(status="Accepted")},
+        (
+            f"{D}:2: 'status' has unknown value 'Accepted' (did you mean 'accepted'? it is lowercase): use one of proposed, accepted, rejected, deprecated, superseded",
+        ),
+    ),
+    Case(
+        "unknown decision status",
+        {D: decision(status="approved")},
+        (
+            f"{D}:2: 'status' has unknown value 'approved': use one of proposed, accepted, rejected, deprecated, superseded",
+        ),
+    ),
+    Case(
+        "misspelt key",
+        {P: policy().replace("title:", "titel:")},
+        (f"{P}:1: missing 'title': add a line 'title: ...'", f"{P}:2: unknown key 'titel': did you mean 'title'?"),
+    ),
+    Case(
+        "unknown key",
+        {P: policy(extra="colour: blue\n")},
+        (
+            f"{P}:11: unknown key 'colour': known keys: acknowledge, audience, changes, effective, owner, priority, "
+            "review_every, reviewed, status, summary, supersedes, tags, title, version",
+        ),
+    ),
+    Case(
+        "missing required keys",
+        {P: "---\ntitle: Refunds\nversion: 1\nstatus: active\n---\nBody.\n"},
+        (
+            f"{P}:1: missing 'owner', 'effective', 'reviewed', 'audience', 'summary' and 'changes': add a line 'key: ...' for each",
+        ),
+    ),
+    Case(
+        "empty front matter",
+        {D: "---\n---\n# Use a shared inbox\n"},
+        (f"{D}:1: missing 'status' and 'date': add a line 'key: ...' for each",),
+    ),
+    Case(
+        "audience not in the list",
+        {P: policy(audience="[support, everyone]")},
+        (
+            f"{P}:8: 'audience' has unknown value 'everyone': use one of all-staff, new-hires, support, managers (the audiences in mkdocs.yml)",
+        ),
+    ),
+    Case(
+        "audience almost in the list",
+        {P: policy(audience="[manager]")},
+        (
+            f"{P}:8: 'audience' has unknown value 'manager' (did you mean 'managers'?): use one of all-staff, new-hires, support, managers (the audiences in mkdocs.yml)",
+        ),
+    ),
+    Case(
+        "owner not in the registry",
+        {P: policy(owner="legal")},
+        (
+            f"{P}:5: owner 'legal' is not in the owners registry: add it to policies/owners.yml or pick an owner listed there",
+        ),
+        INTEGRITY,
+    ),
+    Case(
+        "owner misspelt",
+        {P: policy(owner="biling")},
+        (
+            f"{P}:5: owner 'biling' is not in the owners registry: did you mean 'billing'? add it to policies/owners.yml or pick an owner listed there",
+        ),
+        INTEGRITY,
+    ),
+    Case(
+        "owner as a name",
+        {P: policy(owner="Jane Doe")},
+        (f"{P}:5: 'owner' must be a lowercase id like 'support-ops', got 'Jane Doe'",),
+    ),
+    # -- file names and folders --------------------------------------------------------------
+    Case(
+        "file name with upper case",
+        {"policies/Refunds.md": policy()},
+        (
+            "policies/Refunds.md:1: file name 'Refunds' is not a lowercase id (letters, digits, hyphens): rename it to 'refunds.md'",
+        ),
+    ),
+    Case(
+        "file name with spaces",
+        {"policies/refunds and returns.md": policy()},
+        (
+            "policies/refunds and returns.md:1: file name 'refunds and returns' is not a lowercase id (letters, digits, hyphens): rename it to 'refunds-and-returns.md'",
+        ),
+    ),
+    Case(
+        ".markdown extension",
+        {"policies/refunds.markdown": policy()},
+        ("policies/refunds.markdown:1: Markdown files must end in '.md': rename it to 'refunds.md'",),
+    ),
+    Case(
+        "two files with the same id after normalisation",
+        {P: policy(), "policies/Refunds.md": policy(), "policies/refunds.MD": policy()},
+        (
+            "policies/Refunds.md:1: file name 'Refunds' is not a lowercase id (letters, digits, hyphens), and its id 'refunds' is already the id of policies/refunds.md: keep one of the two files",
+            "policies/refunds.MD:1: Markdown files must end in '.md', and its id 'refunds' is already the id of policies/refunds.md: keep one of the two files",
+        ),
+    ),
+    Case(
+        "subfolder in policies",
+        {"policies/archive/refunds.md": policy()},
+        ("policies/archive/refunds.md:1: policies/ is flat: move this file directly into policies/",),
+    ),
+    Case(
+        "policy named like the register",
+        {"policies/index.md": policy()},
+        (
+            "policies/index.md:1: 'index' is the policy register's own page: rename the file after what the policy is about",
+        ),
+    ),
+    Case(
+        "symlink pointing outside the repository",
+        {P: policy()},
+        ("policies/passwd.md:1: symlink points outside the repository: refused; copy the file in instead",),
+        links={"policies/passwd.md": "/etc/passwd"},
+    ),
+    Case(
+        "symlinked folder of posts outside the repository",
+        {P: policy()},
+        ("docs/blog/posts/etc:1: symlink points outside the repository: refused; copy the file in instead",),
+        links={"docs/blog/posts/etc": "/etc"},
+    ),
+    Case(
+        "symlink to nothing",
+        {P: policy()},
+        ("policies/returns.md:1: symlink points to a file that does not exist: remove it or fix its target",),
+        links={"policies/returns.md": "returns-v2.md"},
+    ),
+    # -- path traversal ------------------------------------------------------------------------
+    Case(
+        "path traversal through supersedes",
+        {P: policy(extra="supersedes: ../../etc/passwd\n")},
+        (f"{P}:11: 'supersedes' must be a lowercase id like 'refunds-and-returns', got '../../etc/passwd'",),
+    ),
+    Case(
+        "path traversal through a decision's supersedes",
+        {D: decision(extra="supersedes: [../../etc/passwd]\n")},
+        (f"{D}:4: 'supersedes' has an entry that must be a whole number, got '../../etc/passwd'",),
+    ),
+    Case(
+        "path traversal through a decision's policies",
+        {D: decision(extra="policies: [../../etc/passwd]\n")},
+        (
+            f"{D}:4: 'policies' has an entry that must be a lowercase id like 'refunds-and-returns', got '../../etc/passwd'",
+        ),
+    ),
+    Case(
+        "path traversal through a link",
+        {P: policy(body="## Rules\n\nSee [the passwords](../../etc/passwd).\n")},
+        (
+            f"{P}:14: link '../../etc/passwd' points outside the repository: link to a page of the handbook, like '../policies/refunds-and-returns.md', or to a full https:// address",
+        ),
+    ),
+    Case(
+        "path traversal through an image in a decision",
+        {D: decision(body='## Context\n\n<img src="../../../home/user/.ssh/id_rsa">\n')},
+        (
+            f"{D}:9: link '../../../home/user/.ssh/id_rsa' points outside the repository: link to a page of the handbook, like '../policies/refunds-and-returns.md', or to a full https:// address",
+        ),
+    ),
+    Case(
+        "file: link",
+        {P: policy(body="## Rules\n\n[Shared drive][drive]\n\n[drive]: file:///mnt/shared/refunds.xlsx\n")},
+        (
+            f"{P}:16: link 'file:///mnt/shared/refunds.xlsx' points to a file on one computer: link to a page of the handbook, like '../policies/refunds-and-returns.md', or to a full https:// address",
+        ),
+    ),
+    Case(
+        "path traversal through a file name",
+        {"policies/..%2F..%2Fetc%2Fpasswd.md": policy()},
+        (
+            "policies/..%2F..%2Fetc%2Fpasswd.md:1: file name '..%2F..%2Fetc%2Fpasswd' is not a lowercase id (letters, digits, hyphens): rename it to '2f-2fetc-2fpasswd.md'",
+        ),
+    ),
+    # -- links between policies --------------------------------------------------------------------
+    Case(
+        "supersedes a policy that does not exist",
+        {P: policy(extra="supersedes: old-refunds\n")},
+        (
+            f"{P}:11: 'supersedes' names policy 'old-refunds', which does not exist: give the id (file name without .md) of an existing policy",
+        ),
+        INTEGRITY,
+    ),
+    Case(
+        "supersedes a draft",
+        {P: policy(extra="supersedes: returns\n"), "policies/returns.md": policy(title="Returns", status="draft")},
+        (f"{P}:11: 'supersedes' names 'returns', a draft: a draft was never published and cannot be superseded",),
+        INTEGRITY,
+    ),
+    Case(
+        "two policies supersede one",
+        {
+            "policies/old.md": policy(title="Old", status="retired"),
+            "policies/new-a.md": policy(title="New A", extra="supersedes: old\n"),
+            "policies/new-b.md": policy(title="New B", extra="supersedes: old\n"),
+        },
+        ("policies/new-b.md:11: policy 'old' is already superseded by 'new-a': a policy has one successor",),
+        INTEGRITY,
+    ),
+    Case(
+        "policy supersedes itself",
+        {P: policy(extra="supersedes: refunds\n")},
+        (f"{P}:11: supersede cycle: refunds -> refunds: a policy cannot (even indirectly) supersede itself",),
+        INTEGRITY,
+    ),
+    Case(
+        "two policies supersede each other",
+        {
+            "policies/a.md": policy(title="A", extra="supersedes: b\n"),
+            "policies/b.md": policy(title="B", extra="supersedes: a\n"),
+        },
+        ("policies/a.md:11: supersede cycle: a -> b -> a: a policy cannot (even indirectly) supersede itself",),
+        INTEGRITY,
+    ),
+    Case(
+        "three policies supersede in a ring",
+        {
+            "policies/a.md": policy(title="A", extra="supersedes: c\n"),
+            "policies/b.md": policy(title="B", extra="supersedes: a\n"),
+            "policies/c.md": policy(title="C", extra="supersedes: b\n"),
+        },
+        ("policies/a.md:11: supersede cycle: a -> c -> b -> a: a policy cannot (even indirectly) supersede itself",),
+        INTEGRITY,
+    ),
+    Case(
+        "supersedes a policy that failed to load: one error, not two",
+        {P: policy(extra="supersedes: returns\n"), "policies/returns.md": policy(title="Returns", version="two")},
+        ("policies/returns.md:3: 'version' must be a whole number, got 'two'",),
+    ),
+    # -- decisions --------------------------------------------------------------------------------
+    Case(
+        "decision without a title",
+        {D: "---\nstatus: accepted\ndate: 2025-03-01\n---\n## Context and Problem Statement\n\nWe need one.\n"},
+        (f"{D}:5: no title: start the text with a '# Title' heading",),
+    ),
+    Case(
+        "decision whose only title is in a code block",
+        {D: "---\nstatus: accepted\ndate: 2025-03-01\n---\n```\n# Use a shared inbox\n```\n"},
+        (f"{D}:5: no title: start the text with a '# Title' heading",),
+    ),
+    Case(
+        "decision file name without a number",
+        {"decisions/use-a-shared-inbox.md": decision()},
+        (
+            "decisions/use-a-shared-inbox.md:1: decision file name 'use-a-shared-inbox' must be a 4-digit number and a lowercase slug: rename it to '0001-use-a-shared-inbox.md'",
+        ),
+    ),
+    Case(
+        "decision file name with a short number and underscores",
+        {"decisions/7_Use_Shared_Inbox.md": decision()},
+        (
+            "decisions/7_Use_Shared_Inbox.md:1: decision file name '7_Use_Shared_Inbox' must be a 4-digit number and a lowercase slug: rename it to '0007-use-shared-inbox.md'",
+        ),
+    ),
+    Case(
+        "decision file name taking a number already used",
+        {
+            D: decision(),
+            "decisions/0002-b.md": decision(title="B"),
+            "decisions/ADR-1 escalate.md": decision(title="Escalate"),
+        },
+        (
+            "decisions/ADR-1 escalate.md:1: decision file name 'ADR-1 escalate' must be a 4-digit number and a lowercase slug: rename it to '0003-escalate.md' (0001 is decisions/0001-use-a-shared-inbox.md)",
+        ),
+    ),
+    Case(
+        "decision twice, once as .markdown",
+        {D: decision(), "decisions/0001-use-a-shared-inbox.markdown": decision()},
+        (
+            "decisions/0001-use-a-shared-inbox.markdown:1: Markdown files must end in '.md', and it is the same decision as decisions/0001-use-a-shared-inbox.md: keep one of the two files",
+        ),
+    ),
+    Case(
+        "decision number used twice",
+        {D: decision(), "decisions/0001-escalate-by-impact.md": decision(title="Escalate by impact")},
+        (
+            "decisions/0001-escalate-by-impact.md:1: decision number 0001 is used by 2 files (decisions/0001-escalate-by-impact.md, decisions/0001-use-a-shared-inbox.md): keep it on one and renumber the others from 0002",
+            f"{D}:1: decision number 0001 is used by 2 files (decisions/0001-escalate-by-impact.md, decisions/0001-use-a-shared-inbox.md): keep it on one and renumber the others from 0002",
+        ),
+        INTEGRITY,
+    ),
+    Case(
+        "decision dated 'soon'", {D: decision(date="soon")}, (f"{D}:3: 'date' must be a date (YYYY-MM-DD), got 'soon'",)
+    ),
+    Case(
+        "decision supersedes one that does not exist",
+        {D: decision(extra="supersedes: [9]\n")},
+        (f"{D}:4: 'supersedes' names decision 0009, which does not exist",),
+        INTEGRITY,
+    ),
+    Case(
+        "decision shaped a policy that does not exist",
+        {D: decision(extra="policies: [refunds]\n")},
+        (f"{D}:4: 'policies' names 'refunds', which does not exist: list published policy ids only",),
+        INTEGRITY,
+    ),
+    Case(
+        "decision shaped a draft policy",
+        {D: decision(extra="policies: [refunds]\n"), P: policy(status="draft")},
+        (f"{D}:4: 'policies' names 'refunds', which is a draft: list published policy ids only",),
+        INTEGRITY,
+    ),
+    Case(
+        "superseded decision without a successor",
+        {D: decision(status="superseded")},
+        (f"{D}:2: status is 'superseded' but no decision supersedes 0001: add 'supersedes: [1]' to its successor",),
+        INTEGRITY,
+    ),
+    Case(
+        "decision supersedes itself",
+        {D: decision(extra="supersedes: [1]\n")},
+        (f"{D}:4: supersede cycle: 0001 -> 0001: a decision cannot (even indirectly) supersede itself",),
+        INTEGRITY,
+    ),
+    Case(
+        "two decisions supersede each other",
+        {D: decision(extra="supersedes: [2]\n"), "decisions/0002-b.md": decision(title="B", extra="supersedes: [1]\n")},
+        (f"{D}:4: supersede cycle: 0001 -> 0002 -> 0001: a decision cannot (even indirectly) supersede itself",),
+        INTEGRITY,
+    ),
+    Case(
+        "three decisions supersede in a ring",
+        {
+            D: decision(extra="supersedes: [3]\n"),
+            "decisions/0002-b.md": decision(title="B", extra="supersedes: [1]\n"),
+            "decisions/0003-c.md": decision(title="C", extra="supersedes: [2]\n"),
+        },
+        (
+            f"{D}:4: supersede cycle: 0001 -> 0003 -> 0002 -> 0001: a decision cannot (even indirectly) supersede itself",
+        ),
+        INTEGRITY,
+    ),
+    Case(
+        "two decisions supersede one",
+        {
+            D: decision(),
+            "decisions/0002-b.md": decision(title="B", extra="supersedes: [1]\n"),
+            "decisions/0003-c.md": decision(title="C", extra="supersedes: [1]\n"),
+        },
+        ("decisions/0003-c.md:4: decision 0001 is already superseded by 0002: a decision has one successor",),
+        INTEGRITY,
+    ),
+    # -- the owners registry --------------------------------------------------------------------
+    Case(
+        "owners registry is a list",
+        owners_with("- billing\n- support-ops\n"),
+        ("policies/owners.yml:1: the owners registry must be 'key: value' lines, got a list",),
+    ),
+    Case(
+        "owners registry with a tab",
+        owners_with("billing:\n\tname: Billing Team\n"),
+        (
+            "policies/owners.yml:2: a tab character in YAML (YAML indents with spaces only): use spaces in the owners registry",
+        ),
+    ),
+    Case(
+        "owner id that is a name",
+        owners_with(OWNERS + "Jane Doe:\n  name: Jane Doe\n  email: jane@example.com\n  handle: '@jdoe'\n"),
+        (
+            "policies/owners.yml:9: owner id 'Jane Doe' is not a lowercase id like 'support-ops': rename it to 'jane-doe'",
+        ),
+    ),
+    Case(
+        "owner entry that is one line",
+        owners_with("billing: Billing Team <billing@example.com>\n"),
+        ("policies/owners.yml:1: owner 'billing' must have 'name', 'email' and 'handle' lines, indented under it",),
+    ),
+    Case(
+        "owner without an email, with comments between its lines",
+        owners_with("billing:\n  # The team, not a person.\n  name: Billing Team\n\n  handle: '@acme/billing'\n"),
+        ("policies/owners.yml:1: missing 'email': add a line 'email: ...'",),
+    ),
+    Case(
+        "owner email that is not an address",
+        owners_with(
+            "billing:\n  name: Billing Team\n  # Shared mailbox.\n  email: Billing Team\n  handle: '@acme/billing'\n"
+        ),
+        ("policies/owners.yml:4: 'email' must be an email address like 'team@example.com', got 'Billing Team'",),
+    ),
+    Case(
+        "owner with a misspelt key",
+        owners_with("billing:\n  name: Billing Team\n  emial: billing@example.com\n  handle: '@acme/billing'\n"),
+        (
+            "policies/owners.yml:1: missing 'email': add a line 'email: ...'",
+            "policies/owners.yml:3: unknown key 'emial': did you mean 'email'?",
+        ),
+    ),
+    Case(
+        "owner given twice",
+        owners_with(OWNERS + "billing:\n  name: Billing\n  email: b@example.com\n  handle: '@b'\n"),
+        ("policies/owners.yml:9: duplicate key 'billing' (first given at line 5): keep one",),
+    ),
+    Case(
+        "owners registry with a YAML syntax error",
+        owners_with("billing:\n  name: 'Billing Team\n  email: billing@example.com\n"),
+        ("policies/owners.yml:2: a quoted value starts here and is never closed: add the closing quote",),
+    ),
+    Case(
+        "owners registry empty",
+        owners_with("# Nobody yet.\n"),
+        (
+            f"{P}:5: owner 'billing' is not in the owners registry: add it to policies/owners.yml or pick an owner listed there",
+        ),
+        INTEGRITY,
+    ),
+    # -- blog posts ---------------------------------------------------------------------------------
+    Case(
+        "post dated 'soon'",
+        {POST: "---\ndate: soon\n---\n# Hello\n"},
+        (f"{POST}:2: 'date' must be a date (YYYY-MM-DD), got 'soon'",),
+    ),
+    Case(
+        "post dated 30 February",
+        {POST: "---\ndate: 2026-02-30\n---\n# Hello\n"},
+        (
+            f"{POST}:2: 'date' has '2026-02-30', which is not a real date (day is out of range for month): write it as YYYY-MM-DD",
+        ),
+    ),
+    Case(
+        "post with a created date missing",
+        {POST: "---\ndate:\n  updated: 2026-01-05\n---\n# Hello\n"},
+        (f"{POST}:2: 'date' must be a date, or a mapping with 'created'",),
+    ),
+    Case(
+        "post draft in quotes",
+        {POST: POST_HEAD + 'draft: "yes"\n---\n# Hello\n'},
+        (f"{POST}:4: 'draft' must be true or false, got 'yes'",),
+    ),
+    Case(
+        "post without a date",
+        {POST: "---\nauthors: [jdoe]\n---\n# Hello\n"},
+        (f"{POST}:1: missing 'date': add a line 'date: ...'",),
+    ),
+    Case(
+        "post without a title",
+        {POST: POST_HEAD + "---\nHello, world.\n"},
+        (f"{POST}:5: no title: start the post with a '# Title' heading",),
+    ),
+    Case(
+        "post with a misspelt key",
+        {POST: POST_HEAD + "categoies: [How-to]\n---\n# Hello\n"},
+        (f"{POST}:4: unknown key 'categoies': did you mean 'categories'?",),
+    ),
+    # -- every error, not just the first ------------------------------------------------------------
+    Case(
+        "three broken files",
+        {
+            P: policy(version="two"),
+            D: decision(date="soon"),
+            "policies/returns.md": policy(title="Returns", status="Active", owner="legal"),
+        },
+        (
+            f"{D}:3: 'date' must be a date (YYYY-MM-DD), got 'soon'",
+            f"{P}:3: 'version' must be a whole number, got 'two'",
+            "policies/returns.md:4: 'status' has unknown value 'Active' (did you mean 'active'? it is lowercase): use one of draft, active, retired",
+        ),
+    ),
+]
+
+
+def write_case(write_handbook: Writer, case: Case) -> Path:
+    root = write_handbook(case.files)
+    for link, target in case.links.items():
+        (root / link).parent.mkdir(parents=True, exist_ok=True)
+        (root / link).symlink_to(target)
+    return root
+
+
+def test_the_corpus_is_large_and_distinct() -> None:
+    assert len(CASES) >= 60
+    assert len({case.id for case in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_loader_reports_exact_errors(write_handbook: Writer, case: Case) -> None:
+    corpus = load_corpus(settings_for(write_case(write_handbook, case)))
+    assert [str(error) for error in corpus.errors] == list(case.errors)
+    assert bool(corpus.load_errors) == (case.exit_code == LOAD)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_check_prints_exact_errors(write_handbook: Writer, case: Case) -> None:
+    root = write_case(write_handbook, case)
+    # A fixed day, so that no review falls due as the years pass; notes (no git here) aside.
+    result = CliRunner().invoke(main, ["check", "--today", "2026-06-01", "--no-cache", str(root)])
+    assert "Traceback" not in result.output
+    assert result.exit_code == case.exit_code, result.output
+    *problems, summary = [line for line in result.output.splitlines() if not line.startswith("note: ")]
+    printed = []
+    for line in problems:
+        # `path:line: error HB123 message`
+        location, _, rest = line.partition(": error HB")
+        code, _, message = rest.partition(" ")
+        assert code.isdigit() and len(code) == 3, line
+        printed.append(f"{location}: {message}")
+    assert printed == list(case.errors)
+    assert summary.startswith(f"{len(case.errors)} error(s), 0 warning(s) in ")
+
+
+# The site reads records through the same loader as `check`: a build per kind of failure, since
+# each build costs a fifth of a second (mkdocs lists every file of the theme first).
+BUILD_CASES = [
+    case
+    for case in CASES
+    if case.id
+    in {
+        "empty file",
+        "front matter never closed",
+        "front matter of several megabytes",
+        "latin-1 in the body",
+        "NUL byte",
+        "tab indenting a list",
+        "billion laughs",
+        "python object tag",
+        "a date that does not exist",
+        "version two",
+        "status in another case",
+        "misspelt key",
+        "owner not in the registry",
+        "two files with the same id after normalisation",
+        "symlink pointing outside the repository",
+        "path traversal through a link",
+        "three decisions supersede in a ring",
+        "decision number used twice",
+        "owners registry with a tab",
+        "post dated 30 February",
+        "three broken files",
+    }
+]
+
+
+def test_build_cases_are_cases() -> None:
+    assert len(BUILD_CASES) == 21
+
+
+@pytest.mark.parametrize("case", BUILD_CASES, ids=[case.id for case in BUILD_CASES])
+def test_site_build_fails_listing_every_error(
+    write_handbook: Writer, case: Case, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    root = write_case(write_handbook, case)
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site"), strict=True)
+    with caplog.at_level(logging.ERROR), pytest.raises(Abort, match="Aborted with a BuildError!"):
+        build(config)
+    # The plugin's logger prefixes each line with the plugin's name, as mkdocs prints it.
+    ours = [r.getMessage() for r in caplog.records if r.name.startswith("mkdocs.plugins.handbook")]
+    assert ours == [f"handbook: {error}" for error in case.errors]
+    count = len(case.errors)
+    assert caplog.records[-1].getMessage() == (
+        f"{count} error{'s' if count != 1 else ''} in the handbook's records: fix them and build again"
+    )
+    assert not (root / "site" / "index.html").exists()

@@ -1,0 +1,314 @@
+"""Pagefind search, Start here and reading lists, and the home page's "What changed recently"."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import Writer, decision, policy, settings_for
+from handbook.compile import CHANGES_MARKER, Compiler
+from handbook.history import History
+from handbook.loading import load_corpus
+from handbook.records import StatusChange, Version
+from handbook.search import index_site, indexed_documents, indexed_pages, kind_attributes, mark_searchable
+
+MKDOCS_YML = """\
+site_name: Search test
+site_url: https://handbook.example.com/
+theme:
+  name: material
+  font: false
+plugins:
+  - blog:
+      blog_dir: blog
+  - handbook:
+      audiences: [all-staff, new-hires, support, managers]
+      reading_order: [{first}]
+"""
+
+
+def _handbook(write_handbook: Writer, first: str = "refunds") -> Path:
+    return write_handbook(
+        {
+            "mkdocs.yml": MKDOCS_YML.format(first=first),
+            "docs/index.md": f"# Home\n\nWelcome to the handbook.\n\n{CHANGES_MARKER}\n",
+            "docs/about.md": "# About\n\nThe handbook explains itself here: ocelotword.\n",
+            "docs/hidden.md": "---\nsearch:\n  exclude: true\n---\n# Hidden\n\nNever found: pangolinword.\n",
+            "docs/blog/index.md": "# Blog\n",
+            "docs/blog/posts/hello.md": "---\ndate: 2026-02-01\n---\n# Hello\n\nA post about capybaraword.\n",
+            "policies/refunds.md": policy(
+                title="Refunds", audience="[all-staff]", body="## Rules\n\nRefund within 30 days: wombatword.\n"
+            ),
+            "policies/onboarding.md": policy(
+                title="Onboarding",
+                owner="support-ops",
+                audience="[new-hires]",
+                extra="priority: 1\n",
+                body="## Rules\n\nRead everything: koalaword.\n",
+            ),
+            "policies/old-refunds.md": policy(
+                title="Old refunds", status="retired", audience="[support]", body="## Rules\n\nGone: wombatword.\n"
+            ),
+            "policies/vouchers.md": policy(
+                title="Vouchers", status="draft", body="## Rules\n\nNot yet: zanzibarquux.\n"
+            ),
+            "decisions/0001-use-a-shared-inbox.md": decision(status="superseded", extra="policies: [refunds]\n"),
+            "decisions/0002-use-the-console.md": decision(
+                title="Use the console", date="2026-01-10", extra="supersedes: [1]\npolicies: [refunds]\n"
+            ),
+        }
+    )
+
+
+def _build(root: Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(root / "site")],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.fixture
+def built(write_handbook: Writer) -> Path:
+    root = _handbook(write_handbook)
+    done = _build(root)
+    assert done.returncode == 0, done.stderr
+    return root / "site"
+
+
+def test_mark_searchable_puts_the_body_on_materials_article() -> None:
+    page = '<main><article class="md-content__inner md-typeset"><h1>T</h1></article></main>'
+    assert mark_searchable(page, kind_attributes("Post")) == (
+        '<main><article class="md-content__inner md-typeset" data-pagefind-body'
+        ' data-pagefind-filter="kind:Post" data-pagefind-meta="kind:Post"><h1>T</h1></article></main>'
+    )
+    assert mark_searchable("<main>no article</main>") is None
+
+
+def test_index_holds_records_posts_and_pages_only(built: Path) -> None:
+    documents = {d["url"]: d for d in indexed_documents(built / "pagefind")}
+    assert sorted(documents) == [
+        "/",
+        "/about/",
+        "/blog/2026/02/01/hello/",
+        "/decisions/0001-use-a-shared-inbox/",
+        "/decisions/0002-use-the-console/",
+        "/feeds/",
+        "/policies/old-refunds/",
+        "/policies/onboarding/",
+        "/policies/refunds/",
+    ]
+    assert indexed_pages(built / "pagefind") == len(documents)
+    text = " ".join(str(d["content"]) for d in documents.values())
+    # Drafts, `search: exclude` pages, registers and reading lists are never indexed.
+    assert "zanzibarquux" not in text and "pangolinword" not in text
+    # The home page's generated list of changes is not searched as the home page's text.
+    assert "Onboarding" not in str(documents["/"]["content"])
+
+
+def test_records_carry_kind_status_audience_owner_and_standing(built: Path) -> None:
+    documents = {d["url"]: d for d in indexed_documents(built / "pagefind")}
+    refunds = documents["/policies/refunds/"]
+    assert refunds["filters"] == {
+        "kind": ["Policy"],
+        "status": ["active"],
+        "audience": ["all-staff"],
+        "owner": ["Billing Team"],
+        "standing": ["current"],
+    }
+    assert refunds["meta"] == {"kind": "Policy", "status": "active", "title": "Refunds"}
+    assert documents["/policies/old-refunds/"]["filters"]["standing"] == ["archived"]
+    old = documents["/decisions/0001-use-a-shared-inbox/"]
+    assert old["filters"]["status"] == ["superseded"] and old["filters"]["standing"] == ["archived"]
+    assert old["meta"]["label"] == "0001"
+    # A decision is found by the audience and owner of the policies it shaped.
+    new = documents["/decisions/0002-use-the-console/"]
+    assert new["filters"]["audience"] == ["all-staff"] and new["filters"]["owner"] == ["Billing Team"]
+    assert documents["/blog/2026/02/01/hello/"]["filters"] == {"kind": ["Post"]}
+    assert documents["/about/"]["filters"] == {"kind": ["Page"]}
+    # The header block's labels are not text to find: an excerpt starts with the record itself.
+    assert "Next review" not in str(refunds["content"])
+
+
+def test_the_site_ships_pagefind_and_no_lunr(built: Path) -> None:
+    assert (built / "pagefind" / "pagefind.js").is_file()
+    assert not (built / "pagefind" / "pagefind-ui.js").exists()
+    assert not (built / "search" / "search_index.json").exists()
+    home = (built / "index.html").read_text(encoding="utf-8")
+    assert "data-hb-search" in home and 'name="search"' not in home and 'data-md-component="search"' not in home
+    assert "assets/handbook/search.js" in home
+
+
+def test_start_here_follows_reading_order_then_priority(write_handbook: Writer) -> None:
+    root = _handbook(write_handbook, first="refunds")
+    compiler = Compiler(load_corpus(settings_for(root)))
+    start = compiler.start_here(["refunds"])
+    # Named first; then by priority (onboarding has one) then title; never retired or drafts.
+    assert start.index("Refunds") < start.index("Onboarding")
+    assert "Old refunds" not in start and "Vouchers" not in start
+    assert 'data-key="refunds@1"' in start and "min read" in start
+    assert compiler.reading_list(["new-hires", "all-staff"]) == [
+        compiler.corpus.policies["onboarding"],
+        compiler.corpus.policies["refunds"],
+    ]
+
+
+def test_unknown_reading_order_id_fails_the_strict_build(write_handbook: Writer) -> None:
+    root = _handbook(write_handbook, first="no-such-policy")
+    done = _build(root)
+    assert done.returncode == 1
+    assert "reading_order in mkdocs.yml names 'no-such-policy', which is not a policy in force" in done.stderr
+
+
+def test_reading_lists_per_audience(built: Path) -> None:
+    support = (built / "reading" / "support" / "index.html").read_text(encoding="utf-8")
+    # Support's list holds what all staff read too; the retired policy is not on it.
+    assert "Refunds" in support and "Old refunds" not in support
+    assert 'href="../../feeds/policies.xml"' in support
+    assert (built / "reading" / "index.html").is_file()
+    assert not (built / "reading" / "new-hires").exists()  # that list is Start here
+
+
+def test_home_page_lists_recent_changes_and_feeds(built: Path) -> None:
+    home = (built / "index.html").read_text(encoding="utf-8")
+    assert CHANGES_MARKER not in home
+    assert "What changed recently" in home and "data-pagefind-ignore" in home
+    assert 'href="policies/onboarding/"' in home and 'href="blog/2026/02/01/hello/"' in home
+    assert 'href="decisions/0002-use-the-console/"' in home
+    assert 'href="feeds/all.xml"' in home
+
+
+def test_recent_changes_from_history(write_handbook: Writer) -> None:
+    root = _handbook(write_handbook)
+    compiler = Compiler(load_corpus(settings_for(root)))
+    stamp = dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC)
+
+    def version(number: int, changes: str, day: int) -> Version:
+        return Version(
+            "refunds",
+            number,
+            "Refunds",
+            "active",
+            dt.date(2026, 1, 5),
+            "How refunds work.",
+            changes,
+            "",
+            stamp.replace(day=day),
+            "A",
+            "c",
+            "policies/refunds.md",
+        )
+
+    history = History(
+        versions={"refunds": (version(1, "First version.", 1), version(2, "Faster refunds.", 20))},
+        status_changes={
+            1: (
+                StatusChange(1, "accepted", stamp.replace(month=1), "A", "c1"),
+                StatusChange(1, "superseded", stamp.replace(day=15), "A", "c2"),
+            )
+        },
+    )
+    text = compiler.recent_changes(
+        "index.md",
+        history=history,
+        version_page=lambda pid, n: f"policies/{pid}/v{n}.md" if n == 2 else None,
+        feeds=[("Everything (RSS)", "feeds/all.xml")],
+        feeds_page="feeds/index.md",
+    )
+    policies = text.split("### New policy versions")[1].split("###")[0]
+    # Newest first, each with what changed; a version page, when there is one, shows the diff.
+    assert policies.index("version 2") < policies.index("version 1")
+    assert "Faster refunds. [See what changed](policies/refunds/v2.md)" in policies
+    decisions = text.split("### Decisions")[1].split("###")[0]
+    assert (
+        "[0001 Use a shared inbox](decisions/0001-use-a-shared-inbox.md) is now superseded by [0002 Use the console]"
+        in decisions
+    )
+    assert "It supersedes [0001 Use a shared inbox]" in decisions
+    assert '<a href="feeds/all.xml">Everything (RSS)</a>' in text and "(feeds/index.md)" in text
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _get(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - a local test server
+        return bytes(response.read())
+
+
+def test_under_mkdocs_serve_the_index_follows_edits(write_handbook: Writer) -> None:
+    root = _handbook(write_handbook)
+    port = _free_port()
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    entry = f"http://127.0.0.1:{port}/pagefind/pagefind-entry.json"
+
+    def pages() -> int | None:
+        try:
+            data = json.loads(_get(entry))
+        except OSError:
+            return None
+        return sum(lang["page_count"] for lang in data["languages"].values())
+
+    def wait_for(check: object, what: str) -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if server.poll() is not None:
+                pytest.fail(f"mkdocs serve stopped: {server.stderr.read() if server.stderr else ''}")
+            if check():  # type: ignore[operator]
+                return
+            time.sleep(0.3)
+        pytest.fail(f"mkdocs serve: {what} within 60 s")
+
+    try:
+        wait_for(lambda: pages() is not None, "no search index")
+        before = pages()
+        (root / "policies" / "gifts.md").write_text(
+            policy(title="Gifts", body="## Rules\n\nNo gifts: quokkaword.\n"), encoding="utf-8"
+        )
+        wait_for(lambda: pages() == (before or 0) + 1, "the new policy was not indexed")
+        assert b"Gifts" in _get(f"http://127.0.0.1:{port}/policies/gifts/")
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        if server.stderr:
+            server.stderr.close()
+
+
+def test_the_same_site_gives_the_same_index_bytes(built: Path) -> None:
+    # Pagefind writes filters in hash-map order; the handbook sorts them (see search.canonicalise).
+    def snapshot() -> dict[str, bytes]:
+        folder = built / "pagefind"
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    first = snapshot()
+    for _ in range(3):
+        report = index_site(built)
+        assert report.pages == 9
+        assert snapshot() == first
