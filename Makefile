@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Material prints a banner about MkDocs 2.0 on every run; we pin mkdocs 1.6.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test check clean browser-deps
+.PHONY: serve build test check clean test-deps
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -25,13 +25,20 @@ build: $(STAMP)
 check: $(STAMP)
 	$(BIN)/handbook check .
 
-test: $(STAMP) browser-deps
+test: $(STAMP) test-deps
 	$(BIN)/python -m pytest
 
-# The browser tests drive Debian's chromium (Playwright's own browser download does not work
-# here); CI runs as root. Nothing to do when chromium is already there.
-browser-deps:
-	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+# Debian packages the tests drive: chromium for the browser tests (Playwright's own browser
+# download does not work offline) and faketime for the reproducible-build test. CI runs as
+# root; elsewhere, without root, say what is missing and let those tests skip.
+TEST_PACKAGES := chromium faketime
+test-deps:
+	@missing=""; for p in $(TEST_PACKAGES); do command -v $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "missing Debian packages:$$missing (apt-get install them; their tests skip)"; fi; \
+	fi
 
 clean:
 	rm -rf $(VENV) site

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 INS, DEL = "ins", "del"
@@ -28,21 +28,25 @@ _HEADING = re.compile(r"^[ \t]{0,3}(#{1,6})[ \t]+")
 _HEADING_END = re.compile(r"(?:[ \t]+#+)?[ \t]*(?:\{[^{}\n]*\})?[ \t]*$")
 # Blockquote markers, list markers and task boxes: kept in front of the marks.
 _PREFIX = re.compile(r"^[ \t]*(?:(?:>[ \t]?)|(?:[-*+]|\d{1,9}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?)*")
+# A token carries the spaces after it: they are compared as nothing, and shown as they are.
 _TOKEN = re.compile(
     r"""
-    !?\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\](?:\([^()\n]*(?:\([^()\n]*\)[^()\n]*)*\)|\[[^\]\n]*\])?  # link, image, reference
-    | `+[^`\n]*?`+                      # code span
-    | \*\*[^*\n]+?\*\* | __[^_\n]+?__   # strong
-    | \*[^*\s][^*\n]*?\* | _[^_\s][^_\n]*?_  # emphasis
-    | <[^<>\n]+>                        # inline HTML tag or autolink
-    | &\#?\w+;                          # entity
-    | \\.                               # escaped character
-    | \w+(?:['’]\w+)*                   # word
-    | [ \t]+                            # space
-    | .                                 # anything else: punctuation, one at a time
+    (?:
+      !?\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\](?:\([^()\n]*(?:\([^()\n]*\)[^()\n]*)*\)|\[[^\]\n]*\])?  # link, image
+      | `+[^`\n]*?`+                      # code span
+      | \*\*[^*\n]+?\*\* | __[^_\n]+?__   # strong
+      | \*[^*\s][^*\n]*?\* | _[^_\s][^_\n]*?_  # emphasis
+      | <[^<>\n]+>                        # inline HTML tag or autolink
+      | &\#?\w+;                          # entity
+      | \\.                               # escaped character
+      | \w+(?:['’]\w+)*                   # word
+      | [^ \t]                            # anything else: punctuation, one at a time
+    )[ \t]*
+    | [ \t]+                              # spaces that start the text
     """,
     re.X,
 )
+Opcode = tuple[str, int, int, int, int]
 
 
 @dataclass(frozen=True)
@@ -109,15 +113,14 @@ def _mark(tag: str, tokens: Sequence[str], table: bool) -> str:
     """`tokens` wrapped in `<tag>`, spaces and table cell borders left outside the marks."""
     pieces: list[list[str]] = [[]]
     for token in tokens:
-        if table and token == "|":
-            pieces.append(["|"])
-            pieces.append([])
+        if table and token.strip() == "|":
+            pieces += [[token], []]
         else:
             pieces[-1].append(token)
     out = []
     for piece in pieces:
         text = "".join(piece)
-        if piece == ["|"] or not text.strip():
+        if not text.strip() or (table and text.strip() == "|"):
             out.append(text)
             continue
         lead = text[: len(text) - len(text.lstrip())]
@@ -126,54 +129,75 @@ def _mark(tag: str, tokens: Sequence[str], table: bool) -> str:
     return "".join(out)
 
 
+@dataclass(frozen=True)
+class _Words:
+    """Two texts split into words, and how alike they are."""
+
+    a: list[str]
+    b: list[str]
+    keys: tuple[list[str], list[str]]  # the words without their spaces: what is compared
+    matcher: difflib.SequenceMatcher[str]
+    ratio: float
+
+    def opcodes(self) -> list[Opcode]:
+        return _cleanup(self.matcher.get_opcodes(), *self.keys)
+
+
+@functools.lru_cache(maxsize=1024)
+def _compare(old: str, new: str) -> _Words:
+    """Pairing lines asks this, and rendering a pair asks again: compared once."""
+    a, b = _tokens(old), _tokens(new)
+    # Default autojunk: in a long paragraph the commonest words ("the", ",") anchor nothing.
+    keys = [t.rstrip() for t in a], [t.rstrip() for t in b]
+    matcher = difflib.SequenceMatcher(None, *keys)
+    if matcher.real_quick_ratio() < PAIR_CUTOFF or matcher.quick_ratio() < PAIR_CUTOFF:
+        return _Words(a, b, keys, matcher, 0.0)
+    return _Words(a, b, keys, matcher, matcher.ratio())
+
+
+def _cleanup(opcodes: Sequence[Opcode], a: Sequence[str], b: Sequence[str]) -> list[Opcode]:
+    """Short equalities between two larger edits folded into them, as diff-match-patch's semantic cleanup.
+
+    Without it a rewritten sentence reads as confetti: `<del>Staff</del><ins>All</ins> may <del>...`.
+    """
+    ops = list(opcodes)
+
+    def size(op: Opcode) -> int:
+        _, i1, i2, j1, j2 = op
+        return max(sum(map(len, a[i1:i2])), sum(map(len, b[j1:j2])))
+
+    k = 1
+    while k < len(ops) - 1:
+        before, here, after = ops[k - 1], ops[k], ops[k + 1]
+        between = here[0] == "equal" and before[0] != "equal" and after[0] != "equal"
+        if between and size(here) <= size(before) and size(here) <= size(after):
+            ops[k - 1 : k + 2] = [("replace", before[1], after[2], before[3], after[4])]
+            k = max(k - 1, 1)
+            continue
+        k += 1
+    return ops
+
+
 def diff_words(old: str, new: str, *, table: bool = False) -> str:
     """`new` with the words removed from `old` in `<del>` and the words added in `<ins>`."""
-    a, b = _tokens(old), _tokens(new)
-    matcher = difflib.SequenceMatcher(lambda t: t.isspace(), a, b, autojunk=False)
+    words = _compare(old, new)
+    a, b = words.a, words.b
     out: list[str] = []
-    for op, i1, i2, j1, j2 in _merged(matcher.get_opcodes(), a):
+    for op, i1, i2, j1, j2 in words.opcodes():
         if op == "equal":
             out.append("".join(b[j1:j2]))
             continue
-        if i2 > i1:
-            out.append(_mark(DEL, a[i1:i2], table))
+        removed = _mark(DEL, a[i1:i2], table) if i2 > i1 else ""
+        # Replaced words read `<del>30</del><ins>45</ins> days`: the new words bring their own space.
+        out.append(removed.rstrip(" \t") if j2 > j1 else removed)
         if j2 > j1:
             out.append(_mark(INS, b[j1:j2], table))
     return "".join(out)
 
 
-def _merged(
-    opcodes: Sequence[tuple[str, int, int, int, int]], a: Sequence[str]
-) -> Iterator[tuple[str, int, int, int, int]]:
-    """Opcodes with changes joined across the lone spaces between them.
-
-    `<del>a b</del>`, not `<del>a</del> <del>b</del>`.
-    """
-    result: list[tuple[str, int, int, int, int]] = []
-    for code in opcodes:
-        op, i1, i2, j1, j2 = code
-        if (
-            len(result) >= 2
-            and op != "equal"
-            and result[-1][0] == "equal"
-            and result[-2][0] != "equal"
-            and all(t.isspace() for t in a[result[-1][1] : result[-1][2]])
-        ):
-            result.pop()
-            prev = result.pop()
-            code = ("replace", prev[1], i2, prev[3], j2)
-        result.append(code)
-    return iter(result)
-
-
-@functools.lru_cache(maxsize=4096)
 def similarity(old: str, new: str) -> float:
     """How alike two lines are, by their words (0 to 1); below PAIR_CUTOFF counts as 0."""
-    a, b = _tokens(old), _tokens(new)
-    matcher = difflib.SequenceMatcher(lambda t: t.isspace(), a, b, autojunk=False)
-    if matcher.real_quick_ratio() < PAIR_CUTOFF or matcher.quick_ratio() < PAIR_CUTOFF:
-        return 0.0
-    return matcher.ratio()
+    return _compare(old, new).ratio
 
 
 def _split_prefix(line: str) -> tuple[str, str, bool]:
@@ -257,7 +281,8 @@ def _replace(render: _Renderer, old: Sequence[_Unit], new: Sequence[_Unit]) -> N
             for j, n in enumerate(new):
                 if n.kind != o.kind or n.table != o.table:
                     continue
-                score = 1.0 if o.kind == "rule" else similarity(o.text, n.text)
+                # Compared without their list or heading markers, as the pair is then rendered.
+                score = 1.0 if o.kind == "rule" else similarity(_split_prefix(o.text)[1], _split_prefix(n.text)[1])
                 if score > best:
                     best, best_i, best_j = score, i, j
     if best_i < 0:

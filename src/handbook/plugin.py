@@ -8,6 +8,7 @@ import os
 import posixpath
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -29,6 +30,7 @@ from .settings import DEFAULT_AUDIENCES, Settings
 from .urls import Urls
 
 log = get_plugin_logger(__name__)
+EMPTY_SITEMAP = b'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>\n'
 ASSETS = Path(__file__).parent / "assets"
 ASSET_URIS = {
     "css": "assets/handbook/handbook.css",
@@ -321,6 +323,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             target = site / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
+        # Material's script fetches a sitemap.xml beside each alternate link: answer with an
+        # empty one rather than a 404 on every page view.
+        (site / "feeds" / "sitemap.xml").write_bytes(EMPTY_SITEMAP)
         for plugin in _rss_plugins(config):
             self._repair_rss_plugin_feeds(plugin, config, build_date)
 
@@ -422,9 +427,14 @@ def _language(config: MkDocsConfig) -> str:
 
 
 def _with_feed_links(output: str, config: MkDocsConfig) -> str | None:
-    """The page with a `<link rel="alternate">` per feed before `</head>`, linked by absolute URL."""
-    if not config.site_url or "</head>" not in output:
+    """The page with a `<link rel="alternate">` per feed before `</head>`, linked from the site's root.
+
+    Root-relative links keep every request on the site's own host: Material's script fetches
+    a `sitemap.xml` beside each alternate link it finds (see `_feeds_on_post_build`).
+    """
+    if "</head>" not in output:
         return None
-    base = config.site_url if config.site_url.endswith("/") else config.site_url + "/"
+    base = urlsplit(config.site_url or "/").path or "/"
+    base = base if base.endswith("/") else base + "/"
     tags = feeds.discovery_tags(config.site_name, lambda path: base + path)
     return output.replace("</head>", tags + "</head>", 1)
