@@ -166,8 +166,16 @@ TEAMS = (
     "marketplace",
 )
 DECISION_ENDINGS = (
-    "through the support console", "by customer impact", "with a named owner", "in one shared queue", "per region",
-    "with a weekly report", "before dispatch", "at first contact", "with a checklist", "by value",
+    "through the support console",
+    "by customer impact",
+    "with a named owner",
+    "in one shared queue",
+    "per region",
+    "with a weekly report",
+    "before dispatch",
+    "at first contact",
+    "with a checklist",
+    "by value",
 )
 REGIONS = ("uk", "nordics", "dach", "france", "iberia", "italy", "benelux", "poland", "ireland", "us")
 ACTORS = (

@@ -587,3 +587,29 @@ def test_records_from_the_cache_equal_records_parsed(write_handbook: Writer) -> 
     assert cached == fresh
     assert [p.lines for p in cached.policies.values()] == [p.lines for p in fresh.policies.values()]
     assert [p.body for p in cached.policies.values()] == [p.body for p in fresh.policies.values()]
+
+
+# -- the editors' workflow: CODEOWNERS and acknowledgements ------------------------------------------
+
+
+def test_hb208_a_stale_codeowners_fails_the_check(write_handbook: Writer) -> None:
+    root = write_handbook({P: policy()})
+    written = CliRunner().invoke(main, ["codeowners", "--root", str(root)], catch_exceptions=False)
+    assert written.exit_code == 0, written.output
+    assert findings(root) == (0, [])
+    (root / P).write_text(policy(owner="support-ops"), encoding="utf-8")
+    code, found = findings(root)
+    assert code == 1
+    assert [(path, c) for path, _, c, _ in found] == [("CODEOWNERS", "HB208")]
+
+
+def test_hb402_an_acknowledgement_of_no_such_policy(write_handbook: Writer) -> None:
+    root = write_handbook(
+        {
+            P: policy(),
+            "acknowledgements/sam.yml": "name: Sam\nacknowledged:\n- {policy: gone, version: 1, date: 2026-01-01}\n",
+        }
+    )
+    code, found = findings(root)
+    assert code == 1
+    assert [(path, line, c) for path, line, c, _ in found] == [("acknowledgements/sam.yml", 3, "HB402")]

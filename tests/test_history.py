@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MKDOCS_YML, OWNERS, Git, decision, policy, settings_for
+from conftest import OWNERS, Git, decision, policy, settings_for
 from handbook.errors import HandbookError
 from handbook.history import History, lenient_document, read_history
 from handbook.loading import Corpus, load_corpus
@@ -23,9 +23,28 @@ DANA = "Dana Draft <dana@example.com>"
 
 # The test site: strict link and anchor checks like the sample's, no Pagefind index (slow, and not
 # what these tests are about), Material's search kept to show version pages stay out of it.
-SITE_YML = MKDOCS_YML.replace("      audiences:", "      search_index: false\n      audiences:") + (
-    "validation:\n  links:\n    absolute_links: warn\n    unrecognized_links: warn\n    anchors: warn\n"
-)
+SITE_YML = """\
+site_name: Test handbook
+site_url: https://handbook.example.com/
+nav:
+  - Home: index.md
+  - Start here: start-here.md
+  - Policies: policies/index.md
+  - Decisions: decisions/index.md
+theme:
+  name: material
+  font: false
+plugins:
+  - search
+  - handbook:
+      search_index: false
+      audiences: [all-staff, new-hires, support, managers]
+validation:
+  links:
+    absolute_links: warn
+    unrecognized_links: warn
+    anchors: warn
+"""
 
 V1_DRAFT = policy(
     title="Refunds",

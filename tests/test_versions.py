@@ -316,6 +316,67 @@ def test_a_copy_without_git_builds_strict_and_says_why_history_is_missing(
     assert not history.find_all("form", "hb-compare")
 
 
+_COMPARE_IN_CHROMIUM = """
+import json, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[2])
+from browser.site import CHROMIUM, CHROMIUM_ARGS, serve
+from playwright.sync_api import sync_playwright
+with serve(Path(sys.argv[1])) as base, sync_playwright() as p:
+    browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.route(lambda url: not url.startswith(base), lambda route: route.abort())  # the test site's own only
+    page.goto(base + "policies/refunds-and-returns/history/")
+    page.select_option("select[name=from]", "1")
+    page.select_option("select[name=to]", "3")
+    page.click("form.hb-compare button")
+    page.wait_for_selector(".hb-compare-result .hb-compare-text", timeout=10000)
+    result = page.locator(".hb-compare-result")
+    print(json.dumps({
+        "heading": result.locator(".hb-compare-heading").inner_text(),
+        "fields": result.locator(".hb-field-changes li").all_inner_texts(),
+        "ins": result.locator(".hb-compare-text ins").all_inner_texts(),
+        "del": result.locator(".hb-compare-text del").all_inner_texts(),
+        "errors": errors,
+    }))
+    browser.close()
+"""
+
+
+def test_compare_any_two_versions_in_a_browser(built: Built, tmp_path: Path) -> None:
+    """The history page's form, in Chromium, with the diff library served by the site.
+
+    Its own process: Playwright's sync API refuses to start inside another test's event loop.
+    """
+    pytest.importorskip("playwright.sync_api")
+    if not Path("/usr/bin/chromium").is_file():
+        pytest.skip("no Chromium at /usr/bin/chromium")
+    script = tmp_path / "compare.py"
+    script.write_text(_COMPARE_IN_CHROMIUM, encoding="utf-8")
+    tests = Path(__file__).parent
+    done = subprocess.run(
+        [sys.executable, str(script), str(built.site), str(tests)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout)
+    assert seen == {
+        "heading": "Version 1 to version 3: 2 insertion(s), 1 deletion(s) in the text.",
+        "fields": [
+            "Title: Refunds Refunds and returns",
+            "Effective: 2025-02-15 2025-10-01",
+            "Summary: How refunds work. How refunds and returns work.",
+        ],
+        "ins": [
+            "45",
+            "Pay the refund within 5 working days.\n\nAsk [the shared inbox](../decisions/0002-use-a-ticket-queue.md).\n",
+        ],
+        "del": ["30"],
+        "errors": [],
+    }
+
+
 # -- units ------------------------------------------------------------------------------
 
 

@@ -252,6 +252,6 @@ def _decode_record(path: str, raw: bytes, entry: Mapping[str, Any]) -> tuple[Any
     # set each through object.__setattr__, a tenth of the load time on 10,000 records.
     if hasattr(cls, "__post_init__") or "__slots__" in cls.__dict__:
         return cls(**values), problems
-    record = cls.__new__(cls)
+    record = object.__new__(cls)
     record.__dict__.update(values)
     return record, problems

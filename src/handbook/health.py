@@ -97,7 +97,7 @@ class HealthPages:
             "",
             f'<p class="hb-health-today">Reviews are counted against today\'s date in your browser'
             f'<span class="hb-today"></span>. {len(policies)} policies are in force; each has its next review date '
-            'below.</p>',
+            "below.</p>",
             "",
             "## Overdue reviews",
             "",

@@ -261,7 +261,10 @@ def _read_log(root: Path, prefix: str, corpus: Corpus) -> dict[str, _Lineage]:
     policies_dir = prefix + settings.policies_dir.strip("/")
     decisions_dir = prefix + settings.decisions_dir.strip("/")
     args = [
-        "git", "-C", str(root), "-c", "log.showSignature=false",
+        "git", "-C", str(root),
+        # Whatever the user's configuration: the root commit's files too, paths from the top.
+        "-c", "log.showSignature=false", "-c", "log.showRoot=true", "-c", "diff.relative=false",
+        "-c", "i18n.logOutputEncoding=UTF-8",
         "log", "--reverse", "--first-parent", "-m", "--raw", "--no-abbrev", "-M", "-z",
         "--no-color", "--no-ext-diff", "--format=%x01%H%x00%cI%x00%aN",
     ]  # fmt: skip

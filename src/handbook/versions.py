@@ -52,8 +52,17 @@ class LinkTarget:
 
     known: frozenset[str]
     renames: dict[str, str] = field(default_factory=dict)
+    # The same links recur in every version of a policy: each is resolved once.
+    _memo: dict[tuple[str, str, str, bool], str | None] = field(default_factory=dict, compare=False, repr=False)
 
     def resolve(self, target: str, from_src: str, to_src: str, *, keep_self: bool) -> str | None:
+        # Only the folders matter: every version page of a policy shares its folder and its links.
+        key = (target, posixpath.dirname(from_src), posixpath.dirname(to_src), keep_self)
+        if key not in self._memo:
+            self._memo[key] = self._resolve(target, from_src, to_src, keep_self=keep_self)
+        return self._memo[key]
+
+    def _resolve(self, target: str, from_src: str, to_src: str, *, keep_self: bool) -> str | None:
         """`target`, written in `from_src`, as a link from `to_src`; None if it leads nowhere now.
 
         A link to another page loses its `#section`: that section may be gone from the page now,
@@ -90,9 +99,14 @@ def rewrite_links(text: str, from_src: str, to_src: str, targets: LinkTarget, *,
             return match.group("text")
         return f"{match.group('bang')}[{match.group('text')}]({link}{match.group('title')})"
 
+    if "](" not in text and "]:" not in text:
+        return text  # no link at all: most texts of most versions
     out: list[str] = []
     fence: str | None = None
     for line in text.split("\n"):
+        if fence is None and "](" not in line and "]:" not in line and "`" not in line and "~~~" not in line:
+            out.append(line)
+            continue
         opened = _FENCE.match(line)
         if fence is not None:
             if line.strip().startswith(fence):
@@ -197,7 +211,6 @@ class VersionPages:
                 self._a(src, version_src(policy.id, following.number), f"Version {following.number} &rarr;", "next")
             )
         parts += [f'<p class="hb-version-nav">{" &middot; ".join(nav)}</p>', "</div>", ""]
-        origin = self.compiler.policy_src(policy)
         if previous is None:
             parts += ["## Changes {#changes}", "", f'<p class="hb-diff-none">{esc(self._first_note(versions))}</p>', ""]
         else:
@@ -206,15 +219,32 @@ class VersionPages:
             if fields:
                 parts += [fields, ""]
             # Links in a diff may come from either text: self-links become text, as their anchors may be gone.
-            old = rewrite_links(previous.body, origin, src, self.targets, keep_self=False)
-            new = rewrite_links(version.body, origin, src, self.targets, keep_self=False)
+            old = self._text(policy, previous, src, keep_self=False)
+            new = self._text(policy, version, src, keep_self=False)
             if old.strip() == new.strip():
                 parts += ['<p class="hb-diff-none">The text is unchanged.</p>', ""]
             else:
                 parts += ['<div class="hb-diff" markdown="1">', "", diff_markdown(old, new), "</div>", ""]
         parts += [f"## Text of version {version.number} {{#text}}", ""]
-        parts += [rewrite_links(version.body, origin, src, self.targets).strip(), ""]
+        parts += [self._text(policy, version, src, keep_self=True).strip(), ""]
         return "\n".join(parts)
+
+    def _text(self, policy: Policy, version: Version, src: str, *, keep_self: bool) -> str:
+        """A version's text with its links re-pointed from the policy's page to `src`.
+
+        All of a policy's version pages sit in one folder, so each text is rewritten once, not per page.
+        """
+        key = (policy.id, version.number, posixpath.dirname(src), keep_self)
+        if self._texts and next(iter(self._texts))[0] != policy.id:
+            self._texts.clear()  # pages come policy by policy: keep one policy's texts only
+        if key not in self._texts:
+            origin = self.compiler.policy_src(policy)
+            self._texts[key] = rewrite_links(version.body, origin, src, self.targets, keep_self=keep_self)
+        return self._texts[key]
+
+    @cached_property
+    def _texts(self) -> dict[tuple[str, int, str, bool], str]:
+        return {}
 
     def _standing(self, policy: Policy, version: Version, latest: Version) -> str:
         src = version_src(policy.id, version.number)

@@ -6,29 +6,44 @@
 
   var FIELDS = [["title", "Title"], ["status", "Status"], ["effective", "Effective"], ["summary", "Summary"]];
 
-  function text(version) {
-    var head = FIELDS.map(function (f) { return f[1] + ": " + (version[f[0]] || ""); }).join("\n");
-    return head + "\n\n" + (version.text || "");
+  function mark(tag, text) {
+    var node = document.createElement(tag);
+    node.textContent = text;
+    return node;
+  }
+
+  /* Changed fields as whole values, before and after: a date is not a sentence. */
+  function fields(older, newer) {
+    var list = document.createElement("ul");
+    list.className = "hb-field-changes";
+    FIELDS.forEach(function (f) {
+      var before = older[f[0]] || "", after = newer[f[0]] || "";
+      if (before === after) { return; }
+      var item = document.createElement("li");
+      item.appendChild(mark("strong", f[1] + ":"));
+      item.appendChild(document.createTextNode(" "));
+      if (before) { item.appendChild(mark("del", before)); item.appendChild(document.createTextNode(" ")); }
+      item.appendChild(mark("ins", after || "(none)"));
+      list.appendChild(item);
+    });
+    return list;
   }
 
   function render(box, older, newer) {
-    var parts = window.Diff.diffWords(text(older), text(newer));
+    var parts = window.Diff.diffWords(older.text || "", newer.text || "");
     var out = document.createElement("div");
     out.className = "hb-compare-text";
     var added = 0, removed = 0;
     parts.forEach(function (part) {
-      var node;
-      if (part.added) { node = document.createElement("ins"); added += 1; }
-      else if (part.removed) { node = document.createElement("del"); removed += 1; }
-      else { node = document.createElement("span"); }
-      node.textContent = part.value;
-      out.appendChild(node);
+      if (part.added) { added += 1; out.appendChild(mark("ins", part.value)); }
+      else if (part.removed) { removed += 1; out.appendChild(mark("del", part.value)); }
+      else { out.appendChild(document.createTextNode(part.value)); }
     });
     var heading = document.createElement("p");
     heading.className = "hb-compare-heading";
     heading.textContent = "Version " + older.number + " to version " + newer.number + ": " +
-      (added || removed ? added + " insertion(s), " + removed + " deletion(s)." : "no differences.");
-    box.replaceChildren(heading, out);
+      (added || removed ? added + " insertion(s), " + removed + " deletion(s) in the text." : "the text is the same.");
+    box.replaceChildren(heading, fields(older, newer), out);
   }
 
   function setup(form) {

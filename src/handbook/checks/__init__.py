@@ -152,6 +152,18 @@ _CODES = (
         "substantive rewrite without a new version",
         "Publish the rewrite as a new version: raise 'version' by one and say what changed in 'changes'.",
     ),
+    Code(
+        "HB208",
+        Severity.ERROR,
+        "CODEOWNERS out of date",
+        "Run `handbook codeowners` and commit the updated CODEOWNERS.",
+    ),
+    Code(
+        "HB209",
+        Severity.WARNING,
+        "decision number taken on another branch",
+        "Renumber this decision with `handbook new decision` before both branches merge.",
+    ),
     Code("HB301", Severity.ERROR, "supersedes points nowhere", "Name an existing record in 'supersedes'."),
     Code(
         "HB302",
@@ -185,6 +197,18 @@ _CODES = (
         Severity.ERROR,
         "link to a record that does not resolve",
         "Link to an existing record's file, like '../policies/refunds-and-returns.md'.",
+    ),
+    Code(
+        "HB401",
+        Severity.ERROR,
+        "acknowledgement file cannot be read",
+        "Fix the file as the message says: a list of 'policy', 'version' and 'date' entries.",
+    ),
+    Code(
+        "HB402",
+        Severity.ERROR,
+        "acknowledgement of no such policy or version",
+        "Acknowledge an existing policy's published version with `handbook ack`.",
     ),
 )
 CODES: dict[str, Code] = {c.code: c for c in _CODES}
@@ -275,4 +299,5 @@ def run_checks(
         findings += stale.check(corpus, history, revisions, site, today=today, settings=settings)
         findings += duplicates.check(corpus, history, revisions, settings=settings, cache=cache)
         findings += integrity.check(corpus, history, site)
+        findings += integrity.workflow_findings(corpus)
     return sorted(set(findings), key=Finding.sort_key)
