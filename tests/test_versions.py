@@ -370,7 +370,8 @@ def test_compare_any_two_versions_in_a_browser(built: Built, tmp_path: Path) -> 
         ],
         "ins": [
             "45",
-            "Pay the refund within 5 working days.\n\nAsk [the shared inbox](../decisions/0002-use-a-ticket-queue.md).\n",
+            "Pay the refund within 5 working days.\n\n"
+            "Ask [the shared inbox](../decisions/0002-use-a-ticket-queue.md).\n",
         ],
         "del": ["30"],
         "errors": [],
