@@ -94,32 +94,13 @@ def _annotation(finding: Any, path: str) -> str:
 
 
 def load_settings(root: Path) -> Settings:
-    """Settings from the `handbook` section of root/mkdocs.yml, read the way mkdocs reads it."""
-    from mkdocs.utils import yaml_load
+    """Settings from the `handbook` section of root/mkdocs.yml; a bad file is bad usage (exit 2)."""
+    from .config import ConfigError, read_settings
 
-    from .plugin import HandbookConfig, settings_from
-
-    config_file = root / "mkdocs.yml"
-    if not config_file.is_file():
-        raise click.UsageError(f"{config_file}: no mkdocs.yml here: run in the handbook's folder or give its path")
     try:
-        with config_file.open("rb") as f:
-            data: Any = yaml_load(f) or {}
-    except Exception as exc:  # mkdocs wraps YAML and !ENV errors in several types
-        raise click.UsageError(f"{config_file}: cannot read it: {exc}") from None
-    section: Any = {}
-    for entry in data.get("plugins") or []:
-        if isinstance(entry, dict) and "handbook" in entry:
-            section = entry["handbook"] or {}
-    if isinstance(data.get("plugins"), dict):
-        section = data["plugins"].get("handbook") or {}
-    plugin_config = HandbookConfig(config_file_path=str(config_file))
-    plugin_config.load_dict(section)
-    failed, _ = plugin_config.validate()
-    if failed:
-        problems = "; ".join(f"'{key}': {err}" for key, err in failed)
-        raise click.UsageError(f"{config_file}: the handbook section is invalid: {problems}")
-    return settings_from(plugin_config, config_file, str(data.get("docs_dir", "docs")), data.get("site_url"))
+        return read_settings(root)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 def load(root: Path) -> Corpus:

@@ -105,29 +105,58 @@ class Compiler:
         if not retired and not policy.is_draft:
             facts.append(("Next review", f'<span class="hb-review-due">{_time(policy.review_due)}</span>'))
         if policy.audience:
-            facts.append(("Audience", ", ".join(f'<span data-pagefind-filter="audience">{esc(a)}</span>' for a in policy.audience)))
+            facts.append(
+                (
+                    "Audience",
+                    ", ".join(f'<span data-pagefind-filter="audience">{esc(a)}</span>' for a in policy.audience),
+                )
+            )
         parts = [f"# {md_text(policy.title)}", ""]
         if policy.is_draft:
-            parts.append(_banner("danger hb-draft", "DRAFT: not published", "This policy is a draft. It is shown only to its editors under <code>mkdocs serve</code> and never reaches the built site, the search index or the feeds."))
+            parts.append(
+                _banner(
+                    "danger hb-draft",
+                    "DRAFT: not published",
+                    "This policy is a draft. It is shown only to its editors under <code>mkdocs serve</code> and never reaches the built site, the search index or the feeds.",
+                )
+            )
         successor_id = corpus.policy_successor.get(policy.id)
         if successor_id is not None:
             successor = corpus.policies[successor_id]
-            parts.append(_banner("danger hb-superseded", "Superseded: no longer in force", f"This policy was replaced by {self._link(src, self.policy_src(successor), successor.title)}. Follow that policy instead."))
+            parts.append(
+                _banner(
+                    "danger hb-superseded",
+                    "Superseded: no longer in force",
+                    f"This policy was replaced by {self._link(src, self.policy_src(successor), successor.title)}. Follow that policy instead.",
+                )
+            )
         elif policy.status is PolicyStatus.RETIRED:
-            parts.append(_banner("danger hb-retired", "Retired: no longer in force", f"This policy was retired with version {policy.version}, effective {_time(policy.effective)}. It is kept for the record."))
+            parts.append(
+                _banner(
+                    "danger hb-retired",
+                    "Retired: no longer in force",
+                    f"This policy was retired with version {policy.version}, effective {_time(policy.effective)}. It is kept for the record.",
+                )
+            )
         due = f' data-review-due="{policy.review_due.isoformat()}"' if not retired and not policy.is_draft else ""
-        parts.append(f'<div class="hb-record hb-policy"{due} data-policy="{esc(policy.id)}" {_KIND_ATTRIBUTES.format(kind="Policy")}>')
+        parts.append(
+            f'<div class="hb-record hb-policy"{due} data-policy="{esc(policy.id)}" {_KIND_ATTRIBUTES.format(kind="Policy")}>'
+        )
         parts.append(_standing_html(retired))
         parts.append(_facts(facts))
         parts.append(f'<p class="hb-summary">{esc(policy.summary)}</p>')
-        parts.append(f'<p class="hb-changes"><strong>{self._version_label(policy)}, effective {_time(policy.effective)}.</strong> What changed: {esc(policy.changes)}{self._history_link(policy)}</p>')
+        parts.append(
+            f'<p class="hb-changes"><strong>{self._version_label(policy)}, effective {_time(policy.effective)}.</strong> What changed: {esc(policy.changes)}{self._history_link(policy)}</p>'
+        )
         parts.append("</div>")
         parts += ["", policy.body.strip(), ""]
         behind = [d for d in corpus.decisions_for_policy(policy.id)]
         if behind:
             parts += ["## Decisions behind this policy", ""]
             for d in behind:
-                parts.append(f"- [{d.label} {md_text(d.title)}](../{self.decision_src(d)}) ({corpus.decision_status(d).value}, {d.date.isoformat()})")
+                parts.append(
+                    f"- [{d.label} {md_text(d.title)}](../{self.decision_src(d)}) ({corpus.decision_status(d).value}, {d.date.isoformat()})"
+                )
             parts.append("")
         return "\n".join(parts)
 
@@ -145,26 +174,71 @@ class Compiler:
         successor_no = corpus.decision_successor.get(decision.number)
         if successor_no is not None:
             successor = corpus.decisions[successor_no]
-            parts.append(_banner("warning hb-superseded", "Superseded", f"This decision was superseded by {self._link(src, self.decision_src(successor), f'{successor.label} {successor.title}')}."))
+            parts.append(
+                _banner(
+                    "warning hb-superseded",
+                    "Superseded",
+                    f"This decision was superseded by {self._link(src, self.decision_src(successor), f'{successor.label} {successor.title}')}.",
+                )
+            )
         elif status is DecisionStatus.PROPOSED:
-            parts.append(_banner("info hb-proposed", "Proposal", "This decision is proposed and not yet accepted: it is open for comment."))
+            parts.append(
+                _banner(
+                    "info hb-proposed",
+                    "Proposal",
+                    "This decision is proposed and not yet accepted: it is open for comment.",
+                )
+            )
         elif status in (DecisionStatus.REJECTED, DecisionStatus.DEPRECATED):
-            parts.append(_banner("warning hb-" + status.value, status.value.capitalize(), f"This decision is {status.value}: it is not in force."))
+            parts.append(
+                _banner(
+                    "warning hb-" + status.value,
+                    status.value.capitalize(),
+                    f"This decision is {status.value}: it is not in force.",
+                )
+            )
         facts = [
             ("Decision", f'<span data-pagefind-meta="label">{esc(decision.label)}</span>'),
             ("Status", _record_status_html(status.value)),
             ("Date", _time(decision.date)),
         ]
-        for label, people in (("Decision-makers", decision.decision_makers), ("Consulted", decision.consulted), ("Informed", decision.informed)):
+        for label, people in (
+            ("Decision-makers", decision.decision_makers),
+            ("Consulted", decision.consulted),
+            ("Informed", decision.informed),
+        ):
             if people:
                 facts.append((label, esc(", ".join(people))))
         if decision.supersedes:
-            facts.append(("Supersedes", ", ".join(self._link(src, self.decision_src(corpus.decisions[n]), corpus.decisions[n].label) for n in decision.supersedes if n in corpus.decisions)))
+            facts.append(
+                (
+                    "Supersedes",
+                    ", ".join(
+                        self._link(src, self.decision_src(corpus.decisions[n]), corpus.decisions[n].label)
+                        for n in decision.supersedes
+                        if n in corpus.decisions
+                    ),
+                )
+            )
         # A decision is found by the audience and owners of the policies it shaped.
         shaped_policies = [corpus.policies[p] for p in decision.policies if p in corpus.policies]
-        hidden_filters = [f'<span hidden data-pagefind-filter="audience:{esc(a)}"></span>' for a in sorted({a for p in shaped_policies for a in p.audience})]
-        hidden_filters += [f'<span hidden data-pagefind-filter="owner:{esc(corpus.owner_name(o))}"></span>' for o in sorted({p.owner for p in shaped_policies})]
-        parts += [f'<div class="hb-record hb-decision" {_KIND_ATTRIBUTES.format(kind="Decision")}>', _standing_html(status not in CURRENT_DECISIONS), *hidden_filters, _facts(facts), *self._timeline(decision), "</div>", ""]
+        hidden_filters = [
+            f'<span hidden data-pagefind-filter="audience:{esc(a)}"></span>'
+            for a in sorted({a for p in shaped_policies for a in p.audience})
+        ]
+        hidden_filters += [
+            f'<span hidden data-pagefind-filter="owner:{esc(corpus.owner_name(o))}"></span>'
+            for o in sorted({p.owner for p in shaped_policies})
+        ]
+        parts += [
+            f'<div class="hb-record hb-decision" {_KIND_ATTRIBUTES.format(kind="Decision")}>',
+            _standing_html(status not in CURRENT_DECISIONS),
+            *hidden_filters,
+            _facts(facts),
+            *self._timeline(decision),
+            "</div>",
+            "",
+        ]
         parts += rest
         shaped = [corpus.policies[p] for p in decision.policies if p in corpus.policies]
         if shaped:
@@ -174,7 +248,7 @@ class Compiler:
         return "\n".join(parts)
 
     def _version_label(self, policy: Policy) -> str:
-        """"Version N", linked to that version's permanent page when it has one."""
+        """ "Version N", linked to that version's permanent page when it has one."""
         versions = self.history.versions.get(policy.id, ()) if self.history else ()
         if policy.is_draft or not any(v.number == policy.version for v in versions):
             return f"Version {policy.version}"
@@ -232,7 +306,14 @@ class Compiler:
             "",
         ]
         if retired:
-            parts += ["## Retired", "", "No longer in force; kept for the record.", "", self._policy_table(src, retired, "hb-policy-register"), ""]
+            parts += [
+                "## Retired",
+                "",
+                "No longer in force; kept for the record.",
+                "",
+                self._policy_table(src, retired, "hb-policy-register"),
+                "",
+            ]
         return "\n".join(parts)
 
     def _policy_table(self, src: str, policies: Iterable[Policy], table_class: str) -> str:
@@ -267,7 +348,11 @@ class Compiler:
         ]
         head = "<tr><th>Number</th><th>Decision</th><th>Status</th><th>Date</th></tr>"
         for group in DECISION_GROUPS:
-            members = sorted((d for d in corpus.decisions.values() if corpus.decision_status(d) is group), key=lambda d: d.number, reverse=True)
+            members = sorted(
+                (d for d in corpus.decisions.values() if corpus.decision_status(d) is group),
+                key=lambda d: d.number,
+                reverse=True,
+            )
             if not members:
                 continue
             rows = []
@@ -287,26 +372,28 @@ class Compiler:
         corpus = self.corpus
         items = []
         for p in corpus.published_policies:
-            items.append({
-                "id": p.id,
-                "title": p.title,
-                "version": p.version,
-                "status": "superseded" if p.id in corpus.policy_successor else p.status.value,
-                "owner": p.owner,
-                "owner_name": corpus.owner_name(p.owner),
-                "effective": p.effective.isoformat(),
-                "reviewed": p.reviewed.isoformat(),
-                "review_due": p.review_due.isoformat(),
-                "audience": list(p.audience),
-                "tags": list(p.tags),
-                "summary": p.summary,
-                "changes": p.changes,
-                "supersedes": p.supersedes,
-                "superseded_by": corpus.policy_successor.get(p.id),
-                "acknowledge": p.acknowledge,
-                "source": p.path,
-                "url": self.urls.page(self.policy_src(p)),
-            })
+            items.append(
+                {
+                    "id": p.id,
+                    "title": p.title,
+                    "version": p.version,
+                    "status": "superseded" if p.id in corpus.policy_successor else p.status.value,
+                    "owner": p.owner,
+                    "owner_name": corpus.owner_name(p.owner),
+                    "effective": p.effective.isoformat(),
+                    "reviewed": p.reviewed.isoformat(),
+                    "review_due": p.review_due.isoformat(),
+                    "audience": list(p.audience),
+                    "tags": list(p.tags),
+                    "summary": p.summary,
+                    "changes": p.changes,
+                    "supersedes": p.supersedes,
+                    "superseded_by": corpus.policy_successor.get(p.id),
+                    "acknowledge": p.acknowledge,
+                    "source": p.path,
+                    "url": self.urls.page(self.policy_src(p)),
+                }
+            )
         return _json({"policies": items})
 
     def decision_register_json(self) -> str:
@@ -314,26 +401,30 @@ class Compiler:
         items = []
         for d in corpus.decisions.values():
             successor = corpus.decision_successor.get(d.number)
-            items.append({
-                "number": d.number,
-                "id": d.id,
-                "title": d.title,
-                "status": corpus.decision_status(d).value,
-                "date": d.date.isoformat(),
-                "decision_makers": list(d.decision_makers),
-                "consulted": list(d.consulted),
-                "informed": list(d.informed),
-                "supersedes": list(d.supersedes),
-                "superseded_by": successor,
-                "policies": list(d.policies),
-                "tags": list(d.tags),
-                "source": d.path,
-                "url": self.urls.page(self.decision_src(d)),
-            })
+            items.append(
+                {
+                    "number": d.number,
+                    "id": d.id,
+                    "title": d.title,
+                    "status": corpus.decision_status(d).value,
+                    "date": d.date.isoformat(),
+                    "decision_makers": list(d.decision_makers),
+                    "consulted": list(d.consulted),
+                    "informed": list(d.informed),
+                    "supersedes": list(d.supersedes),
+                    "superseded_by": successor,
+                    "policies": list(d.policies),
+                    "tags": list(d.tags),
+                    "source": d.path,
+                    "url": self.urls.page(self.decision_src(d)),
+                }
+            )
         return _json({"decisions": items})
 
     # -- reading lists ----------------------------------------------------------
-    def reading_list(self, audiences: Iterable[str], reading_order: Sequence[str] = (), *, explicit: bool = False) -> list[Policy]:
+    def reading_list(
+        self, audiences: Iterable[str], reading_order: Sequence[str] = (), *, explicit: bool = False
+    ) -> list[Policy]:
         """Policies in force for any of `audiences`: those named in `reading_order` first, in that
         order, then by priority and title. With `explicit`, a named policy is listed whatever its audience."""
         corpus = self.corpus
@@ -367,11 +458,24 @@ class Compiler:
         ]
         accepted = [d for d in corpus.decisions.values() if corpus.decision_status(d) is DecisionStatus.ACCEPTED]
         if accepted:
-            parts += ["## Decisions that shape daily work", "", "Why we work the way we do: the decisions in force, oldest first.", ""]
+            parts += [
+                "## Decisions that shape daily work",
+                "",
+                "Why we work the way we do: the decisions in force, oldest first.",
+                "",
+            ]
             for d in sorted(accepted, key=lambda d: d.number):
-                shaped = [corpus.policies[p] for p in d.policies if p in corpus.policies and not corpus.policies[p].is_draft]
-                shapes = f": shaped {', '.join(f'[{md_text(p.title)}]({_md_path(src, self.policy_src(p))})' for p in shaped)}" if shaped else ""
-                parts.append(f"- [{d.label} {md_text(d.title)}]({_md_path(src, self.decision_src(d))}), {_time(d.date)}{shapes}")
+                shaped = [
+                    corpus.policies[p] for p in d.policies if p in corpus.policies and not corpus.policies[p].is_draft
+                ]
+                shapes = (
+                    f": shaped {', '.join(f'[{md_text(p.title)}]({_md_path(src, self.policy_src(p))})' for p in shaped)}"
+                    if shaped
+                    else ""
+                )
+                parts.append(
+                    f"- [{d.label} {md_text(d.title)}]({_md_path(src, self.decision_src(d))}), {_time(d.date)}{shapes}"
+                )
             parts.append("")
         parts += self._latest_posts(src)
         lists = self.reading_list_audiences()
@@ -381,7 +485,9 @@ class Compiler:
             parts.append("")
         return "\n".join(parts)
 
-    def audience_reading_list(self, audience: str, reading_order: Sequence[str] = (), feeds: Sequence[tuple[str, str]] = ()) -> str:
+    def audience_reading_list(
+        self, audience: str, reading_order: Sequence[str] = (), feeds: Sequence[tuple[str, str]] = ()
+    ) -> str:
         """The page `reading/<audience>.md`: the policies in force for that audience (and for all staff),
         the decisions behind them, and how to follow their changes."""
         corpus = self.corpus
@@ -400,7 +506,11 @@ class Compiler:
             "",
         ]
         ids = {p.id for p in reading}
-        behind = [d for d in corpus.decisions.values() if ids & set(d.policies) and corpus.decision_status(d) in CURRENT_DECISIONS]
+        behind = [
+            d
+            for d in corpus.decisions.values()
+            if ids & set(d.policies) and corpus.decision_status(d) in CURRENT_DECISIONS
+        ]
         if behind:
             parts += ["## Decisions behind these policies", ""]
             parts += [
@@ -409,8 +519,15 @@ class Compiler:
             ]
             parts.append("")
         if feeds:
-            parts += ["## Follow changes", "", "Every new version of these policies is announced in the policy feed:", ""]
-            parts.append(" · ".join(f'<a href="{esc(self.urls.relative(src, path))}">{esc(label)}</a>' for label, path in feeds))
+            parts += [
+                "## Follow changes",
+                "",
+                "Every new version of these policies is announced in the policy feed:",
+                "",
+            ]
+            parts.append(
+                " · ".join(f'<a href="{esc(self.urls.relative(src, path))}">{esc(label)}</a>' for label, path in feeds)
+            )
             parts.append("")
         parts += ["## Other reading lists", ""]
         parts.append(f"- [Start here]({_md_path(src, START_HERE)}): for new hires")
@@ -454,17 +571,19 @@ class Compiler:
                 f'<span class="hb-minutes">{reading_minutes(p.body)} min read</span>{ack}'
                 f'<br><span class="hb-reading-summary">{esc(p.summary)}</span></li>'
             )
-        return "\n".join([
-            f'<div class="hb-checklist" data-checklist="{esc(name)}">',
-            f'<p class="hb-checklist__about">{len(reading)} polic{"y" if len(reading) == 1 else "ies"}, about {total} minutes of reading. '
-            '<span class="hb-checklist__progress" aria-live="polite"></span></p>',
-            '<ol class="hb-reading-list">',
-            *items,
-            "</ol>",
-            '<p class="hb-checklist__actions" hidden><button type="button" class="md-button" data-hb-print>Print this checklist</button> '
-            '<button type="button" class="md-button" data-hb-clear>Clear my ticks</button></p>',
-            "</div>",
-        ])
+        return "\n".join(
+            [
+                f'<div class="hb-checklist" data-checklist="{esc(name)}">',
+                f'<p class="hb-checklist__about">{len(reading)} polic{"y" if len(reading) == 1 else "ies"}, about {total} minutes of reading. '
+                '<span class="hb-checklist__progress" aria-live="polite"></span></p>',
+                '<ol class="hb-reading-list">',
+                *items,
+                "</ol>",
+                '<p class="hb-checklist__actions" hidden><button type="button" class="md-button" data-hb-print>Print this checklist</button> '
+                '<button type="button" class="md-button" data-hb-clear>Clear my ticks</button></p>',
+                "</div>",
+            ]
+        )
 
     def _latest_posts(self, src: str, count: int = 5) -> list[str]:
         posts = self.corpus.published_posts[:count]
@@ -496,7 +615,10 @@ class Compiler:
         `version_page(policy_id, number)` gives the source path of a version's page (its diff), if any;
         `feeds` are (label, site path) pairs and `feeds_page` the source path of the page listing them.
         """
-        changes = sorted(self._changes(from_src, history or History(), version_page), key=lambda c: (c.order, -c.day.toordinal(), -c.tiebreak.toordinal(), c.text))
+        changes = sorted(
+            self._changes(from_src, history or History(), version_page),
+            key=lambda c: (c.order, -c.day.toordinal(), -c.tiebreak.toordinal(), c.text),
+        )
         parts = [
             '<div class="hb-changes" data-pagefind-ignore markdown="1">',
             "",
@@ -512,7 +634,9 @@ class Compiler:
         if feeds or feeds_page:
             line = "Get these changes in your feed reader"
             if feeds:
-                line += ": " + " · ".join(f'<a href="{esc(self.urls.relative(from_src, path))}">{esc(label)}</a>' for label, path in feeds)
+                line += ": " + " · ".join(
+                    f'<a href="{esc(self.urls.relative(from_src, path))}">{esc(label)}</a>' for label, path in feeds
+                )
             if feeds_page:
                 line += f". [Every feed, and what each carries]({_md_path(from_src, feeds_page)})"
             parts += ['<p class="hb-changes__subscribe" markdown="1">' + line + ".</p>", ""]
@@ -539,7 +663,12 @@ class Compiler:
                 old = corpus.policies.get(policy.supersedes or "")
                 if old is not None and number == entries[0][0]:
                     replaces = f" It replaces [{md_text(old.title)}]({_md_path(src, self.policy_src(old))})."
-                yield _Change(day, 0, f"{_time(day)} · {link}, {what}{effective_note}: {md_text(changes)}{replaces}{see}", effective or day)
+                yield _Change(
+                    day,
+                    0,
+                    f"{_time(day)} · {link}, {what}{effective_note}: {md_text(changes)}{replaces}{see}",
+                    effective or day,
+                )
         for decision in corpus.decisions.values():
             link = f"[{decision.label} {md_text(decision.title)}]({_md_path(src, self.decision_src(decision))})"
             recorded = history.status_changes.get(decision.number, ())
@@ -549,10 +678,20 @@ class Compiler:
                 # Without git, only today's status is known.
                 now = corpus.decision_status(decision)
                 state = "since superseded" if now is DecisionStatus.SUPERSEDED else now.value
-            replaced = [corpus.decisions[n] for n in decision.supersedes if n in corpus.decisions and corpus.decision_successor.get(n) == decision.number]
+            replaced = [
+                corpus.decisions[n]
+                for n in decision.supersedes
+                if n in corpus.decisions and corpus.decision_successor.get(n) == decision.number
+            ]
             also = ""
             if replaced:
-                also = " It supersedes " + ", ".join(f"[{d.label} {md_text(d.title)}]({_md_path(src, self.decision_src(d))})" for d in replaced) + "."
+                also = (
+                    " It supersedes "
+                    + ", ".join(
+                        f"[{d.label} {md_text(d.title)}]({_md_path(src, self.decision_src(d))})" for d in replaced
+                    )
+                    + "."
+                )
             yield _Change(decision.date, 1, f"{_time(decision.date)} · {link}, {state}.{also}")
             for before, change in zip(recorded, recorded[1:], strict=False):
                 if change.status == before.status:
@@ -565,7 +704,9 @@ class Compiler:
                     successor = f" by [{s.label} {md_text(s.title)}]({_md_path(src, self.decision_src(s))})"
                 yield _Change(day, 1, f"{_time(day)} · {link} is now {change.status}{successor}.")
         for post in corpus.published_posts:
-            yield _Change(post.date, 2, f"{_time(post.date)} · [{md_text(post.title)}]({_md_path(src, self._post_src(post))})")
+            yield _Change(
+                post.date, 2, f"{_time(post.date)} · [{md_text(post.title)}]({_md_path(src, self._post_src(post))})"
+            )
 
 
 @dataclass(frozen=True)
@@ -611,7 +752,7 @@ def _title_index(lines: list[str]) -> int:
 
 def _docs_relative(path: str, docs_dir: str) -> str:
     prefix = docs_dir.rstrip("/") + "/"
-    return path[len(prefix):] if path.startswith(prefix) else path
+    return path[len(prefix) :] if path.startswith(prefix) else path
 
 
 def _time(day: object) -> str:

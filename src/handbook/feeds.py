@@ -21,7 +21,7 @@ from typing import Literal
 
 from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 
-from .compile import Compiler, md_text
+from .compile import Compiler, md_text, version_src
 from .history import History
 from .loading import Corpus
 from .records import Decision, Policy, PolicyStatus, Version
@@ -241,11 +241,6 @@ def published_versions(policy: Policy, history: History) -> tuple[Version, ...]:
             path=policy.path,
         ),
     )
-
-
-def version_src(policy_id: str, number: int) -> str:
-    """The source path of a version's permanent page: `policies/<id>/v<N>.md` -> `policies/<id>/v<N>/`."""
-    return f"policies/{policy_id}/v{number}.md"
 
 
 def policy_items(corpus: Corpus, history: History, *, site_url: str, urls: Urls = DEFAULT_URLS) -> Iterator[FeedItem]:

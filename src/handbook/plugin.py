@@ -10,8 +10,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -24,9 +22,10 @@ from . import acknowledgements, feeds, health, search, versions
 from . import compile as pages
 from .builddate import build_datetime, build_epoch
 from .cache import Cache
+from .config import HandbookConfig, settings_from
 from .history import History, read_history
 from .loading import Corpus, load_corpus
-from .settings import DEFAULT_AUDIENCES, Settings
+from .settings import Settings
 from .urls import Urls
 
 log = get_plugin_logger(__name__)
@@ -45,48 +44,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "admonition", "tables", "toc")
 
 
-class HandbookConfig(Config):
-    """The `handbook` section of mkdocs.yml; `handbook check` reads the same section."""
-
-    policies_dir = c.Type(str, default="policies")
-    decisions_dir = c.Type(str, default="decisions")
-    owners_file = c.Type(str, default="policies/owners.yml")
-    posts_dir = c.Type(str, default="blog/posts")
-    review_every = c.Type(int, default=12)
-    audiences = c.ListOfItems(c.Type(str), default=list(DEFAULT_AUDIENCES))
-    duplicate_threshold = c.Type(float, default=0.8)
-    rewrite_threshold = c.Type(float, default=0.2)
-    due_soon_days = c.Type(int, default=30)
-    draft_on_serve = c.Type(bool, default=True)
-    # Policy ids read first on Start here (and first on each reading list they belong to).
-    reading_order = c.ListOfItems(c.Type(str), default=[])
-    # How many lines each kind gets in the home page's "What changed recently".
-    recent_changes = c.Type(int, default=5)
-    # Index the built site with Pagefind; off only for builds that nobody searches.
-    search_index = c.Type(bool, default=True)
-
-
-def settings_from(plugin_config: HandbookConfig, config_file: str | os.PathLike[str], docs_dir: str, site_url: str | None) -> Settings:
-    """Core settings from the plugin's section; paths are relative to mkdocs.yml's folder."""
-    root = Path(config_file).resolve().parent
-    docs_rel = os.path.relpath(Path(docs_dir).resolve(), root) if Path(docs_dir).is_absolute() else docs_dir
-    return Settings(
-        root=root,
-        policies_dir=plugin_config.policies_dir,
-        decisions_dir=plugin_config.decisions_dir,
-        owners_file=plugin_config.owners_file,
-        posts_dir=posixpath.join(Path(docs_rel).as_posix(), plugin_config.posts_dir),
-        review_every=plugin_config.review_every,
-        audiences=tuple(plugin_config.audiences),
-        duplicate_threshold=plugin_config.duplicate_threshold,
-        rewrite_threshold=plugin_config.rewrite_threshold,
-        due_soon_days=plugin_config.due_soon_days,
-        docs_dir=Path(docs_rel).as_posix(),
-        site_url=site_url or "",
-    )
-
-
-class HandbookPlugin(BasePlugin[HandbookConfig]):
+class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-call]
     supports_multiple_instances = False
 
     def __init__(self) -> None:
@@ -362,7 +320,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             self.history = read_history(self.corpus)
 
         def version_page(policy_id: str, number: int) -> str | None:
-            src = feeds.version_src(policy_id, number)
+            src = pages.version_src(policy_id, number)
             return src if files.get_file_from_path(src) is not None else None
 
         feeds_page = feeds.FEEDS_PAGE if files.get_file_from_path(feeds.FEEDS_PAGE) is not None else None

@@ -17,7 +17,11 @@ class Urls:
         stem, _ = posixpath.splitext(src_uri)
         parent, name = posixpath.split(stem)
         if not self.use_directory_urls:
-            return f"{parent}/index.html" if name == "README" and parent else ("index.html" if name == "README" else f"{stem}.html")
+            return (
+                f"{parent}/index.html"
+                if name == "README" and parent
+                else ("index.html" if name == "README" else f"{stem}.html")
+            )
         if name in ("index", "README"):
             return f"{parent}/" if parent else "./"
         return f"{stem}/"
