@@ -188,7 +188,9 @@ def _build(
 
 def test_every_feed_is_written_in_both_formats_and_validates(handbook: Corpus) -> None:
     files = _build(handbook)
-    assert sorted(files) == FEED_FILES
+    extra = [f"feeds/audiences/{a}" for a in ("all-staff", "managers", "new-hires", "support")]
+    extra += [f"feeds/owners/{o}" for o in ("billing", "support-ops")]
+    assert sorted(files) == sorted(FEED_FILES + [f"{name}.{ext}" for name in extra for ext in ("xml", "json")])
     for path, data in files.items():
         if path.endswith(".xml"):
             assert_strict_rss(data)
@@ -263,6 +265,49 @@ def test_no_item_cap_on_policy_feeds(write_handbook: Writer) -> None:
     files = _build(corpus, History(versions={"refunds": versions}), posts={})
     assert len(parsed(files["feeds/policies.xml"]).entries) == 60
     assert len(json.loads(files["feeds/policies.json"])["items"]) == 60
+
+
+def test_each_reading_list_has_a_feed_of_its_policies_versions(write_handbook: Writer) -> None:
+    corpus = _corpus(
+        write_handbook,
+        {
+            "policies/refunds.md": policy(title="Refunds", version=3, audience="[support]"),
+            "policies/gifts.md": policy(title="Gifts", owner="support-ops", audience="[all-staff]"),
+            "policies/rota.md": policy(title="Rota", audience="[managers]"),
+            "policies/secret-plan.md": policy(title="Quokkamarker", status="draft", audience="[support]"),
+        },
+    )
+    files = _build(corpus)
+    support = parsed(files["feeds/audiences/support.xml"])
+    # Support's list holds its own policies and those for all staff: every version of each.
+    assert sorted(e.title for e in support.entries) == [
+        "Gifts: version 1",
+        "Refunds: version 1",
+        "Refunds: version 2",
+        "Refunds: version 3",
+    ]
+    assert support.feed.link == f"{SITE}reading/support/"
+    managers = parsed(files["feeds/audiences/managers.xml"])
+    assert sorted(e.title for e in managers.entries) == ["Gifts: version 1", "Rota: version 1"]
+    assert b"Quokkamarker" not in b"".join(files.values())
+
+
+def test_each_owner_has_a_feed_of_reviews_falling_due(handbook: Corpus) -> None:
+    files = _build(handbook)
+    billing = parsed(files["feeds/owners/billing.xml"])
+    assert [(e.title, e.published, e.id) for e in billing.entries] == [
+        (
+            "Review due 2027-01-05: Refunds",
+            # Listed when `handbook check` starts to warn: 30 days before the review is due.
+            "Sun, 06 Dec 2026 00:00:00 +0000",
+            f"{SITE}policies/refunds/#review-2027-01-05",
+        )
+    ]
+    assert billing.entries[0].guidislink is False
+    assert billing.feed.link == f"{SITE}owners/billing/"
+    support_ops = parsed(files["feeds/owners/support-ops.xml"])
+    assert [e.title for e in support_ops.entries] == ["Review due 2027-01-05: Gifts"]
+    assert_json_feed(files["feeds/owners/billing.json"])
 
 
 def test_drafts_never_appear(handbook: Corpus) -> None:

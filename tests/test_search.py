@@ -176,7 +176,7 @@ def test_reading_lists_per_audience(built: Path) -> None:
     support = (built / "reading" / "support" / "index.html").read_text(encoding="utf-8")
     # Support's list holds what all staff read too; the retired policy is not on it.
     assert "Refunds" in support and "Old refunds" not in support
-    assert 'href="../../feeds/policies.xml"' in support
+    assert 'href="../../feeds/audiences/support.xml"' in support
     assert (built / "reading" / "index.html").is_file()
     assert not (built / "reading" / "new-hires").exists()  # that list is Start here
 

@@ -439,7 +439,7 @@ class Compiler:
     def reading_list_audiences(self) -> list[str]:
         """The audiences that get a reading list page: each with a policy in force, but new hires,
         whose list is Start here."""
-        return [a for a in self.corpus.settings.audiences if a != NEW_HIRES and self.reading_list(_with_all_staff(a))]
+        return [a for a in self.corpus.settings.audiences if a != NEW_HIRES and self.reading_list(with_all_staff(a))]
 
     def start_here(self, reading_order: Sequence[str] = (), audiences: tuple[str, ...] = (NEW_HIRES, ALL_STAFF)) -> str:
         corpus = self.corpus
@@ -492,7 +492,7 @@ class Compiler:
         the decisions behind them, and how to follow their changes."""
         corpus = self.corpus
         src = reading_list_src(audience)
-        reading = self.reading_list(_with_all_staff(audience), reading_order)
+        reading = self.reading_list(with_all_staff(audience), reading_order)
         who = audience_title(audience)
         parts = [
             *_NOT_SEARCHED,
@@ -522,7 +522,7 @@ class Compiler:
             parts += [
                 "## Follow changes",
                 "",
-                "Every new version of these policies is announced in the policy feed:",
+                "Every new version of these policies is announced in this reading list's own feed:",
                 "",
             ]
             parts.append(
@@ -551,7 +551,7 @@ class Compiler:
         return "\n".join(parts)
 
     def _reading_list_item(self, src: str, audience: str) -> str:
-        count = len(self.reading_list(_with_all_staff(audience)))
+        count = len(self.reading_list(with_all_staff(audience)))
         return f"- [{md_text(audience_title(audience))}]({_md_path(src, reading_list_src(audience))}): {count} polic{'y' if count == 1 else 'ies'}"
 
     def _checklist(self, src: str, reading: Sequence[Policy], name: str) -> str:
@@ -724,13 +724,18 @@ def reading_list_src(audience: str) -> str:
     return f"{READING_DIR}/{audience}.md"
 
 
+def owner_src(owner_id: str) -> str:
+    """The source path of an owner's page: their policies and the reviews falling due."""
+    return f"owners/{owner_id}.md"
+
+
 def audience_title(audience: str) -> str:
     """`support-leads` -> `Support leads`."""
     words = audience.replace("-", " ").replace("_", " ").strip()
     return words[:1].upper() + words[1:]
 
 
-def _with_all_staff(audience: str) -> tuple[str, ...]:
+def with_all_staff(audience: str) -> tuple[str, ...]:
     return (audience, ALL_STAFF)
 
 

@@ -21,13 +21,24 @@ from typing import Literal
 
 from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 
-from .compile import Compiler, md_text, version_src
+from .compile import (
+    NEW_HIRES,
+    START_HERE,
+    Compiler,
+    audience_title,
+    md_text,
+    owner_src,
+    reading_list_src,
+    version_src,
+    with_all_staff,
+)
 from .history import History
 from .loading import Corpus
 from .records import Decision, Policy, PolicyStatus, Version
 from .urls import Urls
 
-FeedName = Literal["all", "policies", "decisions", "posts"]
+# The four main feeds; per-audience and per-owner feeds are `audiences/<audience>`, `owners/<id>`.
+FeedName = str
 ItemKind = Literal["policies", "decisions", "posts"]
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
@@ -80,6 +91,21 @@ FEEDS: tuple[FeedSpec, ...] = (
 def feed_path(name: FeedName, extension: str) -> str:
     """`feeds/policies.xml`: where a feed lands, relative to the site's root."""
     return f"feeds/{name}.{extension}"
+
+
+def audience_feed(audience: str) -> FeedName:
+    """The feed of new versions of the policies on one audience's reading list."""
+    return f"audiences/{audience}"
+
+
+def owner_feed(owner_id: str) -> FeedName:
+    """The feed reminding one owner of the reviews falling due on their policies."""
+    return f"owners/{owner_id}"
+
+
+def feed_files(name: FeedName) -> list[tuple[str, str]]:
+    """(format name, path) of a feed in every format, as pages link them."""
+    return [(format_name, feed_path(name, ext)) for ext, (_, format_name) in FORMATS.items()]
 
 
 @dataclass(frozen=True)
@@ -243,9 +269,16 @@ def published_versions(policy: Policy, history: History) -> tuple[Version, ...]:
     )
 
 
-def policy_items(corpus: Corpus, history: History, *, site_url: str, urls: Urls = DEFAULT_URLS) -> Iterator[FeedItem]:
-    """One item per published version of every policy that is not a draft today."""
-    for policy in corpus.published_policies:
+def policy_items(
+    corpus: Corpus,
+    history: History,
+    *,
+    site_url: str,
+    urls: Urls = DEFAULT_URLS,
+    policies: Iterable[Policy] | None = None,
+) -> Iterator[FeedItem]:
+    """One item per published version of every policy that is not a draft today (or of `policies`)."""
+    for policy in corpus.published_policies if policies is None else policies:
         owner = corpus.owners.get(policy.owner)
         author = Person(owner.name, owner.email) if owner else Person(policy.owner)
         for version in published_versions(policy, history):
@@ -265,6 +298,38 @@ def policy_items(corpus: Corpus, history: History, *, site_url: str, urls: Urls 
                 authors=(author,),
                 categories=policy.tags,
             )
+
+
+def review_items(corpus: Corpus, owner_id: str, *, site_url: str, urls: Urls = DEFAULT_URLS) -> Iterator[FeedItem]:
+    """One reminder per policy in force that `owner_id` owns, dated when its review falls due soon.
+
+    The date is the review's due date less the `due_soon_days` warning, so a reader lists the
+    reminder when `handbook check` starts to warn; a review done (a new `reviewed`) is a new GUID.
+    """
+    owner = corpus.owners.get(owner_id)
+    author = Person(owner.name, owner.email) if owner else Person(owner_id)
+    warning = dt.timedelta(days=corpus.settings.due_soon_days)
+    for policy in corpus.published_policies:
+        if policy.owner != owner_id or corpus.is_retired(policy):
+            continue
+        due = policy.review_due
+        url = _absolute(site_url, urls.page(f"policies/{policy.id}.md"))
+        yield FeedItem(
+            kind="policies",
+            guid=f"{url}#review-{due.isoformat()}",
+            permalink=False,
+            url=url,
+            title=f"Review due {due.isoformat()}: {policy.title}",
+            paragraphs=(
+                f"Version {policy.version} was last reviewed on {policy.reviewed.isoformat()} "
+                f"and is due for review every {policy.review_every} months, next on {due.isoformat()}.",
+                "Review it with the people it affects, then set 'reviewed' to the date of the review, "
+                "or publish a new version.",
+            ),
+            published=_midnight(due - warning),
+            authors=(author,),
+            categories=policy.tags,
+        )
 
 
 def decision_items(corpus: Corpus, history: History, *, site_url: str, urls: Urls = DEFAULT_URLS) -> Iterator[FeedItem]:
@@ -390,10 +455,48 @@ def build_feeds(
     `build_date` (SOURCE_DATE_EPOCH or HEAD's date) dates only a feed that has no item yet.
     """
     files: dict[str, bytes] = {}
-    for feed in compile_feeds(corpus, history, site_url=site_url, site_name=site_name, posts=posts, urls=urls):
+    feeds = compile_feeds(corpus, history, site_url=site_url, site_name=site_name, posts=posts, urls=urls)
+    feeds += audience_and_owner_feeds(corpus, history, site_url=site_url, site_name=site_name, urls=urls)
+    for feed in feeds:
         files[feed_path(feed.name, "xml")] = rss(feed, build_date=build_date, language=language)
         files[feed_path(feed.name, "json")] = json_feed(feed, language=language)
     return files
+
+
+def audience_and_owner_feeds(
+    corpus: Corpus, history: History, *, site_url: str, site_name: str, urls: Urls = DEFAULT_URLS
+) -> tuple[Feed, ...]:
+    """A feed per reading list (new versions of its policies) and per owner (reviews falling due)."""
+    site_url = _site_url(site_url)
+    compiler = Compiler(corpus, urls)
+    feeds = []
+    for audience in corpus.settings.audiences:
+        home = START_HERE if audience == NEW_HIRES else reading_list_src(audience)
+        policies = compiler.reading_list(with_all_staff(audience))
+        who = audience_title(audience)
+        feeds.append(
+            Feed(
+                name=audience_feed(audience),
+                title=f"{site_name}: policies for {who.lower()}",
+                description=f"Every published version of the policies on the reading list for {who.lower()}, "
+                f"from {site_name}.",
+                home=_absolute(site_url, urls.page(home)),
+                site_url=site_url,
+                items=_sorted(policy_items(corpus, history, site_url=site_url, urls=urls, policies=policies)),
+            )
+        )
+    for owner_id, owner in sorted(corpus.owners.items()):
+        feeds.append(
+            Feed(
+                name=owner_feed(owner_id),
+                title=f"{site_name}: reviews due for {owner.name}",
+                description=f"A reminder for each policy {owner.name} owns, when its review falls due, from {site_name}.",
+                home=_absolute(site_url, urls.page(owner_src(owner_id))),
+                site_url=site_url,
+                items=_sorted(review_items(corpus, owner_id, site_url=site_url, urls=urls)),
+            )
+        )
+    return tuple(feeds)
 
 
 # -- formats -------------------------------------------------------------------

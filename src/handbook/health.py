@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from .cache import Cache
 from .checks import Finding
 from .checks import duplicates as duplicate_checks
-from .compile import esc
+from .compile import esc, owner_src
+from .feeds import feed_files, owner_feed
 from .history import History
 from .loading import Corpus
 from .records import Decision, Policy
@@ -27,10 +28,6 @@ HEALTH_PAGE = "health.md"
 OWNERS_INDEX = "owners/index.md"
 # Reviews charted ahead of the reader's day.
 HORIZON_DAYS = 90
-
-
-def owner_src(owner_id: str) -> str:
-    return f"owners/{owner_id}.md"
 
 
 @dataclass(frozen=True)
@@ -173,6 +170,10 @@ class HealthPages:
             f'data-horizon-days="{HORIZON_DAYS}" hidden></div>',
             "",
             '<p class="hb-owner-due" hidden></p>',
+            "",
+            "<p>Reminders of these reviews, each when it falls due soon: "
+            + " · ".join(f'<a href="{esc(self.urls.relative(src, path))}">{name}</a>' for name, path in feed_files(owner_feed(owner_id)))
+            + ".</p>",
             "",
             "## Reviews",
             "",

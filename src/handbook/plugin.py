@@ -125,7 +125,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         }
         for audience in compiler.reading_list_audiences():
             generated[pages.reading_list_src(audience)] = functools.partial(
-                compiler.audience_reading_list, audience, self.config.reading_order, _policy_feeds()
+                compiler.audience_reading_list, audience, self.config.reading_order, feeds.feed_files(feeds.audience_feed(audience))
             )
         for src_uri, make in generated.items():
             # An author's own page at the same path wins over the generated one.
@@ -368,11 +368,6 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
 
     on_post_page = CombinedEvent(_feed_links_on_post_page, _search_on_post_page)
     on_post_build = CombinedEvent(_feeds_on_post_build, _search_on_post_build)
-
-
-def _policy_feeds() -> list[tuple[str, str]]:
-    """The policy-version feeds, as reading lists link them: (label, site path)."""
-    return [(f"{link.label} ({link.format_name})", link.path) for link in feeds.feed_links("") if link.path.startswith("feeds/policies.")]
 
 
 def _rss_plugins(config: MkDocsConfig) -> list[GitRssPlugin]:
