@@ -32,7 +32,7 @@ from .compile import (
     version_src,
     with_all_staff,
 )
-from .history import History
+from .history import History, midnight, working_version
 from .loading import Corpus
 from .records import Decision, Policy, PolicyStatus, Version
 from .urls import Urls
@@ -245,28 +245,13 @@ class Feed:
 # -- items ---------------------------------------------------------------------
 
 
-def published_versions(policy: Policy, history: History) -> tuple[Version, ...]:
+def published_versions(corpus: Corpus, policy: Policy, history: History) -> tuple[Version, ...]:
     """The policy's published versions, oldest first: from git, or else (no git, or a file not
     yet committed) its current text as its only version, published on its effective date."""
     versions = tuple(v for v in history.versions.get(policy.id, ()) if v.status != PolicyStatus.DRAFT.value)
     if versions:
         return versions
-    return (
-        Version(
-            policy_id=policy.id,
-            number=policy.version,
-            title=policy.title,
-            status=policy.status.value,
-            effective=policy.effective,
-            summary=policy.summary,
-            changes=policy.changes,
-            body=policy.body,
-            published=_midnight(policy.effective),
-            author="",
-            commit="",
-            path=policy.path,
-        ),
-    )
+    return (working_version(corpus, policy.id, midnight(policy.effective)),)
 
 
 def policy_items(
@@ -281,7 +266,7 @@ def policy_items(
     for policy in corpus.published_policies if policies is None else policies:
         owner = corpus.owners.get(policy.owner)
         author = Person(owner.name, owner.email) if owner else Person(policy.owner)
-        for version in published_versions(policy, history):
+        for version in published_versions(corpus, policy, history):
             url = _absolute(site_url, urls.page(version_src(policy.id, version.number)))
             retired = " (retired)" if version.status == PolicyStatus.RETIRED.value else ""
             effective = f", effective {version.effective.isoformat()}" if version.effective else ""
@@ -326,7 +311,7 @@ def review_items(corpus: Corpus, owner_id: str, *, site_url: str, urls: Urls = D
                 "Review it with the people it affects, then set 'reviewed' to the date of the review, "
                 "or publish a new version.",
             ),
-            published=_midnight(due - warning),
+            published=midnight(due - warning),
             authors=(author,),
             categories=policy.tags,
         )
@@ -348,7 +333,7 @@ def decision_items(corpus: Corpus, history: History, *, site_url: str, urls: Url
             paragraphs=_paragraphs(
                 f"Status: {status}, dated {decision.date.isoformat()}.{makers}", decision_outcome(decision)
             ),
-            published=_midnight(decision.date),
+            published=midnight(decision.date),
             authors=tuple(Person(name) for name in decision.decision_makers),
             categories=decision.tags,
         )
@@ -390,7 +375,7 @@ def post_items(corpus: Corpus, posts: Mapping[str, PostPage], *, site_url: str) 
             url=url,
             title=post.title,
             paragraphs=_paragraphs(page.summary),
-            published=_midnight(post.date),
+            published=midnight(post.date),
             authors=tuple(Person(name) for name in names),
             categories=post.categories,
         )
@@ -425,7 +410,7 @@ def compile_feeds(
     }
     feeds = []
     for spec in FEEDS:
-        items = _sorted(i for items in by_kind.values() for i in items) if spec.name == "all" else by_kind[spec.name]
+        items = _sorted(i for items in by_kind.values() for i in items) if spec.name == "all" else by_kind[spec.name]  # type: ignore[index]
         feeds.append(
             Feed(
                 name=spec.name,
@@ -607,7 +592,7 @@ def repair_rss_plugin_feed(
         post = by_url.get((item.findtext("link") or "").strip())
         if post is not None:
             page = posts[post.path]
-            _set_text(item, "pubDate", format_datetime(_midnight(post.date)))
+            _set_text(item, "pubDate", format_datetime(midnight(post.date)))
             _replace(item, "author", ())
             _replace(item, f"{{{DC_NS}}}creator", page.authors or post.authors)
             _replace(item, "category", post.categories)
@@ -815,10 +800,6 @@ def _paragraphs(*texts: str) -> tuple[str, ...]:
 
 def _sorted(items: Iterable[FeedItem]) -> tuple[FeedItem, ...]:
     return tuple(sorted(items, key=lambda i: (-i.published.timestamp(), i.guid)))
-
-
-def _midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:

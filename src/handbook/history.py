@@ -113,7 +113,7 @@ def read_history(corpus: Corpus) -> History:
         return fallback_history(corpus, _missing(why, "Commit the handbook."))
     try:
         lineages = _read_log(root, prefix, corpus)
-    except _GitFailed as exc:
+    except GitFailed as exc:
         return fallback_history(corpus, _missing(f"`git log` failed ({exc})"))
     if not lineages:
         why = f"no policy or decision under {root} is committed yet"
@@ -130,14 +130,14 @@ def _missing(why: str, fix: str = "", *, incomplete: bool = False) -> str:
 def fallback_history(corpus: Corpus, note: str) -> History:
     """Current versions only: published on their effective date (midnight UTC), by their owner."""
     versions = {
-        policy.id: (_working_version(corpus, policy.id, _midnight(policy.effective)),)
+        policy.id: (working_version(corpus, policy.id, midnight(policy.effective)),)
         for policy in corpus.policies.values()
         if not policy.is_draft
     }
     changes = {
         number: (
             StatusChange(
-                number, decision.status.value, _midnight(decision.date), ", ".join(decision.decision_makers), ""
+                number, decision.status.value, midnight(decision.date), ", ".join(decision.decision_makers), ""
             ),
         )
         for number, decision in corpus.decisions.items()
@@ -148,11 +148,11 @@ def fallback_history(corpus: Corpus, note: str) -> History:
 # -- asking git ---------------------------------------------------------------
 
 
-class _GitFailed(Exception):
-    pass
+class GitFailed(Exception):
+    """git answered something other than what was asked: the history pass falls back."""
 
 
-def _environment() -> dict[str, str]:
+def git_environment() -> dict[str, str]:
     # Plain, parseable output whatever the user's configuration and language.
     env = dict(os.environ, LC_ALL="C", GIT_PAGER="cat", GIT_TERMINAL_PROMPT="0")
     env.pop("GIT_DIR", None)
@@ -168,7 +168,7 @@ def _run(root: Path, *args: str) -> subprocess.CompletedProcess[str] | None:
             text=True,
             errors="replace",
             check=False,
-            env=_environment(),
+            env=git_environment(),
         )
     except OSError:
         return None
@@ -240,7 +240,7 @@ def _record_kind(path: str, policies_dir: str, decisions_dir: str) -> str | None
     return None
 
 
-def _nul_fields(stream: IO[bytes]) -> Iterator[bytes]:
+def nul_fields(stream: IO[bytes]) -> Iterator[bytes]:
     """The NUL-separated fields of `git log -z`, read in chunks rather than all at once."""
     rest = b""
     while chunk := stream.read(1 << 20):
@@ -271,19 +271,19 @@ def _read_log(root: Path, prefix: str, corpus: Corpus) -> dict[str, _Lineage]:
     lineages: dict[str, _Lineage] = {}
     with tempfile.TemporaryFile() as errors:
         try:
-            proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=errors, env=_environment())
+            proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=errors, env=git_environment())
         except OSError as exc:
-            raise _GitFailed(str(exc)) from None
+            raise GitFailed(str(exc)) from None
         assert proc.stdout is not None
         try:
-            _parse_log(_nul_fields(proc.stdout), lineages, policies_dir, decisions_dir)
+            _parse_log(nul_fields(proc.stdout), lineages, policies_dir, decisions_dir)
         finally:
             proc.stdout.close()
             code = proc.wait()
         if code != 0:
             errors.seek(0)
             message = errors.read().decode("utf-8", "replace").strip().splitlines()
-            raise _GitFailed(message[0] if message else f"exit status {code}")
+            raise GitFailed(message[0] if message else f"exit status {code}")
     # Paths from here on are relative to the handbook's root, like the corpus's.
     return {path[len(prefix) :]: _relative(lineage, prefix) for path, lineage in lineages.items()}
 
@@ -347,13 +347,13 @@ def _change(lineages: dict[str, _Lineage], commit: _Commit, path: str, blob: str
     lineage.alive = blob is not None
 
 
-def _blobs(root: Path, shas: list[str]) -> Generator[bytes | None, None, None]:
+def blobs(root: Path, shas: list[str]) -> Generator[bytes | None, None, None]:
     """The contents of `shas`, in order, from one `git cat-file --batch` (None if missing)."""
     if not shas:
         return
     proc = subprocess.Popen(
         ["git", "-C", str(root), "cat-file", "--batch", "--buffer"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_environment(),
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=git_environment(),
     )  # fmt: skip
     assert proc.stdin is not None and proc.stdout is not None
     stdin, stdout = proc.stdin, proc.stdout
@@ -379,7 +379,7 @@ def _blobs(root: Path, shas: list[str]) -> Generator[bytes | None, None, None]:
             elif len(header) == 2 and header[1] == b"missing":
                 yield None
             else:
-                raise _GitFailed(f"`git cat-file` answered {b' '.join(header)!r}")
+                raise GitFailed(f"`git cat-file` answered {b' '.join(header)!r}")
     finally:
         stdout.close()
         if proc.poll() is None:
@@ -567,11 +567,12 @@ def _version_from_text(policy_id: str, number: int, text: str, path: str, commit
     )
 
 
-def _midnight(day: dt.date) -> dt.datetime:
+def midnight(day: dt.date) -> dt.datetime:
+    """The start of `day` in UTC: how a date from front matter is dated as a moment."""
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
-def _working_version(corpus: Corpus, policy_id: str, published: dt.datetime, commit: str = "") -> Version:
+def working_version(corpus: Corpus, policy_id: str, published: dt.datetime, commit: str = "") -> Version:
     """The current version as the file on disk says; its author is the policy's owner."""
     policy = corpus.policies[policy_id]
     return Version(
@@ -720,14 +721,14 @@ class _History:
         # Blobs in commit order: that is how packs store them, and reading them so is fastest.
         changes = sorted(((e.commit.index, e, r) for r in readers for e in r.lineage.events), key=lambda c: c[0])
         try:
-            blobs = _blobs(self.root, [e.blob for _, e, _ in changes if e.blob is not None])
-            with contextlib.closing(blobs):
+            texts = blobs(self.root, [e.blob for _, e, _ in changes if e.blob is not None])
+            with contextlib.closing(texts):
                 for _, event, reader in changes:
                     if event.blob is None:
                         reader.deleted()
-                    elif (raw := next(blobs)) is not None:
+                    elif (raw := next(texts)) is not None:
                         reader.add(event, raw)
-        except _GitFailed as exc:
+        except GitFailed as exc:
             return fallback_history(corpus, _missing(f"`git cat-file` failed ({exc})"))
         versions: dict[str, tuple[Version, ...]] = {}
         statuses: dict[int, tuple[StatusChange, ...]] = {}
@@ -747,7 +748,7 @@ class _History:
         # Records not committed yet: the working copy is their only version, dated at HEAD.
         for policy in corpus.policies.values():
             if policy.id not in versions and not policy.is_draft:
-                versions[policy.id] = (_working_version(corpus, policy.id, self.head),)
+                versions[policy.id] = (working_version(corpus, policy.id, self.head),)
         for number, decision in corpus.decisions.items():
             if number not in statuses:
                 statuses[number] = (
@@ -779,10 +780,10 @@ class _History:
         # Uncommitted changes: the file on disk is the truth for the current version.
         last = versions[-1] if versions else None
         if last is None or policy.version > last.number:
-            versions.append(_working_version(self.corpus, policy.id, self.head))
+            versions.append(working_version(self.corpus, policy.id, self.head))
         elif policy.version == last.number:
             versions[-1] = replace(
-                _working_version(self.corpus, policy.id, last.published, last.commit), author=last.author
+                working_version(self.corpus, policy.id, last.published, last.commit), author=last.author
             )
         else:
             warnings.append(

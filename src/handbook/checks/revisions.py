@@ -11,20 +11,17 @@ repository is compared once.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import difflib
 import hashlib
-import os
 import subprocess
-import threading
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
-from ..history import decode_text, lenient_document
+from ..history import GitFailed, blobs, decode_text, git_environment, lenient_document, nul_fields
 
 if TYPE_CHECKING:
     from ..cache import Cache
@@ -217,12 +214,6 @@ class _Change:
     blob: str | None  # None: the file was deleted
 
 
-def _git_env() -> dict[str, str]:
-    env = dict(os.environ, LC_ALL="C", GIT_PAGER="cat", GIT_TERMINAL_PROMPT="0")
-    env.pop("GIT_DIR", None)
-    return env
-
-
 def _changes(root: Path, folders: tuple[str, ...]) -> dict[str, list[_Change]] | None:
     """Every change to a Markdown file in `folders`, oldest first, by path relative to `root`.
 
@@ -234,7 +225,7 @@ def _changes(root: Path, folders: tuple[str, ...]) -> dict[str, list[_Change]] |
             ["git", "-C", str(root), "rev-parse", "--show-prefix"],
             capture_output=True,
             text=True,
-            env=_git_env(),
+            env=git_environment(),
             check=False,
         )
     except OSError:
@@ -249,12 +240,12 @@ def _changes(root: Path, folders: tuple[str, ...]) -> dict[str, list[_Change]] |
     ]  # fmt: skip
     changes: dict[str, list[_Change]] = defaultdict(list)
     try:
-        proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_git_env())
+        proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=git_environment())
     except OSError:
         return None
     assert proc.stdout is not None
     try:
-        fields = _nul_fields(proc.stdout)
+        fields = nul_fields(proc.stdout)
         sha, date = "", dt.datetime.min
         for raw in fields:
             raw = raw.lstrip(b"\n")
@@ -275,58 +266,9 @@ def _changes(root: Path, folders: tuple[str, ...]) -> dict[str, list[_Change]] |
     return dict(changes) if code == 0 else None
 
 
-def _nul_fields(stream: IO[bytes]) -> Iterator[bytes]:
-    rest = b""
-    while chunk := stream.read(1 << 20):
-        parts = (rest + chunk).split(b"\0")
-        rest = parts.pop()
-        yield from parts
-    if rest:
-        yield rest
-
-
 def _blobs(root: Path, shas: list[str]) -> dict[str, bytes]:
-    """The contents of `shas` from one `git cat-file --batch` (missing ones left out)."""
-    found: dict[str, bytes] = {}
-    if not shas:
-        return found
+    """The contents of `shas` from the history module's one `git cat-file --batch` (missing left out)."""
     try:
-        proc = subprocess.Popen(
-            ["git", "-C", str(root), "cat-file", "--batch"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env=_git_env(),
-        )
-    except OSError:
-        return found
-    assert proc.stdin is not None and proc.stdout is not None
-    stdin = proc.stdin
-
-    def feed() -> None:
-        # Requests are written while answers are read, so neither pipe fills up.
-        try:
-            stdin.write("".join(f"{sha}\n" for sha in shas).encode("ascii"))
-        except (BrokenPipeError, ValueError):
-            pass
-        finally:
-            with contextlib.suppress(OSError):
-                stdin.close()
-
-    writer = threading.Thread(target=feed, daemon=True)
-    writer.start()
-    try:
-        for sha in shas:
-            header = proc.stdout.readline().split()
-            if len(header) == 3 and header[1] == b"blob":
-                found[sha] = proc.stdout.read(int(header[2]))
-                proc.stdout.read(1)
-            elif len(header) != 2:
-                break
-    finally:
-        proc.stdout.close()
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait()
-        writer.join()
-    return found
+        return {sha: data for sha, data in zip(shas, blobs(root, shas), strict=False) if data is not None}
+    except (GitFailed, OSError):
+        return {}
