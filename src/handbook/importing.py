@@ -559,13 +559,9 @@ def _read_decision(source: Source, *, today: dt.date, month_first: bool) -> _Dec
     )
 
 
-def import_decisions(
-    settings: Settings, folder: Path, *, today: dt.date, dry_run: bool = False, month_first: bool = False
-) -> ImportReport:
-    """Read every file under `folder`; write each decision record found as decisions/NNNN-slug.md."""
-    outcomes: list[Outcome] = []
-    drafts: list[_Decision] = []
-    done = _already_imported(settings, settings.decisions_dir)
+
+def _to_import(folder: Path, done: Mapping[str, str], outcomes: list[Outcome]) -> Iterator[tuple[str, Path]]:
+    """(report label, path) of each file of `folder` to read; the others are reported as skipped."""
     for path in source_files(folder):
         label = (PurePosixPath(folder.name) / path.relative_to(folder).as_posix()).as_posix()
         reason = _skip_reason(path)
@@ -574,6 +570,16 @@ def import_decisions(
         if reason is not None:
             outcomes.append(Outcome(label, reason=reason, skipped=True))
             continue
+        yield label, path
+
+def import_decisions(
+    settings: Settings, folder: Path, *, today: dt.date, dry_run: bool = False, month_first: bool = False
+) -> ImportReport:
+    """Read every file under `folder`; write each decision record found as decisions/NNNN-slug.md."""
+    outcomes: list[Outcome] = []
+    drafts: list[_Decision] = []
+    done = _already_imported(settings, settings.decisions_dir)
+    for label, path in _to_import(folder, done, outcomes):
         try:
             draft = _read_decision(_read_source(folder, path), today=today, month_first=month_first)
         except HandbookError as exc:
@@ -807,14 +813,7 @@ def import_policies(
     outcomes: list[Outcome] = []
     done = _already_imported(settings, settings.policies_dir)
     planned: set[str] = set()
-    for path in source_files(folder):
-        label = (PurePosixPath(folder.name) / path.relative_to(folder).as_posix()).as_posix()
-        reason = _skip_reason(path)
-        if reason is None and label in done:
-            reason = f"already imported as {done[label]}"
-        if reason is not None:
-            outcomes.append(Outcome(label, reason=reason, skipped=True))
-            continue
+    for label, path in _to_import(folder, done, outcomes):
         try:
             source = _read_source(folder, path)
         except HandbookError as exc:
