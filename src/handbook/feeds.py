@@ -264,8 +264,7 @@ def policy_items(
 ) -> Iterator[FeedItem]:
     """One item per published version of every policy that is not a draft today (or of `policies`)."""
     for policy in corpus.published_policies if policies is None else policies:
-        owner = corpus.owners.get(policy.owner)
-        author = Person(owner.name, owner.email) if owner else Person(policy.owner)
+        author = _owner_person(corpus, policy.owner)
         for version in published_versions(corpus, policy, history):
             url = _absolute(site_url, urls.page(version_src(policy.id, version.number)))
             retired = " (retired)" if version.status == PolicyStatus.RETIRED.value else ""
@@ -291,8 +290,7 @@ def review_items(corpus: Corpus, owner_id: str, *, site_url: str, urls: Urls = D
     The date is the review's due date less the `due_soon_days` warning, so a reader lists the
     reminder when `handbook check` starts to warn; a review done (a new `reviewed`) is a new GUID.
     """
-    owner = corpus.owners.get(owner_id)
-    author = Person(owner.name, owner.email) if owner else Person(owner_id)
+    author = _owner_person(corpus, owner_id)
     warning = dt.timedelta(days=corpus.settings.due_soon_days)
     for policy in corpus.published_policies:
         if policy.owner != owner_id or corpus.is_retired(policy):
@@ -796,6 +794,11 @@ def _paragraphs(*texts: str) -> tuple[str, ...]:
 
 
 # -- small helpers -------------------------------------------------------------
+
+
+def _owner_person(corpus: Corpus, owner_id: str) -> Person:
+    owner = corpus.owners.get(owner_id)
+    return Person(owner.name, owner.email) if owner else Person(owner_id)
 
 
 def _sorted(items: Iterable[FeedItem]) -> tuple[FeedItem, ...]:
