@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Material prints a banner about MkDocs 2.0 on every run; we pin mkdocs 1.6.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test check clean test-deps
+.PHONY: serve build test check clean test-deps node-deps
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -25,7 +25,7 @@ build: $(STAMP)
 check: $(STAMP)
 	$(BIN)/handbook check .
 
-test: $(STAMP) test-deps
+test: $(STAMP) test-deps node-deps
 	$(BIN)/python -m pytest
 
 # Debian packages the tests drive: chromium for the browser tests (Playwright's own browser
@@ -39,6 +39,11 @@ test-deps:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else echo "missing Debian packages:$$missing (apt-get install them; their tests skip)"; fi; \
 	fi
+
+# The Nu HTML Checker the HTML test runs (package.json pins it). --ignore-scripts: its install
+# script downloads a JDK; the test runs the jar with the machine's Java instead.
+node-deps:
+	@test -d node_modules/vnu-jar || npm install --ignore-scripts --no-audit --no-fund --silent
 
 clean:
 	rm -rf $(VENV) site
