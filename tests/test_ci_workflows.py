@@ -34,7 +34,7 @@ def github_commands(data: dict[Any, Any]) -> Iterator[str]:
 
 
 def gitlab_commands(data: dict[Any, Any]) -> Iterator[str]:
-    for name, job in data.items():
+    for job in data.values():
         if isinstance(job, dict) and "script" in job:
             for entry in job["script"]:
                 yield from _lines(entry)

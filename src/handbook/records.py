@@ -6,10 +6,10 @@ import calendar
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class _Vocabulary(str, Enum):
+class _Vocabulary(StrEnum):
     """A closed list of words: `from_text` accepts exactly one of them, or says which exist."""
 
     @classmethod
@@ -22,9 +22,6 @@ class _Vocabulary(str, Enum):
         if isinstance(text, str) and text.strip().lower() in {m.value for m in cls}:
             hint = f" (did you mean '{text.strip().lower()}'? it is lowercase)"
         raise ValueError(f"has unknown value {text!r}{hint}: use one of {allowed}")
-
-    def __str__(self) -> str:
-        return str(self.value)
 
 
 class PolicyStatus(_Vocabulary):
