@@ -909,7 +909,10 @@ class Corpus:
             title = f"{kind} {about.title.split(':')[0].lower()} ({day.strftime('%B %Y')})"
             slug = slugify(title)
             if slug in used:
-                slug = f"{slug}-{i}"
+                # Material's blog makes a post's address from its date and title: a second post
+                # with the same title gets its own, or two posts could share one (and a feed GUID).
+                title = f"{title}, part {i}"
+                slug = slugify(title)
             used.add(slug)
             author = rng.choice(self.authors)
             paragraphs = []
@@ -943,7 +946,12 @@ class Corpus:
             f'{o.id}:\n  name: {o.name}\n  email: {o.id}@northwind.example\n  handle: "@northwind/{o.id}"\n'
             for o in self.owners
         )
-        authors = "authors:\n" + "".join(f"  {a}:\n    name: {n}\n    description: {d}\n" for a, n, d in self.authors)
+        # Material's blog requires an avatar per author: a local SVG, so the site requests no other host.
+        authors = "authors:\n" + "".join(
+            f"  {a}:\n    name: {n}\n    description: {d}\n    avatar: ../../assets/images/avatars/{a}.svg\n"
+            for a, n, d in self.authors
+        )
+        avatars = {f"docs/assets/images/avatars/{a}.svg": avatar_svg(n) for a, n, _ in self.authors}
         return {
             ".gitignore": "site/\n.cache/\n",
             "mkdocs.yml": MKDOCS_YML,
@@ -951,6 +959,7 @@ class Corpus:
             "docs/index.md": INDEX_MD,
             "docs/blog/index.md": "# Blog\n\nNews from the support organisation.\n",
             "docs/blog/.authors.yml": authors,
+            **avatars,
         }
 
     def all_commits(self) -> list[Commit]:
@@ -996,7 +1005,7 @@ theme:
     - navigation.prune
 
 plugins:
-  - search
+  # Search is Pagefind's, added by the handbook plugin: no `search` (lunr) plugin.
   - blog:
       blog_dir: blog
       categories_allowed:
@@ -1004,6 +1013,18 @@ plugins:
         - How-to
         - Customer stories
         - Policy changes
+  # As the handbook's own mkdocs.yml: dates from front matter, never git per page.
+  - rss:
+      match_path: blog/posts/.*
+      use_git: false
+      date_from_meta:
+        as_creation: date
+        as_update: date
+        default_timezone: UTC
+      use_material_blog: false
+      use_material_social_cards: false
+      json_feed_enabled: false
+      stylesheet: ""
   - handbook:
       review_every: 12
       audiences:
@@ -1035,6 +1056,18 @@ them and its **news**.
 - Why do we do it this way? See the [Decision log](decisions/index.md).
 - What's new? Read the [Blog](blog/index.md).
 """
+
+
+def avatar_svg(name: str) -> str:
+    initials = "".join(word[0] for word in name.split())
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64" viewBox="0 0 64 64" role="img">\n'
+        f"  <title>{name}</title>\n"
+        '  <circle cx="32" cy="32" r="32" fill="#3f51b5"/>\n'
+        '  <text x="32" y="32" dy="0.35em" text-anchor="middle" font-family="Helvetica, Arial, sans-serif" '
+        f'font-size="24" font-weight="bold" fill="#ffffff">{initials}</text>\n'
+        "</svg>\n"
+    )
 
 
 def merge_days(commits: Sequence[Commit]) -> list[Commit]:

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
+import logging
 import os
+import pickle
 import posixpath
+import signal
+import tempfile
+import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -44,6 +51,187 @@ TEMPLATES = Path(__file__).parent / "templates"
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "admonition", "tables", "toc")
 
 
+@dataclass(frozen=True)
+class Prerendered:
+    """A page converted by the `Prerender` worker: what `Page.render` sets, and what it logged."""
+
+    key: bytes
+    content: str
+    toc: Any
+    title: str | None
+    anchors: frozenset[str]
+    links_to_anchors: dict[str, dict[str, str]] | None
+    logs: tuple[logging.LogRecord, ...]
+
+
+def _markdown_key(markdown: str) -> bytes:
+    return hashlib.blake2b(markdown.encode(), digest_size=16).digest()
+
+
+class _Capture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        # Formatted here: the arguments may not survive pickling.
+        record.msg, record.args, record.exc_info, record.exc_text = record.getMessage(), None, None, None
+        self.records.append(record)
+
+
+class Prerender:
+    """Version and history pages (most of a handbook's pages) converted from Markdown to HTML
+    by a forked copy of the build while the build itself converts the other pages: a build on
+    two cores instead of one. The build uses a page's result only if the Markdown it would
+    convert is the very Markdown the worker converted, and logs then what the worker logged,
+    so that `--strict` counts it as before."""
+
+    def __init__(self, pid: int, path: str, wanted: frozenset[str]) -> None:
+        self.pid, self.path, self.wanted = pid, path, wanted
+        self.results: dict[str, Prerendered] | None = None
+
+    @classmethod
+    def start(cls, config: MkDocsConfig, files: Files, candidates: set[str]) -> Prerender | None:
+        if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+            return None
+        pages = files.documentation_pages()
+        weights = [len(f.content_bytes) if f.src_uri in candidates else 6000 for f in pages]
+        # The worker takes the last version pages, about half of all the Markdown.
+        share, chosen = sum(weights) // 2, []
+        for file, weight in zip(reversed(pages), reversed(weights), strict=True):
+            if share <= 0:
+                break
+            if file.src_uri in candidates:
+                chosen.append(file)
+                share -= weight
+        if not chosen:
+            return None
+        handle, path = tempfile.mkstemp(prefix="handbook-prerender-", suffix=".pickle")
+        os.close(handle)
+        pid = os.fork()
+        if pid == 0:  # the worker: convert, write the results, and leave without cleaning up
+            code = 1
+            try:
+                capture = _Capture()
+                for name in ("", "mkdocs"):
+                    logging.getLogger(name).handlers = [capture]
+                logging.getLogger("mkdocs").propagate = False
+                results = {}
+                for file in reversed(chosen):
+                    page = Page(None, file, config)
+                    page.read_source(config)
+                    assert page.markdown is not None
+                    start = len(capture.records)
+                    page.render(config, files)
+                    links = page.links_to_anchors
+                    results[file.src_uri] = Prerendered(
+                        _markdown_key(page.markdown), page.content or "", page.toc, page._title_from_render,
+                        frozenset(page.present_anchor_ids or ()),
+                        None if links is None else {t.src_uri: dict(a) for t, a in links.items()},
+                        tuple(capture.records[start:]),
+                    )
+                with open(path, "wb") as out:
+                    pickle.dump(results, out, protocol=pickle.HIGHEST_PROTOCOL)
+                code = 0
+            finally:
+                os._exit(code)
+        return cls(pid, path, frozenset(f.src_uri for f in chosen))
+
+    def has(self, src_uri: str) -> bool:
+        return src_uri in self.wanted
+
+    def take(self, src_uri: str, markdown: str) -> Prerendered | None:
+        if self.results is None:
+            self.results = {}
+            if self.pid:
+                started = time.monotonic()
+                _, status = os.waitpid(self.pid, 0)
+                log.debug(f"waited {time.monotonic() - started:.2f} s for {len(self.wanted)} pages converted alongside")
+                self.pid = 0
+                if os.waitstatus_to_exitcode(status) == 0:
+                    with open(self.path, "rb") as stream:
+                        self.results = pickle.load(stream)
+            os.unlink(self.path)
+        done = self.results.pop(src_uri, None)
+        return done if done is not None and done.key == _markdown_key(markdown) else None
+
+    def stop(self) -> None:
+        if self.pid:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+            self.pid = 0
+        if os.path.exists(self.path):
+            os.unlink(self.path)
+
+
+class _CachedTemplates:
+    """Material's templates under `mkdocs serve`: a page whose content, title, metadata,
+    neighbours and address are those of the last rebuild, on a site whose navigation and
+    settings are too, gets the same HTML back without rendering it again. Blog pages, which
+    list other pages, are always rendered."""
+
+    def __init__(self, env: Any, cache: dict[str, tuple[bytes, str]], site: str, blog_dir: str | None) -> None:
+        self.env, self.cache, self.site = env, cache, site
+        self.blog = posixpath.join(blog_dir, "") if blog_dir else None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.env, name)
+
+    def get_template(self, name: Any, *args: Any, **kwargs: Any) -> Any:
+        template = self.env.get_template(name, *args, **kwargs)
+        return _CachedTemplate(template, str(name), self)
+
+
+class _CachedTemplate:
+    def __init__(self, template: Any, name: str, templates: _CachedTemplates) -> None:
+        self.template, self.name, self.templates = template, name, templates
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.template, name)
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        context = dict(*args, **kwargs)
+        page = context.get("page")
+        uri = getattr(getattr(page, "file", None), "src_uri", None)
+        blog = self.templates.blog
+        if page is None or uri is None or (blog and uri.startswith(blog)) or hasattr(page, "posts"):
+            return str(self.template.render(context))
+
+        def neighbour(other: Any) -> tuple[str, str] | None:
+            return None if other is None else (str(other.url), str(other.title))
+
+        about = repr((
+            self.name, uri, page.url, page.title, page.content, page.meta, page.edit_url, page.canonical_url,
+            neighbour(page.previous_page), neighbour(page.next_page), [str(a.title) for a in page.ancestors],
+            self.templates.site,
+        ))
+        key = hashlib.blake2b(about.encode(), digest_size=16).digest()
+        hit = self.templates.cache.get(uri)
+        if hit is not None and hit[0] == key:
+            return hit[1]
+        output = str(self.template.render(context))
+        self.templates.cache[uri] = (key, output)
+        return output
+
+
+def _nav_signature(items: Any) -> str:
+    return repr(
+        [(str(i.title), getattr(i, "url", None), _nav_signature(getattr(i, "children", None) or [])) for i in items]
+    )
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    """What `Page.render` made of a page's Markdown, kept between `mkdocs serve`'s rebuilds."""
+
+    key: bytes
+    content: str
+    toc: Any
+    title: str | None
+    anchors: frozenset[str]
+    links_to_anchors: dict[str, dict[str, str]] | None
+
+
 class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-call]
     supports_multiple_instances = False
 
@@ -60,6 +248,19 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self.post_paths: frozenset[str] | None = None
         # Why history is missing (no git, a shallow clone) is said once, not on every rebuild.
         self.history_noted = False
+        # The built pages marked for search: Pagefind reads these alone.
+        self.search_pages: list[str] = []
+        # Under `mkdocs serve`, what a rebuild can reuse from the one before (the instance lives
+        # on): diffs by their texts, and each page's rendered HTML by its Markdown (`_render_cached`).
+        self.diffs: dict[bytes, str] = {}
+        self.rendered: dict[str, RenderedPage] = {}
+        self.files_signature: tuple[int, bytes] | None = None
+        # ... and each page's output by everything its template reads (`_CachedTemplates`).
+        self.templated: dict[str, tuple[bytes, str]] = {}
+        self.nav_signature = ""
+        # `mkdocs build`: version and history pages converted by a second process (`Prerender`).
+        self.version_pages: set[str] = set()
+        self.prerender: Prerender | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -142,7 +343,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         if files.get_file_from_path(acknowledgements.PAGE) is None and (people or acknowledgements.requiring(corpus)):
             page = acknowledgements.acknowledgements_page(corpus, people, Urls(config.use_directory_urls))
             files.append(File.generated(config, acknowledgements.PAGE, content=page, inclusion=InclusionLevel.NOT_IN_NAV))
-        for kind, src_uri in ASSET_URIS.items():
+        for src_uri in ASSET_URIS.values():
             files.append(File.generated(config, src_uri, abs_src_path=str(ASSETS / posixpath.basename(src_uri))))
         self._add_version_pages(files, config, compiler, history)
         self._add_health_pages(files, config, corpus, history)
@@ -153,10 +354,14 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
     ) -> None:
         """Each published version's permanent page, each policy's history page, and redirects
         from the old addresses of policies renamed with `git mv`."""
-        made = versions.VersionPages(compiler, history, known=frozenset(files.src_uris))
+        made = versions.VersionPages(
+            compiler, history, known=frozenset(files.src_uris), diffs=self.diffs if self.serving else None
+        )
         for src_uri, content in made.files():
             if files.get_file_from_path(src_uri) is None:
                 files.append(File.generated(config, src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
+                if src_uri.endswith(".md"):
+                    self.version_pages.add(src_uri)
         for path, content in made.redirects():
             if files.get_file_from_path(path) is None:
                 files.append(File.generated(config, path, content=content))
@@ -195,7 +400,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
                 log.warning(f"reading_order in mkdocs.yml names '{policy_id}', which is not a policy in force: remove it or fix the id")
         return order
 
-    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+    def _records_on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if pages.CHANGES_MARKER in markdown and self.compiler is not None:
             return markdown.replace(pages.CHANGES_MARKER, self._recent_changes(page.file.src_uri, files), 1)
         # Material prints a `title` from front matter as HTML: a post's title, as a record's, is text.
@@ -212,6 +417,93 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             return self.compiler.policy_page(record)
         return self.compiler.decision_page(record)
 
+    @event_priority(-100)  # last: the Markdown that every plugin has had its say on
+    def _cache_on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        render = page.render
+        if self.serving:
+            page.render = functools.partial(self._render_cached, page, render)  # type: ignore[method-assign]
+        elif self.prerender is not None and self.prerender.has(page.file.src_uri):
+            page.render = functools.partial(self._render_prerendered, page, render)  # type: ignore[method-assign]
+        return None
+
+    @event_priority(-100)  # last: the files are final
+    def on_nav(self, nav: Any, /, *, config: MkDocsConfig, files: Files) -> Any | None:
+        self._stop_prerender()
+        if self.serving:
+            self.nav_signature = _nav_signature(nav.items)
+        if not self.serving and self.version_pages:
+            self.prerender = Prerender.start(config, files, self.version_pages)
+        return None
+
+    @event_priority(-100)  # last: the environment every plugin has set up
+    def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any | None:
+        if not self.serving:
+            return None
+        blog = config.plugins.get("material/blog")
+        blog_dir = getattr(getattr(blog, "config", None), "blog_dir", None)
+        theme = tuple(sorted((key, repr(config.theme[key])) for key in config.theme))
+        site = repr((theme, config.site_name, config.site_url, config.site_description, config.repo_url,
+                     config.repo_name, config.edit_uri, config.copyright, config.extra, config.extra_css,
+                     config.extra_javascript, self.nav_signature))
+        return _CachedTemplates(env, self.templated, site, blog_dir)
+
+    def _render_prerendered(self, page: Page, render: Any, config: MkDocsConfig, files: Files) -> None:
+        assert self.prerender is not None and page.markdown is not None
+        done = self.prerender.take(page.file.src_uri, page.markdown)
+        if done is None:  # another plugin changed the page's Markdown, or the worker failed
+            render(config, files)
+            return
+        for record in done.logs:
+            logging.getLogger(record.name).handle(record)
+        page.content, page.toc, page._title_from_render = done.content, done.toc, done.title
+        page.present_anchor_ids = set(done.anchors)
+        if done.links_to_anchors is not None:
+            page.links_to_anchors = {
+                target: dict(links)
+                for uri, links in done.links_to_anchors.items()
+                if (target := files.get_file_from_path(uri)) is not None
+            }
+
+    def _stop_prerender(self) -> None:
+        if self.prerender is not None:
+            self.prerender.stop()
+            self.prerender = None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._stop_prerender()
+
+    on_page_markdown = CombinedEvent(_records_on_page_markdown, _cache_on_page_markdown)
+
+    def _render_cached(self, page: Page, render: Any, config: MkDocsConfig, files: Files) -> None:
+        """`page.render` under `mkdocs serve`: a page whose Markdown, address, site files and
+        Markdown settings are those of the last rebuild gets its HTML, table of contents and
+        anchors back instead of being converted again. (Its link warnings were said then.)"""
+        if self.files_signature is None or self.files_signature[0] != id(files):
+            listing = "\n".join(f"{f.src_uri}\t{f.url}" for f in files)
+            self.files_signature = (id(files), hashlib.blake2b(listing.encode(), digest_size=16).digest())
+        assert page.markdown is not None
+        about = (page.markdown, page.file.url, repr(config.markdown_extensions), repr(config.mdx_configs))
+        key = hashlib.blake2b("\0".join(about).encode() + self.files_signature[1], digest_size=16).digest()
+        hit = self.rendered.get(page.file.src_uri)
+        if hit is not None and hit.key == key:
+            page.content, page.toc, page._title_from_render = hit.content, hit.toc, hit.title
+            page.present_anchor_ids = set(hit.anchors)
+            if hit.links_to_anchors is not None:
+                page.links_to_anchors = {
+                    target: dict(links)
+                    for uri, links in hit.links_to_anchors.items()
+                    if (target := files.get_file_from_path(uri)) is not None
+                }
+            return
+        render(config, files)
+        links = page.links_to_anchors
+        self.rendered[page.file.src_uri] = RenderedPage(
+            key, page.content or "", page.toc, page._title_from_render, frozenset(page.present_anchor_ids or ()),
+            None if links is None else {target.src_uri: dict(anchors) for target, anchors in links.items()},
+        )
+
     def on_page_context(self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any) -> Any | None:
         # Material's <title> is `page.title | striptags`, which turns a heading's '&lt;/title&gt;'
         # back into markup; the same title given as `meta.title` is printed as it is, escaped.
@@ -222,9 +514,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
     # -- feeds: feeds/*.{xml,json}, their discovery tags, and mkdocs-rss-plugin's blog feed --------
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        self._stop_prerender()
+        self.version_pages = set()
         self.post_pages = {}
         self.post_paths = None
         self.history = None
+        self.search_pages = []
         # mkdocs-rss-plugin 1.19 empties its page list only at startup: each `mkdocs serve`
         # rebuild would add every post again.
         for plugin in _rss_plugins(config):
@@ -337,6 +632,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         marked = search.mark_searchable(output, attributes)
         if marked is None:
             log.warning(f"{page.file.src_uri}: no <article class=\"md-content__inner ...\"> in the page: it is left out of search (a template override without Material's article?)")
+        else:
+            self.search_pages.append(page.file.abs_dest_path)
         return marked
 
     def _search_attributes(self, page: Page) -> str | None:
@@ -358,10 +655,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
 
     @event_priority(-100)  # last: every other plugin has written its pages
     def _search_on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._stop_prerender()
         if not self.config.search_index:
             return
         try:
-            report = search.index_site(config.site_dir)
+            report = search.index_site(config.site_dir, pages=self.search_pages)
         except search.SearchIndexError as exc:
             raise PluginError(f"search index: {exc}") from None
         log.info(f"Pagefind indexed {report.pages} pages in {report.seconds:.2f} s ({report.bytes // 1024} KiB in {search.INDEX_DIR}/)")

@@ -12,10 +12,13 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import shutil
 import struct
 import subprocess
+import tempfile
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,20 +55,28 @@ class IndexReport:
     bytes: int
 
 
-def index_site(site_dir: str | Path, *, output: str = INDEX_DIR) -> IndexReport:
-    """Index the HTML under `site_dir` into `site_dir/output`, replacing any index there."""
+def index_site(
+    site_dir: str | Path, *, output: str = INDEX_DIR, pages: Iterable[str | Path] | None = None
+) -> IndexReport:
+    """Index the HTML under `site_dir` into `site_dir/output`, replacing any index there.
+
+    `pages`, when given, are the only files with `data-pagefind-body` (paths under `site_dir`):
+    Pagefind then reads those alone, not the thousands of version pages it would skip anyway.
+    """
     site = Path(site_dir).resolve()
     folder = site / output
     started = time.monotonic()
     if folder.exists():
         # Old chunks would otherwise pile up under `mkdocs serve`, which rebuilds in place.
         shutil.rmtree(folder)
-    command = [str(_pagefind_binary()), "--site", str(site), "--output-subdir", output, "--silent"]
-    for selector in EXCLUDE_SELECTORS:
-        command += ["--exclude-selectors", selector]
-    # The command line, not the package's service API: the service may still be writing files
-    # when it answers, and closing it then leaves them cut short.
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    with tempfile.TemporaryDirectory(prefix="handbook-search-", dir=site.parent) as staging:
+        source = site if pages is None else _stage(site, pages, Path(staging))
+        command = [str(_pagefind_binary()), "--site", str(source), "--output-path", str(folder), "--silent"]
+        for selector in EXCLUDE_SELECTORS:
+            command += ["--exclude-selectors", selector]
+        # The command line, not the package's service API: the service may still be writing files
+        # when it answers, and closing it then leaves them cut short.
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0 or not (folder / "pagefind-entry.json").is_file():
         message = (done.stderr or done.stdout).strip() or f"exit status {done.returncode}"
         raise SearchIndexError(f"Pagefind could not index {site}: {message}")
@@ -74,6 +85,19 @@ def index_site(site_dir: str | Path, *, output: str = INDEX_DIR) -> IndexReport:
     canonicalise(folder)
     size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
     return IndexReport(pages=indexed_pages(folder), folder=folder, seconds=time.monotonic() - started, bytes=size)
+
+
+def _stage(site: Path, pages: Iterable[str | Path], staging: Path) -> Path:
+    """A folder holding `pages` at their paths under `site`: hard links, copies where links fail.
+    The same relative paths give Pagefind the same URLs."""
+    for page in sorted({Path(page).resolve() for page in pages}):
+        target = staging / page.relative_to(site)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(page, target)
+        except OSError:
+            shutil.copyfile(page, target)
+    return staging
 
 
 def _pagefind_binary() -> Path:

@@ -7,6 +7,7 @@ turns what this yields into files.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import posixpath
 import re
@@ -142,6 +143,8 @@ class VersionPages:
     history: History
     # The source paths of every file on the site; None: the records, registers and docs/ files.
     known: frozenset[str] | None = None
+    # Diffs by their texts' digest, kept by the caller across builds (`mkdocs serve`'s rebuilds).
+    diffs: dict[bytes, str] | None = field(default=None, compare=False, repr=False)
 
     @property
     def corpus(self) -> Corpus:
@@ -224,10 +227,18 @@ class VersionPages:
             if old.strip() == new.strip():
                 parts += ['<p class="hb-diff-none">The text is unchanged.</p>', ""]
             else:
-                parts += ['<div class="hb-diff" markdown="1">', "", diff_markdown(old, new), "</div>", ""]
+                parts += ['<div class="hb-diff" markdown="1">', "", self._diff(old, new), "</div>", ""]
         parts += [f"## Text of version {version.number} {{#text}}", ""]
         parts += [self._text(policy, version, src, keep_self=True).strip(), ""]
         return "\n".join(parts)
+
+    def _diff(self, old: str, new: str) -> str:
+        if self.diffs is None:
+            return diff_markdown(old, new)
+        key = hashlib.blake2b(old.encode() + b"\0" + new.encode(), digest_size=16).digest()
+        if key not in self.diffs:
+            self.diffs[key] = diff_markdown(old, new)
+        return self.diffs[key]
 
     def _text(self, policy: Policy, version: Version, src: str, *, keep_self: bool) -> str:
         """A version's text with its links re-pointed from the policy's page to `src`.
