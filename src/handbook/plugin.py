@@ -457,14 +457,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             return
         for record in done.logs:
             logging.getLogger(record.name).handle(record)
-        page.content, page.toc, page._title_from_render = done.content, done.toc, done.title
-        page.present_anchor_ids = set(done.anchors)
-        if done.links_to_anchors is not None:
-            page.links_to_anchors = {
-                target: dict(links)
-                for uri, links in done.links_to_anchors.items()
-                if (target := files.get_file_from_path(uri)) is not None
-            }
+        _restore_render(page, done, files)
 
     def _stop_prerender(self) -> None:
         if self.prerender is not None:
@@ -488,14 +481,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         key = hashlib.blake2b("\0".join(about).encode() + self.files_signature[1], digest_size=16).digest()
         hit = self.rendered.get(page.file.src_uri)
         if hit is not None and hit.key == key:
-            page.content, page.toc, page._title_from_render = hit.content, hit.toc, hit.title
-            page.present_anchor_ids = set(hit.anchors)
-            if hit.links_to_anchors is not None:
-                page.links_to_anchors = {
-                    target: dict(links)
-                    for uri, links in hit.links_to_anchors.items()
-                    if (target := files.get_file_from_path(uri)) is not None
-                }
+            _restore_render(page, hit, files)
             return
         render(config, files)
         links = page.links_to_anchors
@@ -689,3 +675,16 @@ def _with_feed_links(output: str, config: MkDocsConfig) -> str | None:
     base = base if base.endswith("/") else base + "/"
     tags = feeds.discovery_tags(config.site_name, lambda path: base + path)
     return output.replace("</head>", tags + "</head>", 1)
+
+
+def _restore_render(page: Page, rendered: Any, files: Files) -> None:
+    """Give `page` the HTML, table of contents, title and anchors of an earlier conversion
+    (a cached one under serve, or the forked worker's), as `page.render` would have set them."""
+    page.content, page.toc, page._title_from_render = rendered.content, rendered.toc, rendered.title
+    page.present_anchor_ids = set(rendered.anchors)
+    if rendered.links_to_anchors is not None:
+        page.links_to_anchors = {
+            target: dict(links)
+            for uri, links in rendered.links_to_anchors.items()
+            if (target := files.get_file_from_path(uri)) is not None
+        }
