@@ -9,6 +9,7 @@ import logging
 import os
 import pickle
 import posixpath
+import re
 import signal
 import tempfile
 import time
@@ -674,7 +675,14 @@ def _with_feed_links(output: str, config: MkDocsConfig) -> str | None:
     base = urlsplit(config.site_url or "/").path or "/"
     base = base if base.endswith("/") else base + "/"
     tags = feeds.discovery_tags(config.site_name, lambda path: base + path)
+    # Material links mkdocs-rss-plugin's feeds from the site's root, so its probe fetched the
+    # whole sitemap.xml (8 MB at 10,000 records) on every page: `feeds/posts.*` announce the
+    # same posts instead.
+    output = _MATERIAL_RSS_LINK.sub("", output)
     return output.replace("</head>", tags + "</head>", 1)
+
+
+_MATERIAL_RSS_LINK = re.compile(r'[ \t]*<link rel="alternate" type="application/rss\+xml" [^>]*href="[^"]*feed_rss_(?:created|updated)\.xml">\n?')
 
 
 def _restore_render(page: Page, rendered: Any, files: Files) -> None:
