@@ -12,7 +12,7 @@ import json
 import posixpath
 import re
 import xml.etree.ElementTree as ET
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from email.utils import format_datetime, parseaddr, parsedate_to_datetime
@@ -284,7 +284,14 @@ def policy_items(
             )
 
 
-def review_items(corpus: Corpus, owner_id: str, *, site_url: str, urls: Urls = DEFAULT_URLS) -> Iterator[FeedItem]:
+def review_items(
+    corpus: Corpus,
+    owner_id: str,
+    *,
+    site_url: str,
+    urls: Urls = DEFAULT_URLS,
+    policies: Iterable[Policy] | None = None,
+) -> Iterator[FeedItem]:
     """One reminder per policy in force that `owner_id` owns, dated when its review falls due soon.
 
     The date is the review's due date less the `due_soon_days` warning, so a reader lists the
@@ -292,7 +299,7 @@ def review_items(corpus: Corpus, owner_id: str, *, site_url: str, urls: Urls = D
     """
     author = _owner_person(corpus, owner_id)
     warning = dt.timedelta(days=corpus.settings.due_soon_days)
-    for policy in corpus.published_policies:
+    for policy in corpus.published_policies if policies is None else policies:
         if policy.owner != owner_id or corpus.is_retired(policy):
             continue
         due = policy.review_due
@@ -452,6 +459,12 @@ def audience_and_owner_feeds(
     """A feed per reading list (new versions of its policies) and per owner (reviews falling due)."""
     site_url = _site_url(site_url)
     compiler = Compiler(corpus, urls)
+    # Each policy's items and owner worked out once, not once per audience or owner.
+    versions: dict[str, tuple[FeedItem, ...]] = {}
+    owned: dict[str, list[Policy]] = defaultdict(list)
+    for policy in corpus.published_policies:
+        versions[policy.id] = tuple(policy_items(corpus, history, site_url=site_url, urls=urls, policies=(policy,)))
+        owned[policy.owner].append(policy)
     feeds = []
     for audience in corpus.settings.audiences:
         home = START_HERE if audience == NEW_HIRES else reading_list_src(audience)
@@ -465,7 +478,7 @@ def audience_and_owner_feeds(
                 f"from {site_name}.",
                 home=_absolute(site_url, urls.page(home)),
                 site_url=site_url,
-                items=_sorted(policy_items(corpus, history, site_url=site_url, urls=urls, policies=policies)),
+                items=_sorted(item for policy in policies for item in versions[policy.id]),
             )
         )
     for owner_id, owner in sorted(corpus.owners.items()):
@@ -476,7 +489,7 @@ def audience_and_owner_feeds(
                 description=f"A reminder for each policy {owner.name} owns, when its review falls due, from {site_name}.",
                 home=_absolute(site_url, urls.page(owner_src(owner_id))),
                 site_url=site_url,
-                items=_sorted(review_items(corpus, owner_id, site_url=site_url, urls=urls)),
+                items=_sorted(review_items(corpus, owner_id, site_url=site_url, urls=urls, policies=owned[owner_id])),
             )
         )
     return tuple(feeds)
