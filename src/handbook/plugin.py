@@ -672,14 +672,20 @@ def _with_feed_links(output: str, config: MkDocsConfig) -> str | None:
     """
     if "</head>" not in output:
         return None
-    base = urlsplit(config.site_url or "/").path or "/"
-    base = base if base.endswith("/") else base + "/"
-    tags = feeds.discovery_tags(config.site_name, lambda path: base + path)
+    tags = _discovery_tags(config.site_name, config.site_url or "/")
     # Material links mkdocs-rss-plugin's feeds from the site's root, so its probe fetched the
     # whole sitemap.xml (8 MB at 10,000 records) on every page: `feeds/posts.*` announce the
     # same posts instead.
     output = _MATERIAL_RSS_LINK.sub("", output)
     return output.replace("</head>", tags + "</head>", 1)
+
+
+@functools.cache
+def _discovery_tags(site_name: str, site_url: str) -> str:
+    """The same tags for every page of a build: worked out once, not once per page."""
+    base = urlsplit(site_url).path or "/"
+    base = base if base.endswith("/") else base + "/"
+    return feeds.discovery_tags(site_name, lambda path: base + path)
 
 
 _MATERIAL_RSS_LINK = re.compile(r'[ \t]*<link rel="alternate" type="application/rss\+xml" [^>]*href="[^"]*feed_rss_(?:created|updated)\.xml">\n?')
