@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from . import schema as s
-from .compile import esc
+from .compile import esc, time_html
 from .errors import HandbookError
 from .frontmatter import Document, compose, decode
 from .loading import Corpus
@@ -299,12 +299,12 @@ def acknowledgements_page(corpus: Corpus, people: Mapping[str, Person], urls: Ur
         )
         rows = [
             f'<tr class="hb-ack--current"><td>{esc(p.name)}</td><td>version '
-            f"{a.version}</td><td>{_time(a.date)}</td></tr>"
+            f"{a.version}</td><td>{time_html(a.date)}</td></tr>"
             for p, a in done
         ]
         rows += [
             f'<tr class="hb-ack--outdated"><td>{esc(p.name)}</td><td>version {a.version} only: asked '
-            f"again</td><td>{_time(a.date)}</td></tr>"
+            f"again</td><td>{time_html(a.date)}</td></tr>"
             for p, a in earlier
         ]
         rows += [f'<tr class="hb-ack--missing"><td>{esc(p.name)}</td><td>not yet</td><td></td></tr>' for p in waiting]
@@ -324,7 +324,7 @@ def acknowledgements_page(corpus: Corpus, people: Mapping[str, Person], urls: Ur
             if ack is None:
                 cells.append('<td class="hb-ack--missing">not yet</td>')
             elif ack.version >= policy.version:
-                cells.append(f'<td class="hb-ack--current">yes, {_time(ack.date)}</td>')
+                cells.append(f'<td class="hb-ack--current">yes, {time_html(ack.date)}</td>')
             else:
                 cells.append(f'<td class="hb-ack--outdated">version {ack.version} only</td>')
         count = sum(1 for p in policies if (a := person.latest(p.id)) is not None and a.version >= p.version)
@@ -334,10 +334,6 @@ def acknowledgements_page(corpus: Corpus, people: Mapping[str, Person], urls: Ur
         )
     parts += [_table(head, rows), ""]
     return "\n".join(parts)
-
-
-def _time(day: dt.date) -> str:
-    return f'<time datetime="{day.isoformat()}">{day.isoformat()}</time>'
 
 
 def _table(head: str, rows: list[str]) -> str:

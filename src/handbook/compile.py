@@ -100,10 +100,10 @@ class Compiler:
             ("Status", _record_status_html(status)),
             ("Version", esc(policy.version)),
             ("Owner", self._owner(policy.owner)),
-            ("Effective", _time(policy.effective)),
+            ("Effective", time_html(policy.effective)),
         ]
         if not retired and not policy.is_draft:
-            facts.append(("Next review", f'<span class="hb-review-due">{_time(policy.review_due)}</span>'))
+            facts.append(("Next review", f'<span class="hb-review-due">{time_html(policy.review_due)}</span>'))
         if policy.audience:
             facts.append(
                 (
@@ -135,7 +135,7 @@ class Compiler:
                 _banner(
                     "danger hb-retired",
                     "Retired: no longer in force",
-                    f"This policy was retired with version {policy.version}, effective {_time(policy.effective)}. It is kept for the record.",
+                    f"This policy was retired with version {policy.version}, effective {time_html(policy.effective)}. It is kept for the record.",
                 )
             )
         due = f' data-review-due="{policy.review_due.isoformat()}"' if not retired and not policy.is_draft else ""
@@ -146,7 +146,7 @@ class Compiler:
         parts.append(_facts(facts))
         parts.append(f'<p class="hb-summary">{esc(policy.summary)}</p>')
         parts.append(
-            f'<p class="hb-changes"><strong>{self._version_label(policy)}, effective {_time(policy.effective)}.</strong> What changed: {esc(policy.changes)}{self._history_link(policy)}</p>'
+            f'<p class="hb-changes"><strong>{self._version_label(policy)}, effective {time_html(policy.effective)}.</strong> What changed: {esc(policy.changes)}{self._history_link(policy)}</p>'
         )
         parts.append("</div>")
         parts += ["", policy.body.strip(), ""]
@@ -200,7 +200,7 @@ class Compiler:
         facts = [
             ("Decision", f'<span data-pagefind-meta="label">{esc(decision.label)}</span>'),
             ("Status", _record_status_html(status.value)),
-            ("Date", _time(decision.date)),
+            ("Date", time_html(decision.date)),
         ]
         for label, people in (
             ("Decision-makers", decision.decision_makers),
@@ -269,7 +269,7 @@ class Compiler:
         for change in changes:
             by = f" by {esc(change.author)}" if change.author else ""
             pending = " (not committed yet)" if not change.commit and self.history and self.history.complete else ""
-            items.append(f"<li>{_time(change.date.date())} {_status_html(change.status)}{by}{pending}</li>")
+            items.append(f"<li>{time_html(change.date.date())} {_status_html(change.status)}{by}{pending}</li>")
         title = '<p class="hb-timeline-title"><strong>Status history</strong></p>'
         return [f'<div class="hb-timeline-box">{title}<ol class="hb-timeline">{"".join(items)}</ol></div>']
 
@@ -320,12 +320,12 @@ class Compiler:
         rows = []
         for p in policies:
             status = "superseded" if p.id in self.corpus.policy_successor else p.status.value
-            review = "" if self.corpus.is_retired(p) else _time(p.review_due)
+            review = "" if self.corpus.is_retired(p) else time_html(p.review_due)
             rows.append(
                 f'<tr data-status="{esc(status)}" data-owner="{esc(p.owner)}" data-audience="{esc(" ".join(p.audience))}" data-tags="{esc(" ".join(p.tags))}">'
                 f"<td>{self._link(src, self.policy_src(p), p.title)}</td>"
                 f"<td>{p.version}</td><td>{esc(status)}</td><td>{esc(self.corpus.owner_name(p.owner))}</td>"
-                f"<td>{_time(p.effective)}</td><td>{review}</td></tr>"
+                f"<td>{time_html(p.effective)}</td><td>{review}</td></tr>"
             )
         head = "<tr><th>Policy</th><th>Version</th><th>Status</th><th>Owner</th><th>Effective</th><th>Next review</th></tr>"
         return _table(table_class, head, rows)
@@ -363,7 +363,7 @@ class Compiler:
                 rows.append(
                     f'<tr data-status="{group.value}" data-owner="{esc(" ".join(owners))}" data-audience="{esc(" ".join(audience))}" data-tags="{esc(" ".join(d.tags))}">'
                     f"<td>{d.label}</td><td>{self._link(src, self.decision_src(d), d.title)}</td>"
-                    f"<td>{group.value}</td><td>{_time(d.date)}</td></tr>"
+                    f"<td>{group.value}</td><td>{time_html(d.date)}</td></tr>"
                 )
             parts += [f"## {group.value.capitalize()}", "", _table("hb-decision-log", head, rows), ""]
         return "\n".join(parts)
@@ -474,7 +474,7 @@ class Compiler:
                     else ""
                 )
                 parts.append(
-                    f"- [{d.label} {md_text(d.title)}]({_md_path(src, self.decision_src(d))}), {_time(d.date)}{shapes}"
+                    f"- [{d.label} {md_text(d.title)}]({_md_path(src, self.decision_src(d))}), {time_html(d.date)}{shapes}"
                 )
             parts.append("")
         parts += self._latest_posts(src)
@@ -514,7 +514,7 @@ class Compiler:
         if behind:
             parts += ["## Decisions behind these policies", ""]
             parts += [
-                f"- [{d.label} {md_text(d.title)}]({_md_path(src, self.decision_src(d))}) ({corpus.decision_status(d).value}, {_time(d.date)})"
+                f"- [{d.label} {md_text(d.title)}]({_md_path(src, self.decision_src(d))}) ({corpus.decision_status(d).value}, {time_html(d.date)})"
                 for d in sorted(behind, key=lambda d: d.number)
             ]
             parts.append("")
@@ -590,12 +590,12 @@ class Compiler:
         if not posts:
             return []
         parts = ["## Latest posts", ""]
-        parts += [f"- [{md_text(p.title)}]({_md_path(src, self._post_src(p))}), {_time(p.date)}" for p in posts]
+        parts += [f"- [{md_text(p.title)}]({_md_path(src, self._post_src(p))}), {time_html(p.date)}" for p in posts]
         parts.append("")
         return parts
 
     def _post_src(self, post: Post) -> str:
-        return _docs_relative(post.path, self.corpus.settings.docs_dir)
+        return docs_relative(post.path, self.corpus.settings.docs_dir)
 
     # -- what changed ---------------------------------------------------------------
     def recent_changes(
@@ -655,7 +655,7 @@ class Compiler:
             for number, status, changes, published, effective in entries:
                 # Dated by publication (git); a version published before it takes effect says when.
                 day = published or policy.effective
-                effective_note = f" (effective {_time(effective)})" if effective and effective != day else ""
+                effective_note = f" (effective {time_html(effective)})" if effective and effective != day else ""
                 what = "retired" if status == PolicyStatus.RETIRED.value else f"version {number}"
                 diff = version_page(policy.id, number)
                 see = f" [See what changed]({_md_path(src, diff)})" if diff else ""
@@ -666,7 +666,7 @@ class Compiler:
                 yield _Change(
                     day,
                     0,
-                    f"{_time(day)} · {link}, {what}{effective_note}: {md_text(changes)}{replaces}{see}",
+                    f"{time_html(day)} · {link}, {what}{effective_note}: {md_text(changes)}{replaces}{see}",
                     effective or day,
                 )
         for decision in corpus.decisions.values():
@@ -692,7 +692,7 @@ class Compiler:
                     )
                     + "."
                 )
-            yield _Change(decision.date, 1, f"{_time(decision.date)} · {link}, {state}.{also}")
+            yield _Change(decision.date, 1, f"{time_html(decision.date)} · {link}, {state}.{also}")
             for before, change in zip(recorded, recorded[1:], strict=False):
                 if change.status == before.status:
                     continue
@@ -702,10 +702,10 @@ class Compiler:
                 if change.status == DecisionStatus.SUPERSEDED.value and by is not None:
                     s = corpus.decisions[by]
                     successor = f" by [{s.label} {md_text(s.title)}]({_md_path(src, self.decision_src(s))})"
-                yield _Change(day, 1, f"{_time(day)} · {link} is now {change.status}{successor}.")
+                yield _Change(day, 1, f"{time_html(day)} · {link} is now {change.status}{successor}.")
         for post in corpus.published_posts:
             yield _Change(
-                post.date, 2, f"{_time(post.date)} · [{md_text(post.title)}]({_md_path(src, self._post_src(post))})"
+                post.date, 2, f"{time_html(post.date)} · [{md_text(post.title)}]({_md_path(src, self._post_src(post))})"
             )
 
 
@@ -755,12 +755,14 @@ def _title_index(lines: list[str]) -> int:
     return 0
 
 
-def _docs_relative(path: str, docs_dir: str) -> str:
+def docs_relative(path: str, docs_dir: str) -> str:
+    """`docs/blog/posts/x.md` -> `blog/posts/x.md`: a path under docs_dir as mkdocs names it."""
     prefix = docs_dir.rstrip("/") + "/"
     return path[len(prefix) :] if path.startswith(prefix) else path
 
 
-def _time(day: object) -> str:
+def time_html(day: object) -> str:
+    """A date as `<time datetime=...>`, so that the reader's browser can compare it with today."""
     text = day.isoformat() if hasattr(day, "isoformat") else str(day)
     return f'<time datetime="{text}">{text}</time>'
 

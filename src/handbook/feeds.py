@@ -26,6 +26,7 @@ from .compile import (
     START_HERE,
     Compiler,
     audience_title,
+    docs_relative,
     md_text,
     owner_src,
     reading_list_src,
@@ -411,7 +412,7 @@ def compile_feeds(
         "all": "index.md",
         "policies": "policies/index.md",
         "decisions": "decisions/index.md",
-        "posts": posixpath.join(posixpath.dirname(_docs_relative(settings.posts_dir, settings.docs_dir)), "index.md"),
+        "posts": posixpath.join(posixpath.dirname(docs_relative(settings.posts_dir, settings.docs_dir)), "index.md"),
     }
     feeds = []
     for spec in FEEDS:
@@ -834,11 +835,6 @@ def _site_url(site_url: str) -> str:
 def _absolute(site_url: str, path: str) -> str:
     path = path.lstrip("/")
     return site_url if path in ("", "./", ".") else site_url + path
-
-
-def _docs_relative(path: str, docs_dir: str) -> str:
-    prefix = docs_dir.rstrip("/") + "/"
-    return path[len(prefix) :] if path.startswith(prefix) else path
 
 
 def _xml(text: str) -> str:

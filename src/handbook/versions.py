@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from . import compile as pages
-from .compile import Compiler, _banner, _facts, _time, esc, history_src, md_text, version_src
+from .compile import Compiler, _banner, _facts, esc, history_src, md_text, time_html, version_src
 from .diffing import diff_markdown
 from .history import History, effective_date
 from .loading import Corpus
@@ -265,7 +265,7 @@ class VersionPages:
                 f"This is the permanent page of version {version.number}. {page}The policy's page</a> shows the latest."
             )
             return _banner("info hb-version-current", f"Version {version.number} is the latest", text)
-        published = _time(version.published.date())
+        published = time_html(version.published.date())
         text = (
             f"This is version {version.number} as it was published on {published}. "
             f"It is no longer the latest: {page}read version {latest.number}</a>."
@@ -274,7 +274,7 @@ class VersionPages:
 
     def _version_facts(self, version: Version) -> list[tuple[str, str]]:
         status = esc(version.status or "unknown")
-        published = _time(version.published.date())
+        published = time_html(version.published.date())
         if version.commit:
             published += f" by {esc(version.author)}"
         elif self.history.complete:
@@ -284,7 +284,7 @@ class VersionPages:
         facts = [
             ("Version", esc(version.number)),
             ("Status", f'<span class="hb-status hb-status--{status}">{status}</span>'),
-            ("Effective", _time(version.effective) if version.effective else "not given"),
+            ("Effective", time_html(version.effective) if version.effective else "not given"),
             ("Published", published),
         ]
         if version.commit:
@@ -331,8 +331,8 @@ class VersionPages:
                 label += ' <span class="hb-version-latest">latest</span>'
             cells = [
                 label,
-                _time(version.effective) if version.effective else "",
-                _time(version.published.date()),
+                time_html(version.effective) if version.effective else "",
+                time_html(version.published.date()),
                 esc(version.author),
                 esc(version.changes),
                 f'<a href="{esc(page)}#changes">Changes</a>' if version is not versions[0] else "",
