@@ -9,8 +9,11 @@ For each size, all as whole processes except the history, in this order:
 - build: `mkdocs build --strict` of the whole handbook, the median of --runs runs (one run at
   10,000 and more records: --big-runs); peak memory is the largest resident set of the build's
   process tree (`os.wait4`), site size the bytes of every file written, per HTML page;
-- search: bytes a browser downloads before its first result (page + search), measured with
-  tests/browser/measure.py in headless Chromium (/usr/bin/chromium);
+- search: bytes a browser downloads before its first result (page + search), and the
+  milliseconds from typing the query to the first result on screen, the median over fresh
+  browser contexts (a cold first search: Pagefind's wasm and index not yet downloaded; bytes
+  of the first of them); measured with tests/browser/measure.py in headless Chromium
+  (/usr/bin/chromium);
 - check: `handbook check` with its parse cache warm and without the checks that read git
   (`--ignore HB104,HB202,HB203,HB207`), the median of --runs runs;
 - history: `read_history` alone, in process (one `git log` pass);
@@ -110,8 +113,9 @@ def build(root: Path, site: Path, runs: int, config: str = "mkdocs.yml", strict:
     return Build(seconds, peak, sum(p.stat().st_size for p in files), sum(1 for p in files if p.suffix == ".html"))
 
 
-def search_bytes(site: Path) -> int | None:
-    """Bytes before the first result of QUERY (page + search), or None without Chromium."""
+def first_search(site: Path) -> tuple[int, float] | None:
+    """Bytes before the first result of QUERY (page + search) and the median milliseconds from
+    typing it to the first result on screen, or None without Chromium."""
     if not Path("/usr/bin/chromium").exists():
         return None
     done = subprocess.run(
@@ -120,11 +124,11 @@ def search_bytes(site: Path) -> int | None:
         text=True,
         env=ENV,
     )
-    found = re.search(r"= ([\d,]+) B before the first result", done.stdout)
+    found = re.search(r"= ([\d,]+) B before the first result, first result in (\d+) ms", done.stdout)
     if done.returncode != 0 or found is None:
         log(f"search measurement failed: {done.stdout[-500:]} {done.stderr[-1500:]}")
         return None
-    return int(found.group(1).replace(",", ""))
+    return int(found.group(1).replace(",", "")), float(found.group(2))
 
 
 def check_seconds(root: Path, runs: int) -> float:
@@ -337,7 +341,7 @@ def main() -> int:
         runs = args.big_runs if records >= 10_000 else args.runs
         ours = build(root, site, runs)
         log(f"{records}: built {ours.pages} pages in {', '.join(f'{s:.1f}' for s in ours.seconds)} s")
-        found = None if args.no_search else search_bytes(site)
+        found = None if args.no_search else first_search(site)
         shutil.rmtree(root / ".cache", ignore_errors=True)
         check = check_seconds(root, args.runs)
         history = history_seconds(root)
@@ -366,11 +370,12 @@ def main() -> int:
             if plain
             else ("skipped: too slow" if records >= 10_000 else "not run")
         )
+        search_text = f"{found[0] / 1e3:,.0f} KB, {found[1]:.0f} ms" if found else "n/a"
         print(
             f"| {records:,} | {ours.pages:,} | {ours.median:.1f} s ({runs}) | {ours.median / ours.pages * 1000:.1f} "
             f"| {ours.rss / 1e6:,.0f} MB | {ours.site_bytes / 1e6:,.0f} MB "
             f"| {ours.site_bytes / ours.pages / 1e3:.0f} KB "
-            f"| {f'{found / 1e3:,.0f} KB' if found else 'n/a'} | {check:.2f} s | {history:.2f} s | {plain_text} "
+            f"| {search_text} | {check:.2f} s | {history:.2f} s | {plain_text} "
             f"| {f'{reload:.1f} s' if reload is not None else 'n/a'} |"
         )
     for smaller, larger in zip(rows, rows[1:], strict=False):
