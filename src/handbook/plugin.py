@@ -15,18 +15,22 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
+
+import markdown
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.pages import Page
+from mkdocs.structure.pages import Page, _ExtractTitleTreeprocessor, _RelativePathTreeprocessor
+from mkdocs.structure.toc import get_toc
 from mkdocs_rss_plugin.plugin import GitRssPlugin  # type: ignore[import-untyped]
 
-from . import acknowledgements, feeds, health, search, versions
+from . import acknowledgements, blocks, feeds, health, search, versions
 from . import compile as pages
 from .builddate import build_datetime, build_epoch
 from .cache import Cache
@@ -49,6 +53,8 @@ ASSET_URIS = {
 # Material overrides shipped with the package (the header's Pagefind search box), so that every
 # handbook gets them; a site's own custom_dir still wins.
 TEMPLATES = Path(__file__).parent / "templates"
+# How many times cheaper, per byte of Markdown, a version page is to convert than another page.
+VERSION_PAGE_COST = 3
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "admonition", "tables", "toc")
 
 
@@ -92,12 +98,16 @@ class Prerender:
         self.results: dict[str, Prerendered] | None = None
 
     @classmethod
-    def start(cls, config: MkDocsConfig, files: Files, candidates: set[str]) -> Prerender | None:
+    def start(
+        cls, config: MkDocsConfig, files: Files, candidates: dict[str, int], render: Callable[[Page], None]
+    ) -> Prerender | None:
+        """`candidates`: the pages the worker may take, each with the work its conversion takes
+        (as bytes of Markdown); `render` converts one page as the build would."""
         if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
             return None
         pages = files.documentation_pages()
-        weights = [len(f.content_bytes) if f.src_uri in candidates else 6000 for f in pages]
-        # The worker takes the last version pages, about half of all the Markdown.
+        weights = [candidates.get(f.src_uri, 6000) for f in pages]
+        # The worker takes the last candidates, about half of all the work.
         share, chosen = sum(weights) // 2, []
         for file, weight in zip(reversed(pages), reversed(weights), strict=True):
             if share <= 0:
@@ -123,7 +133,7 @@ class Prerender:
                     page.read_source(config)
                     assert page.markdown is not None
                     start = len(capture.records)
-                    page.render(config, files)
+                    render(page)
                     links = page.links_to_anchors
                     results[file.src_uri] = Prerendered(
                         _markdown_key(page.markdown), page.content or "", page.toc, page._title_from_render,
@@ -163,6 +173,174 @@ class Prerender:
             self.pid = 0
         if os.path.exists(self.path):
             os.unlink(self.path)
+
+
+class Prebuild:
+    """Version and history pages built (template rendered, page written) by a forked copy of
+    the build while the build itself builds the other pages. The build renders nothing for the
+    worker's pages; at the end it replays what the worker logged (so that `--strict` counts
+    it), and builds itself whatever the worker did not."""
+
+    def __init__(self, pid: int, path: str, pages: list[Page]) -> None:
+        self.pid, self.path, self.pages = pid, path, pages
+        self.skipped = frozenset(page.file.src_uri for page in pages)
+
+    @classmethod
+    def start(cls, pages: list[Page], build: Callable[[Page], None]) -> Prebuild | None:
+        if not pages or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+            return None
+        handle, path = tempfile.mkstemp(prefix="handbook-prebuild-", suffix=".pickle")
+        os.close(handle)
+        pid = os.fork()
+        if pid == 0:  # the worker: build, write what it logged, and leave without cleaning up
+            code = 1
+            try:
+                capture = _Capture()
+                for name in ("", "mkdocs"):
+                    logging.getLogger(name).handlers = [capture]
+                logging.getLogger("mkdocs").propagate = False
+                for page in pages:
+                    build(page)
+                with open(path, "wb") as out:
+                    pickle.dump(tuple(capture.records), out, protocol=pickle.HIGHEST_PROTOCOL)
+                code = 0
+            finally:
+                os._exit(code)
+        return cls(pid, path, pages)
+
+    def finish(self, build: Callable[[Page], None]) -> None:
+        """Wait for the worker; replay its logs, or build its pages here if it failed."""
+        started = time.monotonic()
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = 0
+        log.debug(f"waited {time.monotonic() - started:.2f} s for {len(self.pages)} pages built alongside")
+        records: tuple[logging.LogRecord, ...] | None = None
+        if os.waitstatus_to_exitcode(status) == 0:
+            with open(self.path, "rb") as stream:
+                records = pickle.load(stream)
+        os.unlink(self.path)
+        self.skipped = frozenset()
+        if records is None:
+            log.debug("the worker building version pages failed: building them here")
+            for page in self.pages:
+                build(page)
+            return
+        for record in records:
+            logging.getLogger(record.name).handle(record)
+
+    def stop(self) -> None:
+        if self.pid:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+            self.pid = 0
+        if os.path.exists(self.path):
+            os.unlink(self.path)
+
+
+class _SkipTemplates:
+    """The build's templates, which render nothing for the pages a `Prebuild` worker builds."""
+
+    def __init__(self, env: Any, plugin: HandbookPlugin) -> None:
+        self.env, self.plugin = env, plugin
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.env, name)
+
+    def get_template(self, name: Any, *args: Any, **kwargs: Any) -> Any:
+        return _SkipTemplate(self.env.get_template(name, *args, **kwargs), self.plugin)
+
+
+class _SkipTemplate:
+    def __init__(self, template: Any, plugin: HandbookPlugin) -> None:
+        self.template, self.plugin = template, plugin
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.template, name)
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        context = dict(*args, **kwargs)
+        prebuild = self.plugin.prebuild
+        page = context.get("page")
+        if prebuild is not None and page is not None and page.file.src_uri in prebuild.skipped:
+            return ""
+        return str(self.template.render(context))
+
+
+class _SkippedPages(logging.Filter):
+    """mkdocs says "Page skipped" of a page that rendered empty: not of the worker's pages."""
+
+    def __init__(self, plugin: HandbookPlugin) -> None:
+        super().__init__()
+        self.plugin = plugin
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        prebuild = self.plugin.prebuild
+        if prebuild is None or not prebuild.skipped or not str(record.msg).startswith("Page skipped: '"):
+            return True
+        return str(record.msg).split("'", 2)[1] not in prebuild.skipped
+
+
+Captured = tuple[str | None, dict[str, dict[str, str]]]
+_A_NAME = re.compile(r"""<a\s[^<>]*?\bname=["']([^"']*)["']""")
+
+
+class _PartsRenderer:
+    """Version pages (`versions.PageParts`) converted as mkdocs would, with its own link and
+    title processors, but their texts block by block (blocks.py): a policy's versions and their
+    diffs share most paragraphs, and each is converted once."""
+
+    def __init__(self, config: MkDocsConfig, files: Files) -> None:
+        md = markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs or {})
+        self.links = _RelativePathTreeprocessor(None, files, config)  # type: ignore[arg-type]  # set per page
+        self.links._register(md)
+        self.title = _ExtractTitleTreeprocessor()
+        self.title._register(md)
+        split = blocks.extension_names(config.markdown_extensions) <= blocks.SAFE_EXTENSIONS
+        self.converter = blocks.BlockConverter(md, self._capture, split=split)
+        self.whole = 0  # pages left to mkdocs to convert whole
+
+    def _capture(self) -> Captured:
+        """What mkdocs' processors recorded in one conversion; they start afresh for the next."""
+        links = {target.src_uri: dict(anchors) for target, anchors in self.links.links_to_anchors.items()}
+        captured = (self.title.title, links)
+        self.title.title, self.links.links_to_anchors = None, {}
+        return captured
+
+    def render(self, page: Page, parts: versions.PageParts) -> RenderedPage | None:
+        """What `page.render` would set, or None where only converting the page whole is right
+        (a heading id of a text clashes with the frame's)."""
+        self.links.file = page.file
+        # Links resolve alike from every page of a folder: blocks are shared within it.
+        done = self.converter.convert_page(
+            parts.frame, [part.markdown for part in parts.parts], posixpath.dirname(page.file.src_uri)
+        )
+        ids = set(done.frame.ids)
+        for text in done.texts:
+            if not ids.isdisjoint(text.ids):
+                self.whole += 1
+                return None
+            ids |= text.ids
+        html = parts.html(done.frame.html, [text.html for text in done.texts])
+        if html is None:
+            self.whole += 1
+            return None
+        # Links from blocks converted for an earlier page of the folder were checked then.
+        links: dict[str, dict[str, str]] = {}
+        for _, found in done.captured:
+            for uri, targets in found.items():
+                links.setdefault(uri, {}).update(targets)
+        toc = get_toc(blocks.nested_toc(_toc_in_order(done.frame, done.texts)))
+        anchors = frozenset(blocks.element_ids(html)) | frozenset(_A_NAME.findall(html))
+        return RenderedPage(b"", html, toc, done.captured[0][0], anchors, links)
+
+
+def _toc_in_order(frame: blocks.Converted, texts: Sequence[blocks.Converted]) -> list[dict[str, Any]]:
+    """The frame's headings and each text's, in the order they stand in the page."""
+    placed = [((frame.html.find(f'id="{token["id"]}"'), 0, i), token) for i, token in enumerate(frame.toc)]
+    for index, text in enumerate(texts):
+        where = frame.html.find(f"<p>{versions.part_placeholder(index)}</p>")
+        placed += [((where, 1, i), token) for i, token in enumerate(text.toc)]
+    return [token for _, token in sorted(placed, key=lambda item: item[0])]
 
 
 class _CachedTemplates:
@@ -260,8 +438,15 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self.templated: dict[str, tuple[bytes, str]] = {}
         self.nav_signature = ""
         # `mkdocs build`: version and history pages converted by a second process (`Prerender`).
-        self.version_pages: set[str] = set()
+        self.version_pages: dict[str, versions.PageParts] = {}
+        self.prerender_weights: dict[str, int] = {}
+        self.parts_renderer: _PartsRenderer | None = None
         self.prerender: Prerender | None = None
+        # ... and built (templates, files written) by a third, forked after every page is converted.
+        self.nav: Any = None
+        self.prebuild: Prebuild | None = None
+        self.prebuild_build: Callable[[Page], None] | None = None
+        self.skipped_filter = _SkippedPages(self)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -281,6 +466,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         dirs = config.theme.dirs
         if str(TEMPLATES) not in dirs:
             dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES))
+        _blog_events_in_blog_dir(config)
         if "search" in config.plugins or "material/search" in config.plugins:
             log.info("the 'search' plugin is not needed: handbook searches with Pagefind; remove it from mkdocs.yml to skip building its index")
         return config
@@ -358,11 +544,16 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         made = versions.VersionPages(
             compiler, history, known=frozenset(files.src_uris), diffs=self.diffs if self.serving else None
         )
-        for src_uri, content in made.files():
+        for src_uri, made_page in made.pages():
             if files.get_file_from_path(src_uri) is None:
+                content = made_page if isinstance(made_page, str) else made_page.markdown()
                 files.append(File.generated(config, src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
-                if src_uri.endswith(".md"):
-                    self.version_pages.add(src_uri)
+                if isinstance(made_page, versions.PageParts):
+                    self.version_pages[src_uri] = made_page
+                    # Converted block by block, a version page costs a fraction of its length.
+                    self.prerender_weights[src_uri] = len(content) // VERSION_PAGE_COST
+                elif src_uri.endswith(".md"):
+                    self.prerender_weights[src_uri] = len(content)
         for path, content in made.redirects():
             if files.get_file_from_path(path) is None:
                 files.append(File.generated(config, path, content=content))
@@ -423,25 +614,51 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
         render = page.render
+        if page.file.src_uri in self.version_pages:
+            render = functools.partial(self._render_version, page, render)
         if self.serving:
             page.render = functools.partial(self._render_cached, page, render)  # type: ignore[method-assign]
         elif self.prerender is not None and self.prerender.has(page.file.src_uri):
             page.render = functools.partial(self._render_prerendered, page, render)  # type: ignore[method-assign]
+        else:
+            page.render = render  # type: ignore[method-assign]
         return None
+
+    def _render_version(self, page: Page, render: Any, config: MkDocsConfig, files: Files) -> None:
+        """`page.render` for a version page: its frame and texts converted apart (`_PartsRenderer`)."""
+        parts = self.version_pages[page.file.src_uri]
+        if page.markdown != parts.body().lstrip("\n"):  # another plugin changed the page
+            render(config, files)
+            return
+        if self.parts_renderer is None:
+            self.parts_renderer = _PartsRenderer(config, files)
+        done = self.parts_renderer.render(page, parts)
+        if done is None:
+            render(config, files)
+            return
+        _restore_render(page, done, files)
 
     @event_priority(-100)  # last: the files are final
     def on_nav(self, nav: Any, /, *, config: MkDocsConfig, files: Files) -> Any | None:
         self._stop_prerender()
+        self.nav = nav
         if self.serving:
             self.nav_signature = _nav_signature(nav.items)
-        if not self.serving and self.version_pages:
-            self.prerender = Prerender.start(config, files, self.version_pages)
+        if not self.serving and self.prerender_weights:
+
+            def render(page: Page) -> None:
+                if page.file.src_uri in self.version_pages:
+                    self._render_version(page, page.render, config, files)
+                else:
+                    page.render(config, files)
+
+            self.prerender = Prerender.start(config, files, self.prerender_weights, render)
         return None
 
     @event_priority(-100)  # last: the environment every plugin has set up
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any | None:
         if not self.serving:
-            return None
+            return self._start_prebuild(env, config, files)
         blog = config.plugins.get("material/blog")
         blog_dir = getattr(getattr(blog, "config", None), "blog_dir", None)
         theme = tuple(sorted((key, repr(config.theme[key])) for key in config.theme))
@@ -449,6 +666,43 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
                      config.repo_name, config.edit_uri, config.copyright, config.extra, config.extra_css,
                      config.extra_javascript, self.nav_signature))
         return _CachedTemplates(env, self.templated, site, blog_dir)
+
+    def _start_prebuild(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
+        """Every page is converted now: a worker builds about half of them, the version and
+        history pages at the end of the list, while the build builds the rest."""
+        self._stop_prebuild()
+        pages = [f.page for f in files.documentation_pages(inclusion=InclusionLevel.is_included) if f.page is not None]
+        chosen = [page for page in pages[len(pages) // 2 :] if page.file.src_uri in self.prerender_weights]
+        if not chosen or self.nav is None:
+            return None
+        nav, doc_files = self.nav, [page.file for page in pages]
+        # mkdocs' own page builder (1.6): the template, the page events, the file written.
+        from mkdocs.commands.build import _build_page
+
+        def build(page: Page) -> None:
+            _build_page(page, config, doc_files, nav, env)
+
+        self.prebuild = Prebuild.start(chosen, build)
+        if self.prebuild is None:
+            return None
+        self.prebuild_build = build
+        logging.getLogger("mkdocs.commands.build").addFilter(self.skipped_filter)
+        return _SkipTemplates(env, self)
+
+    def _finish_prebuild(self) -> None:
+        if self.prebuild is not None:
+            prebuild, self.prebuild = self.prebuild, None
+            assert self.prebuild_build is not None
+            prebuild.finish(self.prebuild_build)
+        self.prebuild_build = None
+        logging.getLogger("mkdocs.commands.build").removeFilter(self.skipped_filter)
+
+    def _stop_prebuild(self) -> None:
+        if self.prebuild is not None:
+            self.prebuild.stop()
+            self.prebuild = None
+        self.prebuild_build = None
+        logging.getLogger("mkdocs.commands.build").removeFilter(self.skipped_filter)
 
     def _render_prerendered(self, page: Page, render: Any, config: MkDocsConfig, files: Files) -> None:
         assert self.prerender is not None and page.markdown is not None
@@ -467,6 +721,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
 
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_prerender()
+        self._stop_prebuild()
 
     on_page_markdown = CombinedEvent(_records_on_page_markdown, _cache_on_page_markdown)
 
@@ -502,7 +757,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         self._stop_prerender()
-        self.version_pages = set()
+        self._stop_prebuild()
+        self.version_pages, self.prerender_weights = {}, {}
+        self.parts_renderer = None
         self.post_pages = {}
         self.post_paths = None
         self.history = None
@@ -643,6 +900,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
     @event_priority(-100)  # last: every other plugin has written its pages
     def _search_on_post_build(self, *, config: MkDocsConfig) -> None:
         self._stop_prerender()
+        self._finish_prebuild()
+        if self.parts_renderer is not None:
+            made = self.parts_renderer.converter
+            log.debug(f"version pages here: {made.conversions} conversions, {made.reused} blocks reused, {self.parts_renderer.whole} converted whole")
         if not self.config.search_index:
             return
         try:
@@ -653,6 +914,34 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
 
     on_post_page = CombinedEvent(_feed_links_on_post_page, _search_on_post_page)
     on_post_build = CombinedEvent(_feeds_on_post_build, _search_on_post_build)
+
+
+def _blog_events_in_blog_dir(config: MkDocsConfig) -> None:
+    """Material's blog plugin asks of every page whether it is one of its posts or views with
+    `page in posts`, which compares titles, each worked out from the Markdown again: time
+    that grows with pages x posts (minutes at 10,000 records). Its page events are handed only
+    the pages under its `blog_dir`, where all of its posts and views are."""
+    for plugin in config.plugins.values():
+        if type(plugin).__module__ != "material.plugins.blog.plugin":
+            continue
+        folder = posixpath.normpath(str(plugin.config.blog_dir).strip("/"))
+        if folder in (".", ""):
+            continue  # a blog at the site's root: every page may be one of its own
+        for event in ("page_markdown", "page_content", "page_context"):
+            methods = config.plugins.events[event]
+            for index, method in enumerate(methods):
+                if getattr(method, "__self__", None) is plugin:
+                    methods[index] = wrapped = _only_under(folder + "/", method)
+                    origins = config.plugins._event_origins  # the plugin's name in mkdocs' logs
+                    origins[wrapped] = origins.get(method, "material/blog")
+
+
+def _only_under(prefix: str, method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def event(item: Any = None, /, *, page: Page, **kwargs: Any) -> Any:
+        return method(item, page=page, **kwargs) if page.file.src_uri.startswith(prefix) else None
+
+    return event
 
 
 def _rss_plugins(config: MkDocsConfig) -> list[GitRssPlugin]:

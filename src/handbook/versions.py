@@ -135,6 +135,57 @@ def rewrite_links(text: str, from_src: str, to_src: str, targets: LinkTarget, *,
     return "\n".join(out)
 
 
+_PLACEHOLDER = "hbpart{}x7d3f"
+
+
+def part_placeholder(index: int) -> str:
+    """A paragraph of its own in a frame, where part `index` goes."""
+    return _PLACEHOLDER.format(index)
+
+
+@dataclass(frozen=True)
+class Part:
+    """A long text in a generated page: Markdown, and the class of the `<div>` around it (if any)."""
+
+    markdown: str
+    wrapper: str = ""
+    raw: bool = False  # HTML that goes into the page as it is
+
+
+@dataclass(frozen=True)
+class PageParts:
+    """A generated page as front matter, a short frame of Markdown, and the long texts that go
+    where the frame has their placeholders. `markdown()` is the page; an adapter may instead
+    convert the frame and each text apart (blocks.py), which reuses what the texts share."""
+
+    front_matter: str
+    frame: str
+    parts: tuple[Part, ...]
+
+    def body(self) -> str:
+        text = self.frame
+        for index, part in enumerate(self.parts):
+            body = f'<div class="{part.wrapper}" markdown="1">\n\n{part.markdown}\n</div>' if part.wrapper else part.markdown
+            text = text.replace(part_placeholder(index), body, 1)
+        return text
+
+    def markdown(self) -> str:
+        return self.front_matter + self.body()
+
+    def html(self, frame_html: str, parts_html: Sequence[str]) -> str | None:
+        """The page's HTML from the frame's and each text's, or None if the frame lost a placeholder."""
+        for index, (part, html) in enumerate(zip(self.parts, parts_html, strict=True)):
+            placeholder = f"<p>{part_placeholder(index)}</p>"
+            if frame_html.count(placeholder) != 1:
+                return None
+            if part.raw:
+                html = part.markdown.strip("\n") + "\n"  # as Python-Markdown hands back a raw block
+            elif part.wrapper:
+                html = f'<div class="{part.wrapper}">\n{html}\n</div>'
+            frame_html = frame_html.replace(placeholder, html, 1)
+        return frame_html
+
+
 @dataclass(frozen=True)
 class VersionPages:
     """The version pages, history pages, version texts and redirects of the policies on the site."""
@@ -165,9 +216,14 @@ class VersionPages:
 
     def files(self) -> Iterator[tuple[str, str]]:
         """`(source path, content)` of every version page, history page and versions file."""
+        for src, content in self.pages():
+            yield src, content if isinstance(content, str) else content.markdown()
+
+    def pages(self) -> Iterator[tuple[str, str | PageParts]]:
+        """As `files`, with each version page as its frame and texts."""
         for policy in self.policies():
             for version in self.history.versions[policy.id]:
-                yield version_src(policy.id, version.number), self.version_page(policy, version)
+                yield version_src(policy.id, version.number), self.version_page_parts(policy, version)
             yield history_src(policy.id), self.history_page(policy)
             yield versions_json_src(policy.id), self.versions_json(policy)
 
@@ -188,21 +244,32 @@ class VersionPages:
     # -- a version's page ------------------------------------------------------
     def version_page(self, policy: Policy, version: Version) -> str:
         """A version's text as it was, its changes from the version before, and where it stands now."""
+        return self.version_page_parts(policy, version).markdown()
+
+    def version_page_parts(self, policy: Policy, version: Version) -> PageParts:
+        """`version_page` as a short frame and the two long texts in it: the diff and the text."""
         versions = self.history.versions[policy.id]
         index = next(i for i, v in enumerate(versions) if v.number == version.number)
         previous = versions[index - 1] if index else None
         following = versions[index + 1] if index + 1 < len(versions) else None
         src = version_src(policy.id, version.number)
-        parts = [*_NOT_SEARCHED, f"# {md_text(version.title)}: version {version.number}", ""]
-        parts.append(self._standing(policy, version, versions[-1]))
-        parts.append(
-            f'<div class="hb-record hb-version" data-policy="{esc(policy.id)}" data-version="{version.number}">'
-        )
-        parts.append(_facts(self._version_facts(version)))
+        parts = [f"# {md_text(version.title)}: version {version.number}", ""]
+        texts: list[Part] = []
+
+        def place(part: Part) -> str:
+            texts.append(part)
+            return part_placeholder(len(texts) - 1)
+
+        # Our own HTML goes in as it is: converting it would only hand it back, at a cost.
+        parts += [place(Part(self._standing(policy, version, versions[-1]).rstrip("\n"), raw=True)), ""]
+        record = [
+            f'<div class="hb-record hb-version" data-policy="{esc(policy.id)}" data-version="{version.number}">',
+            _facts(self._version_facts(version)),
+        ]
         if version.summary:
-            parts.append(f'<p class="hb-summary">{esc(version.summary)}</p>')
+            record.append(f'<p class="hb-summary">{esc(version.summary)}</p>')
         what = esc(version.changes or "not recorded")
-        parts.append(f'<p class="hb-changes"><strong>What changed in version {version.number}:</strong> {what}</p>')
+        record.append(f'<p class="hb-changes"><strong>What changed in version {version.number}:</strong> {what}</p>')
         nav = []
         if previous is not None:
             nav.append(
@@ -213,24 +280,26 @@ class VersionPages:
             nav.append(
                 self._a(src, version_src(policy.id, following.number), f"Version {following.number} &rarr;", "next")
             )
-        parts += [f'<p class="hb-version-nav">{" &middot; ".join(nav)}</p>', "</div>", ""]
+        record += [f'<p class="hb-version-nav">{" &middot; ".join(nav)}</p>', "</div>"]
+        parts += [place(Part("\n".join(record), raw=True)), ""]
         if previous is None:
-            parts += ["## Changes {#changes}", "", f'<p class="hb-diff-none">{esc(self._first_note(versions))}</p>', ""]
+            note = f'<p class="hb-diff-none">{esc(self._first_note(versions))}</p>'
+            parts += ["## Changes {#changes}", "", place(Part(note, raw=True)), ""]
         else:
             parts += [f"## Changes from version {previous.number} {{#changes}}", ""]
             fields = _field_changes(previous, version)
             if fields:
-                parts += [fields, ""]
+                parts += [place(Part(fields, raw=True)), ""]
             # Links in a diff may come from either text: self-links become text, as their anchors may be gone.
             old = self._text(policy, previous, src, keep_self=False)
             new = self._text(policy, version, src, keep_self=False)
             if old.strip() == new.strip():
-                parts += ['<p class="hb-diff-none">The text is unchanged.</p>', ""]
+                parts += [place(Part('<p class="hb-diff-none">The text is unchanged.</p>', raw=True)), ""]
             else:
-                parts += ['<div class="hb-diff" markdown="1">', "", self._diff(old, new), "</div>", ""]
+                parts += [place(Part(self._diff(old, new), "hb-diff")), ""]
         parts += [f"## Text of version {version.number} {{#text}}", ""]
-        parts += [self._text(policy, version, src, keep_self=True).strip(), ""]
-        return "\n".join(parts)
+        parts += [place(Part(self._text(policy, version, src, keep_self=True).strip())), ""]
+        return PageParts("\n".join(_NOT_SEARCHED) + "\n", "\n".join(parts), tuple(texts))
 
     def _diff(self, old: str, new: str) -> str:
         if self.diffs is None:

@@ -1,0 +1,233 @@
+"""Markdown converted block by block, each distinct block once: most of a handbook's pages.
+
+A policy's versions share most of their paragraphs, and a version's diff is its text with a few
+words marked: converting each page whole converts the same paragraphs again and again. Here a
+text is cut at the blank lines where Python-Markdown itself starts a new, independent block;
+each block is converted once per scope and its HTML reused. Where a cut could change the output
+(reference links, footnotes, raw HTML blocks, an extension we do not know, heading ids that
+would clash) the text is converted whole, as it would have been.
+
+Free of mkdocs: the adapter hands in a configured `markdown.Markdown` and a `capture` that
+collects what its own processors recorded during each conversion.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import markdown
+from markdown.extensions.toc import nest_toc_tokens
+
+C = TypeVar("C")
+
+# Extensions whose blocks never reach across a blank line to a line at the margin, other than
+# as `_CONTINUES` and `_UNSAFE` cover. With any other extension, texts go whole (`meta`, for
+# one, would read the first line of every block as metadata).
+SAFE_EXTENSIONS = frozenset({
+    "abbr", "admonition", "attr_list", "codehilite", "def_list", "fenced_code", "footnotes", "legacy_attrs",
+    "legacy_em", "md_in_html", "nl2br", "sane_lists", "smarty", "tables", "toc", "wikilinks",
+    "pymdownx.betterem", "pymdownx.caret", "pymdownx.details", "pymdownx.emoji",
+    "pymdownx.highlight", "pymdownx.inlinehilite", "pymdownx.keys", "pymdownx.magiclink", "pymdownx.mark",
+    "pymdownx.smartsymbols", "pymdownx.superfences", "pymdownx.tabbed", "pymdownx.tasklist", "pymdownx.tilde",
+})
+# Whatever is defined once and used anywhere in a text: such a text is converted whole.
+_UNSAFE = re.compile(
+    r"^[ ]{0,3}\[[^\]\n]+\]:"  # a link reference definition (or a footnote's)
+    r"|\[\^"  # a footnote
+    r"|^\*\["  # an abbreviation
+    r"|\[TOC\]"
+    r"|^[ ]{0,3}<(?:!--|\?|!\[CDATA\[|![A-Za-z])",  # an HTML comment or declaration
+    re.M,
+)
+_HTML_START = re.compile(r"^[ ]{0,3}</?([A-Za-z][A-Za-z0-9-]*)", re.M)
+_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+# A margin line after a blank line that still belongs to the block before: a list's next item
+# (a loose list), a blockquote's next paragraph, a definition, a tab of the same set.
+_CONTINUES = re.compile(r"^(?:[-*+][ \t]|\d{1,9}[.)][ \t]|>|:[ \t]|===|\|)")
+
+
+def split_blocks(text: str, is_block_level: Callable[[str], bool]) -> list[str] | None:
+    """`text` cut where converting the pieces one by one gives what converting it whole does;
+    None if it must be converted whole."""
+    if _UNSAFE.search(text):
+        return None
+    for match in _HTML_START.finditer(text):
+        if is_block_level(match.group(1).lower()):
+            return None  # a raw HTML block may run across blank lines
+    lines = text.split("\n")
+    blocks: list[str] = []
+    start, fence = 0, ""
+    for i, line in enumerate(lines):
+        if fence:
+            if line.strip().startswith(fence):
+                fence = ""
+            continue
+        opened = _FENCE.match(line)
+        if opened:
+            fence = opened.group(1)
+        if (
+            i > start
+            and line[:1] not in ("", " ", "\t")
+            and not lines[i - 1].strip()
+            and not _CONTINUES.match(line)
+        ):
+            blocks.append("\n".join(lines[start:i]))
+            start = i
+    if fence:
+        return None  # an unclosed fence runs to the end
+    blocks.append("\n".join(lines[start:]))
+    return [block for block in blocks if block.strip()]
+
+
+@dataclass(frozen=True)
+class Converted:
+    """HTML converted from Markdown, with its headings (flat toc tokens, in order) and element ids."""
+
+    html: str
+    toc: tuple[dict[str, Any], ...]
+    ids: frozenset[str]
+
+
+@dataclass(frozen=True)
+class ConvertedPage(Generic[C]):
+    """A page's frame and texts converted, and what the caller's processors recorded in each
+    conversion it took (the first has the frame at its head)."""
+
+    frame: Converted
+    texts: tuple[Converted, ...]
+    captured: tuple[C, ...]
+
+
+# A paragraph between the pieces of one conversion, where its HTML is cut apart again.
+_CUT = "hbcut7d3f"
+_CUT_HTML = f"\n<p>{_CUT}</p>\n"
+_ID = re.compile(r"""<[A-Za-z][^<>]*?\sid=["']([^"']*)["']""")
+# The toc extension makes a heading's id unique with a suffix: `scope`, then `scope_1`.
+_SUFFIXED = re.compile(r"^(.*)_\d+$")
+
+
+def element_ids(html: str) -> list[str]:
+    return _ID.findall(html)
+
+
+def flat_toc(tokens: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for token in tokens:
+        out.append({k: v for k, v in token.items() if k != "children"})
+        out.extend(flat_toc(token.get("children") or ()))
+    return out
+
+
+def nested_toc(tokens: Sequence[dict[str, Any]]) -> list[Any]:
+    """Flat toc tokens nested as the toc extension nests them."""
+    flat: list[Any] = [dict(t) for t in tokens]
+    return list(nest_toc_tokens(flat)) if flat else []
+
+
+def extension_names(extensions: Iterable[Any]) -> set[str]:
+    """Names as `SAFE_EXTENSIONS` has them: `toc` for `markdown.extensions.toc` or a `TocExtension()`."""
+    names = set()
+    for ext in extensions:
+        # An Extension object by its module: `pymdownx.tabbed` for a `TabbedExtension()`.
+        name = ext if isinstance(ext, str) else type(ext).__module__
+        names.add(name.split(":", 1)[0].removeprefix("markdown.extensions."))
+    return names
+
+
+class BlockConverter(Generic[C]):
+    """Converts pages with one `markdown.Markdown`: each distinct block of a scope once, and all
+    of a page's new blocks in one conversion (most of its cost is per conversion, not per word).
+
+    `capture` is called after every conversion and returns (and resets) what the caller's own
+    processors recorded in it. Blocks are kept per `scope` (a page's folder: relative links
+    resolve alike within it); the memo is emptied when it outgrows `limit` blocks.
+    """
+
+    def __init__(
+        self, md: markdown.Markdown, capture: Callable[[], C], *, split: bool = True, limit: int = 20_000
+    ) -> None:
+        self.md, self.capture, self.split, self.limit = md, capture, split, limit
+        self.memo: dict[tuple[str, str], Converted] = {}
+        self.conversions = self.reused = 0
+
+    def convert_one(self, text: str) -> tuple[Converted, C]:
+        """`text` converted whole, by itself, as Python-Markdown would."""
+        self.md.reset()
+        html = self.md.convert(text)
+        self.conversions += 1
+        toc = tuple(flat_toc(getattr(self.md, "toc_tokens", ())))
+        return Converted(html, toc, frozenset(_ID.findall(html))), self.capture()
+
+    def convert_page(self, frame: str, texts: Sequence[str], scope: str = "") -> ConvertedPage[C]:
+        """`frame` (converted, never kept) and each of `texts` (converted block by block)."""
+        captured: list[C] = []
+        plans = [self._pieces(text) for text in texts]
+        known = {piece: self.memo[(scope, piece)] for pieces in plans if pieces for piece in pieces if (scope, piece) in self.memo}
+        self.reused += sum(1 for pieces in plans if pieces for piece in pieces if piece in known)
+        new = [piece for piece in dict.fromkeys(p for pieces in plans if pieces for p in pieces) if piece not in known]
+        converted = self._together(frame, new, captured) if not _UNSAFE.search(frame) else None
+        if converted is None:
+            done, got = self.convert_one(frame)
+            captured.append(got)
+            converted = [done]
+            for piece in new:
+                done, got = self.convert_one(piece)
+                captured.append(got)
+                converted.append(done)
+        if len(self.memo) + len(new) > self.limit:
+            self.memo.clear()
+        for piece, done in zip(new, converted[1:], strict=True):
+            known[piece] = self.memo[(scope, piece)] = done
+        results = []
+        for text, pieces in zip(texts, plans, strict=True):
+            whole = _joined([known[piece] for piece in pieces]) if pieces else None
+            if whole is None:  # a text that cannot be cut, or whose blocks' ids clash: by itself
+                whole, got = self.convert_one(text)
+                captured.append(got)
+            results.append(whole)
+        return ConvertedPage(converted[0], tuple(results), tuple(captured))
+
+    def _pieces(self, text: str) -> list[str] | None:
+        return split_blocks(text, self.md.is_block_level) if self.split else None
+
+    def _together(self, frame: str, pieces: Sequence[str], captured: list[C]) -> list[Converted] | None:
+        """The frame and `pieces` in one conversion, cut apart; None where that would not give
+        what converting each alone gives (a piece ran into the next, or ids were made unique)."""
+        if not pieces:
+            done, got = self.convert_one(frame)
+            captured.append(got)
+            return [done]
+        source = f"\n\n{_CUT}\n\n".join([frame, *pieces])
+        self.md.reset()
+        html = self.md.convert(source)
+        tokens = flat_toc(getattr(self.md, "toc_tokens", ()))
+        got = self.capture()
+        self.conversions += 1
+        parts = html.split(_CUT_HTML)
+        if len(parts) != len(pieces) + 1 or _CUT in html.replace(_CUT_HTML, ""):
+            return None
+        ids = [frozenset(_ID.findall(part)) for part in parts]
+        every = frozenset().union(*ids)
+        if sum(map(len, ids)) != len(every) or any((m := _SUFFIXED.match(i)) and m.group(1) in every for i in every):
+            return None
+        owner = {i: n for n, found in enumerate(ids) for i in found}
+        captured.append(got)
+        return [
+            Converted(part, tuple(t for t in tokens if owner.get(t["id"]) == n), ids[n])
+            for n, part in enumerate(parts)
+        ]
+
+
+def _joined(blocks: Sequence[Converted]) -> Converted | None:
+    """The blocks of one text as one; None if two give the same id (the toc extension would have
+    made the second unique)."""
+    ids: set[str] = set()
+    for block in blocks:
+        if not ids.isdisjoint(block.ids):
+            return None
+        ids |= block.ids
+    return Converted("\n".join(b.html for b in blocks if b.html), tuple(t for b in blocks for t in b.toc), frozenset(ids))
