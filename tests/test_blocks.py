@@ -44,6 +44,8 @@ TRICKY = {
     "md in html": '<div markdown="1">\n\n*Inside*.\n\n</div>\n\nAfter.\n',
     "comment": "<!-- a comment\n\nstill -->\n\nText.\n",
     "inline html": "<ins>New</ins> words and <del>old</del> ones.\n\n<strong>Bold</strong>\n",
+    "diff": "<del>Old</del><ins>New</ins> words.\n\nSame.\n\n- <ins>added item</ins>\n- kept\n\n<ins>Added paragraph\n\nnext</ins>\n",
+    "open div": '<div class="a">\n\n*x*\n\n<div class="b">\ny\n</div>\n\n</div>\n\nAfter *z*.\n',
     "indented code": "Text.\n\n    code\n\n    more code\n\nText.\n",
     "setext": "Title\n=====\n\nText.\n",
     "rule": "Text.\n\n* * *\n\n---\n\nText.\n",
@@ -124,7 +126,9 @@ def test_split_blocks() -> None:
     assert split_blocks("```\na\n\nb\n```\n\nc", level) == ["```\na\n\nb\n```\n", "c"]
     assert split_blocks("a\n\n    b\n\nc", level) == ["a\n\n    b\n", "c"]
     assert split_blocks("a [b][c]\n\n[c]: /x\n", level) is None
-    assert split_blocks("<div>\n\na\n\n</div>\n", level) is None
+    # A raw HTML block runs on to its closing tag, across blank lines.
+    assert split_blocks("<div>\n\na\n\n</div>\n\nb\n", level) == ["<div>\n\na\n\n</div>\n", "b\n"]
+    assert split_blocks("<p>one</p>\n\n<div><hr>\n\nb\n", level) == ["<p>one</p>\n", "<div><hr>\n\nb\n"]
     assert split_blocks("<ins>a</ins>\n\nb\n", level) == ["<ins>a</ins>\n", "b\n"]
 
 

@@ -45,6 +45,7 @@ _UNSAFE = re.compile(
 )
 _HTML_START = re.compile(r"^[ ]{0,3}</?([A-Za-z][A-Za-z0-9-]*)", re.M)
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+_VOID = frozenset({"hr", "br", "img", "input", "meta", "link", "area", "base", "col", "embed", "source", "track", "wbr"})
 # A margin line after a blank line that still belongs to the block before: a list's next item
 # (a loose list), a blockquote's next paragraph, a definition, a tab of the same set.
 _CONTINUES = re.compile(r"^(?:[-*+][ \t]|\d{1,9}[.)][ \t]|>|:[ \t]|===|\|)")
@@ -55,9 +56,6 @@ def split_blocks(text: str, is_block_level: Callable[[str], bool]) -> list[str] 
     None if it must be converted whole."""
     if _UNSAFE.search(text):
         return None
-    for match in _HTML_START.finditer(text):
-        if is_block_level(match.group(1).lower()):
-            return None  # a raw HTML block may run across blank lines
     lines = text.split("\n")
     blocks: list[str] = []
     start, fence = 0, ""
@@ -80,7 +78,28 @@ def split_blocks(text: str, is_block_level: Callable[[str], bool]) -> list[str] 
     if fence:
         return None  # an unclosed fence runs to the end
     blocks.append("\n".join(lines[start:]))
-    return [block for block in blocks if block.strip()]
+    # A raw HTML block runs on until its element closes, across blank lines: kept whole.
+    joined: list[str] = []
+    open_html = False
+    for block in blocks:
+        if open_html:
+            joined[-1] += "\n" + block
+        else:
+            joined.append(block)
+        open_html = _runs_on(joined[-1], is_block_level)
+    return [block for block in joined if block.strip()]
+
+
+def _runs_on(block: str, is_block_level: Callable[[str], bool]) -> bool:
+    """Whether an HTML element that starts a line of `block` is still open at its end."""
+    for match in _HTML_START.finditer(block):
+        tag = match.group(1).lower()
+        if match.group(0).lstrip().startswith("</") or tag in _VOID or not is_block_level(tag):
+            continue
+        opened = len(re.findall(rf"<{tag}(?=[\s/>])", block, re.I))
+        if opened > len(re.findall(rf"</{tag}\s*>", block, re.I)):
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -104,7 +123,6 @@ class ConvertedPage(Generic[C]):
 
 # A paragraph between the pieces of one conversion, where its HTML is cut apart again.
 _CUT = "hbcut7d3f"
-_CUT_HTML = f"\n<p>{_CUT}</p>\n"
 _ID = re.compile(r"""<[A-Za-z][^<>]*?\sid=["']([^"']*)["']""")
 # The toc extension makes a heading's id unique with a suffix: `scope`, then `scope_1`.
 _SUFFIXED = re.compile(r"^(.*)_\d+$")
@@ -169,15 +187,18 @@ class BlockConverter(Generic[C]):
         known = {piece: self.memo[(scope, piece)] for pieces in plans if pieces for piece in pieces if (scope, piece) in self.memo}
         self.reused += sum(1 for pieces in plans if pieces for piece in pieces if piece in known)
         new = [piece for piece in dict.fromkeys(p for pieces in plans if pieces for p in pieces) if piece not in known]
-        converted = self._together(frame, new, captured) if not _UNSAFE.search(frame) else None
+        converted = self._cut_apart([frame, *new], captured) if not _UNSAFE.search(frame) else None
         if converted is None:
             done, got = self.convert_one(frame)
             captured.append(got)
             converted = [done]
             for piece in new:
-                done, got = self.convert_one(piece)
-                captured.append(got)
-                converted.append(done)
+                alone = self._cut_apart([piece], captured)
+                if alone is None:  # cannot happen for a piece split_blocks made; whole, to be safe
+                    done, got = self.convert_one(piece)
+                    captured.append(got)
+                    alone = [done]
+                converted += alone
         if len(self.memo) + len(new) > self.limit:
             self.memo.clear()
         for piece, done in zip(new, converted[1:], strict=True):
@@ -194,22 +215,21 @@ class BlockConverter(Generic[C]):
     def _pieces(self, text: str) -> list[str] | None:
         return split_blocks(text, self.md.is_block_level) if self.split else None
 
-    def _together(self, frame: str, pieces: Sequence[str], captured: list[C]) -> list[Converted] | None:
-        """The frame and `pieces` in one conversion, cut apart; None where that would not give
-        what converting each alone gives (a piece ran into the next, or ids were made unique)."""
-        if not pieces:
-            done, got = self.convert_one(frame)
-            captured.append(got)
-            return [done]
-        source = f"\n\n{_CUT}\n\n".join([frame, *pieces])
+    def _cut_apart(self, sources: Sequence[str], captured: list[C]) -> list[Converted] | None:
+        """`sources` in one conversion, each followed by a cut, and cut apart again; None where
+        that would not give what converting each alone gives (a source ran into the next, or
+        the toc extension made an id unique). A raw HTML block keeps the blank line after it
+        that Python-Markdown gives it inside a text."""
+        source = "".join(f"{text}\n\n{_CUT}\n\n" for text in sources)
         self.md.reset()
         html = self.md.convert(source)
         tokens = flat_toc(getattr(self.md, "toc_tokens", ()))
         got = self.capture()
         self.conversions += 1
-        parts = html.split(_CUT_HTML)
-        if len(parts) != len(pieces) + 1 or _CUT in html.replace(_CUT_HTML, ""):
+        parts = html.split(f"<p>{_CUT}</p>")
+        if len(parts) != len(sources) + 1 or parts[-1].strip() or any(_CUT in part for part in parts):
             return None
+        parts = [part.removeprefix("\n").removesuffix("\n") for part in parts[:-1]]
         ids = [frozenset(_ID.findall(part)) for part in parts]
         every = frozenset().union(*ids)
         if sum(map(len, ids)) != len(every) or any((m := _SUFFIXED.match(i)) and m.group(1) in every for i in every):
@@ -230,4 +250,5 @@ def _joined(blocks: Sequence[Converted]) -> Converted | None:
         if not ids.isdisjoint(block.ids):
             return None
         ids |= block.ids
-    return Converted("\n".join(b.html for b in blocks if b.html), tuple(t for b in blocks for t in b.toc), frozenset(ids))
+    html = "\n".join(b.html for b in blocks if b.html).strip()  # as Python-Markdown ends a text
+    return Converted(html, tuple(t for b in blocks for t in b.toc), frozenset(ids))

@@ -30,7 +30,7 @@ from mkdocs.structure.pages import Page, _ExtractTitleTreeprocessor, _RelativePa
 from mkdocs.structure.toc import get_toc
 from mkdocs_rss_plugin.plugin import GitRssPlugin  # type: ignore[import-untyped]
 
-from . import acknowledgements, blocks, feeds, health, search, versions
+from . import acknowledgements, blocks, feeds, forking, health, search, versions
 from . import compile as pages
 from .builddate import build_datetime, build_epoch
 from .cache import Cache
@@ -544,7 +544,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         made = versions.VersionPages(
             compiler, history, known=frozenset(files.src_uris), diffs=self.diffs if self.serving else None
         )
-        for src_uri, made_page in made.pages():
+        policies = made.policies()
+        if self.serving:  # one process: its diffs are kept for the next rebuild
+            pages_made = list(made.pages(policies))
+        else:  # the diffs of half the policies worked out on the second core
+            pages_made = forking.map_in_two(policies, lambda some: list(made.pages(some)))
+        for src_uri, made_page in pages_made:
             if files.get_file_from_path(src_uri) is None:
                 content = made_page if isinstance(made_page, str) else made_page.markdown()
                 files.append(File.generated(config, src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV))

@@ -183,7 +183,7 @@ class PageParts:
             elif part.wrapper:
                 html = f'<div class="{part.wrapper}">\n{html}\n</div>'
             frame_html = frame_html.replace(placeholder, html, 1)
-        return frame_html
+        return frame_html.strip()  # as Python-Markdown ends a page
 
 
 @dataclass(frozen=True)
@@ -219,9 +219,9 @@ class VersionPages:
         for src, content in self.pages():
             yield src, content if isinstance(content, str) else content.markdown()
 
-    def pages(self) -> Iterator[tuple[str, str | PageParts]]:
-        """As `files`, with each version page as its frame and texts."""
-        for policy in self.policies():
+    def pages(self, policies: Sequence[Policy] | None = None) -> Iterator[tuple[str, str | PageParts]]:
+        """As `files` (of `policies`, by default all), with each version page as its frame and texts."""
+        for policy in self.policies() if policies is None else policies:
             for version in self.history.versions[policy.id]:
                 yield version_src(policy.id, version.number), self.version_page_parts(policy, version)
             yield history_src(policy.id), self.history_page(policy)
