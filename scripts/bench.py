@@ -6,7 +6,7 @@
     python scripts/bench.py --sizes 1000 --runs 5   # one size, more runs
 
 For each size, all as whole processes except the history, in this order:
-- build: `mkdocs build --strict` of the whole handbook, the median of --runs runs (one run at
+- build: `mkdocs build --strict` of the whole handbook into an empty folder, the median of --runs runs (one run at
   10,000 and more records: --big-runs); peak memory is the largest resident set of the build's
   process tree (`os.wait4`), site size the bytes of every file written, per HTML page;
 - search: bytes a browser downloads before its first result (page + search), and the
@@ -105,6 +105,9 @@ class Build:
 def build(root: Path, site: Path, runs: int, config: str = "mkdocs.yml", strict: bool = True) -> Build:
     seconds, peak = [], 0
     for _ in range(runs):
+        # From an empty site folder, as `handbook build` builds (beside the live site): not timing
+        # mkdocs deleting the last run's 50,000 files.
+        shutil.rmtree(site, ignore_errors=True)
         command = [str(BIN / "mkdocs"), "build", "-q", "-f", config, "--site-dir", str(site)]
         took, rss = timed(command + (["--strict"] if strict else []), root)
         seconds.append(took)

@@ -54,7 +54,9 @@ ASSET_URIS = {
 # handbook gets them; a site's own custom_dir still wins.
 TEMPLATES = Path(__file__).parent / "templates"
 # How many times cheaper, per byte of Markdown, a version page is to convert than another page.
-VERSION_PAGE_COST = 3
+VERSION_PAGE_COST = 2
+# The version and history pages a `Prebuild` worker builds: those from this percentage of the page list on.
+PREBUILD_FROM = 30
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "admonition", "tables", "toc")
 
 
@@ -447,6 +449,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self.prebuild: Prebuild | None = None
         self.prebuild_build: Callable[[Page], None] | None = None
         self.skipped_filter = _SkippedPages(self)
+        self.indexing: search.Indexing | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -677,7 +680,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         history pages at the end of the list, while the build builds the rest."""
         self._stop_prebuild()
         pages = [f.page for f in files.documentation_pages(inclusion=InclusionLevel.is_included) if f.page is not None]
-        chosen = [page for page in pages[len(pages) // 2 :] if page.file.src_uri in self.prerender_weights]
+        # The worker goes on while this process writes the feeds and waits for Pagefind.
+        chosen = [page for page in pages[len(pages) * PREBUILD_FROM // 100 :] if page.file.src_uri in self.prerender_weights]
         if not chosen or self.nav is None:
             return None
         nav, doc_files = self.nav, [page.file for page in pages]
@@ -727,6 +731,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_prerender()
         self._stop_prebuild()
+        self._stop_indexing()
 
     on_page_markdown = CombinedEvent(_records_on_page_markdown, _cache_on_page_markdown)
 
@@ -909,16 +914,34 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         if self.parts_renderer is not None:
             made = self.parts_renderer.converter
             log.debug(f"version pages here: {made.conversions} conversions, {made.reused} blocks reused, {self.parts_renderer.whole} converted whole")
-        if not self.config.search_index:
+        if self.indexing is None:
             return
+        indexing, self.indexing = self.indexing, None
         try:
-            report = search.index_site(config.site_dir, pages=self.search_pages)
+            report = indexing.finish()
         except search.SearchIndexError as exc:
             raise PluginError(f"search index: {exc}") from None
         log.info(f"Pagefind indexed {report.pages} pages in {report.seconds:.2f} s ({report.bytes // 1024} KiB in {search.INDEX_DIR}/)")
 
+    @event_priority(100)  # first: Pagefind indexes on its own core while the feeds are written
+    def _start_search_on_post_build(self, *, config: MkDocsConfig) -> None:
+        """The searched pages are all written (version pages, which the worker writes, are not
+        searched): Pagefind starts now, and `_search_on_post_build` waits for it."""
+        self._stop_indexing()
+        if not self.config.search_index:
+            return
+        try:
+            self.indexing = search.Indexing(config.site_dir, pages=self.search_pages)
+        except search.SearchIndexError as exc:
+            raise PluginError(f"search index: {exc}") from None
+
+    def _stop_indexing(self) -> None:
+        if self.indexing is not None:
+            self.indexing.stop()
+            self.indexing = None
+
     on_post_page = CombinedEvent(_feed_links_on_post_page, _search_on_post_page)
-    on_post_build = CombinedEvent(_feeds_on_post_build, _search_on_post_build)
+    on_post_build = CombinedEvent(_start_search_on_post_build, _feeds_on_post_build, _search_on_post_build)
 
 
 def _blog_events_in_blog_dir(config: MkDocsConfig) -> None:

@@ -63,28 +63,56 @@ def index_site(
     `pages`, when given, are the only files with `data-pagefind-body` (paths under `site_dir`):
     Pagefind then reads those alone, not the thousands of version pages it would skip anyway.
     """
-    site = Path(site_dir).resolve()
-    folder = site / output
-    started = time.monotonic()
-    if folder.exists():
-        # Old chunks would otherwise pile up under `mkdocs serve`, which rebuilds in place.
-        shutil.rmtree(folder)
-    with tempfile.TemporaryDirectory(prefix="handbook-search-", dir=site.parent) as staging:
-        source = site if pages is None else _stage(site, pages, Path(staging))
-        command = [str(_pagefind_binary()), "--site", str(source), "--output-path", str(folder), "--silent"]
-        for selector in EXCLUDE_SELECTORS:
-            command += ["--exclude-selectors", selector]
-        # The command line, not the package's service API: the service may still be writing files
-        # when it answers, and closing it then leaves them cut short.
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0 or not (folder / "pagefind-entry.json").is_file():
-        message = (done.stderr or done.stdout).strip() or f"exit status {done.returncode}"
-        raise SearchIndexError(f"Pagefind could not index {site}: {message}")
-    for name in UNUSED_BUNDLE_FILES:
-        (folder / name).unlink(missing_ok=True)
-    canonicalise(folder)
-    size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
-    return IndexReport(pages=indexed_pages(folder), folder=folder, seconds=time.monotonic() - started, bytes=size)
+    return Indexing(site_dir, output=output, pages=pages).finish()
+
+
+class Indexing:
+    """Pagefind indexing the site in its own process: started once the searched pages are
+    written, so that the build can go on (writing feeds) while it runs; `finish` waits."""
+
+    def __init__(
+        self, site_dir: str | Path, *, output: str = INDEX_DIR, pages: Iterable[str | Path] | None = None
+    ) -> None:
+        self.site = Path(site_dir).resolve()
+        self.folder = self.site / output
+        self.started = time.monotonic()
+        if self.folder.exists():
+            # Old chunks would otherwise pile up under `mkdocs serve`, which rebuilds in place.
+            shutil.rmtree(self.folder)
+        self.staging = tempfile.TemporaryDirectory(prefix="handbook-search-", dir=self.site.parent)
+        try:
+            source = self.site if pages is None else _stage(self.site, pages, Path(self.staging.name))
+            command = [str(_pagefind_binary()), "--site", str(source), "--output-path", str(self.folder), "--silent"]
+            for selector in EXCLUDE_SELECTORS:
+                command += ["--exclude-selectors", selector]
+            # The command line, not the package's service API: the service may still be writing
+            # files when it answers, and closing it then leaves them cut short.
+            self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        except BaseException:
+            self.staging.cleanup()
+            raise
+
+    def finish(self) -> IndexReport:
+        try:
+            out, err = self.process.communicate()
+        finally:
+            self.staging.cleanup()
+        if self.process.returncode != 0 or not (self.folder / "pagefind-entry.json").is_file():
+            message = (err or out).strip() or f"exit status {self.process.returncode}"
+            raise SearchIndexError(f"Pagefind could not index {self.site}: {message}")
+        for name in UNUSED_BUNDLE_FILES:
+            (self.folder / name).unlink(missing_ok=True)
+        canonicalise(self.folder)
+        size = sum(p.stat().st_size for p in self.folder.rglob("*") if p.is_file())
+        return IndexReport(
+            pages=indexed_pages(self.folder), folder=self.folder, seconds=time.monotonic() - self.started, bytes=size
+        )
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.communicate()
+        self.staging.cleanup()
 
 
 def _stage(site: Path, pages: Iterable[str | Path], staging: Path) -> Path:
