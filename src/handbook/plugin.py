@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gc
 import hashlib
 import logging
 import os
@@ -650,6 +651,13 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
     def on_nav(self, nav: Any, /, *, config: MkDocsConfig, files: Files) -> Any | None:
         self._stop_prerender()
         self.nav = nav
+        if not self.serving:
+            # Everything loaded so far (the corpus, its history, every page and file) lives to
+            # the end of the build: out of the garbage collector's way, whose full passes
+            # otherwise walk it again and again, more often the larger the handbook; and
+            # shared with the forked workers instead of copied when they collect.
+            gc.collect()
+            gc.freeze()
         if self.serving:
             self.nav_signature = _nav_signature(nav.items)
         if not self.serving and self.prerender_weights:
