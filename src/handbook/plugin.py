@@ -684,8 +684,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         return _CachedTemplates(env, self.templated, site, blog_dir)
 
     def _start_prebuild(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
-        """Every page is converted now: a worker builds about half of them, the version and
-        history pages at the end of the list, while the build builds the rest."""
+        """Every page is converted now: a worker builds the version and history pages from
+        PREBUILD_FROM% of the list on, while the build builds the rest."""
         self._stop_prebuild()
         pages = [f.page for f in files.documentation_pages(inclusion=InclusionLevel.is_included) if f.page is not None]
         # The worker goes on while this process writes the feeds and waits for Pagefind.
@@ -995,14 +995,14 @@ def _with_feed_links(output: str, config: MkDocsConfig) -> str | None:
     Root-relative links keep every request on the site's own host: Material's script fetches
     a `sitemap.xml` beside each alternate link it finds (see `_feeds_on_post_build`).
     """
-    if "</head>" not in output:
+    end = output.find("</head>")
+    if end < 0:
         return None
     tags = _discovery_tags(config.site_name, config.site_url or "/")
     # Material links mkdocs-rss-plugin's feeds from the site's root, so its probe fetched the
     # whole sitemap.xml (8 MB at 10,000 records) on every page: `feeds/posts.*` announce the
-    # same posts instead.
-    output = _MATERIAL_RSS_LINK.sub("", output)
-    return output.replace("</head>", tags + "</head>", 1)
+    # same posts instead. Only the head is searched: the body is most of a page's bytes.
+    return _MATERIAL_RSS_LINK.sub("", output[:end]) + tags + output[end:]
 
 
 @functools.cache
