@@ -44,7 +44,10 @@ TRICKY = {
     "md in html": '<div markdown="1">\n\n*Inside*.\n\n</div>\n\nAfter.\n',
     "comment": "<!-- a comment\n\nstill -->\n\nText.\n",
     "inline html": "<ins>New</ins> words and <del>old</del> ones.\n\n<strong>Bold</strong>\n",
-    "diff": "<del>Old</del><ins>New</ins> words.\n\nSame.\n\n- <ins>added item</ins>\n- kept\n\n<ins>Added paragraph\n\nnext</ins>\n",
+    "diff": (
+        "<del>Old</del><ins>New</ins> words.\n\nSame.\n\n- <ins>added item</ins>\n- kept\n\n"
+        "<ins>Added paragraph\n\nnext</ins>\n"
+    ),
     "open div": '<div class="a">\n\n*x*\n\n<div class="b">\ny\n</div>\n\n</div>\n\nAfter *z*.\n',
     "indented code": "Text.\n\n    code\n\n    more code\n\nText.\n",
     "setext": "Title\n=====\n\nText.\n",

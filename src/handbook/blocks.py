@@ -4,8 +4,8 @@ A policy's versions share most of their paragraphs, and a version's diff is its 
 words marked: converting each page whole converts the same paragraphs again and again. Here a
 text is cut at the blank lines where Python-Markdown itself starts a new, independent block;
 each block is converted once per scope and its HTML reused. Where a cut could change the output
-(reference links, footnotes, raw HTML blocks, an extension we do not know, heading ids that
-would clash) the text is converted whole, as it would have been.
+(reference links, footnotes, a raw HTML element open across a blank line, an extension we do not
+know, heading ids that would clash) the text, or that stretch of it, is converted whole.
 
 Free of mkdocs: the adapter hands in a configured `markdown.Markdown` and a `capture` that
 collects what its own processors recorded during each conversion.
@@ -14,7 +14,6 @@ collects what its own processors recorded during each conversion.
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as etree
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -45,7 +44,10 @@ _UNSAFE = re.compile(
 )
 _HTML_START = re.compile(r"^[ ]{0,3}</?([A-Za-z][A-Za-z0-9-]*)", re.M)
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
-_VOID = frozenset({"hr", "br", "img", "input", "meta", "link", "area", "base", "col", "embed", "source", "track", "wbr"})
+# Elements without a closing tag: never left open.
+_VOID = frozenset(
+    {"hr", "br", "img", "input", "meta", "link", "area", "base", "col", "embed", "source", "track", "wbr"}
+)
 # A margin line after a blank line that still belongs to the block before: a list's next item
 # (a loose list), a blockquote's next paragraph, a definition, a tab of the same set.
 _CONTINUES = re.compile(r"^(?:[-*+][ \t]|\d{1,9}[.)][ \t]|>|:[ \t]|===|\|)")
@@ -184,9 +186,10 @@ class BlockConverter(Generic[C]):
         """`frame` (converted, never kept) and each of `texts` (converted block by block)."""
         captured: list[C] = []
         plans = [self._pieces(text) for text in texts]
-        known = {piece: self.memo[(scope, piece)] for pieces in plans if pieces for piece in pieces if (scope, piece) in self.memo}
-        self.reused += sum(1 for pieces in plans if pieces for piece in pieces if piece in known)
-        new = [piece for piece in dict.fromkeys(p for pieces in plans if pieces for p in pieces) if piece not in known]
+        every_piece = [piece for pieces in plans if pieces for piece in pieces]
+        known = {piece: self.memo[(scope, piece)] for piece in every_piece if (scope, piece) in self.memo}
+        self.reused += sum(1 for piece in every_piece if piece in known)
+        new = [piece for piece in dict.fromkeys(every_piece) if piece not in known]
         converted = self._cut_apart([frame, *new], captured) if not _UNSAFE.search(frame) else None
         if converted is None:
             done, got = self.convert_one(frame)
