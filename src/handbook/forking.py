@@ -2,7 +2,7 @@
 
 A forked child shares everything the parent has loaded (the corpus, the history) without
 pickling it; only its results travel back, pickled through a temporary file. Without `fork`,
-with one core, or if the child fails, the parent does all of the work itself.
+with one core, beside other threads, or if the child fails, the parent does all of the work itself.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import pickle
 import tempfile
+import threading
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -18,7 +19,9 @@ R = TypeVar("R")
 
 
 def can_fork() -> bool:
-    return hasattr(os, "fork") and (os.cpu_count() or 1) >= 2
+    # Not beside other threads (`mkdocs serve`'s server): a lock one of them holds at the fork
+    # stays held in the child for good.
+    return hasattr(os, "fork") and (os.cpu_count() or 1) >= 2 and threading.active_count() == 1
 
 
 def map_in_two(items: Sequence[T], work: Callable[[Sequence[T]], list[R]], *, split: int | None = None) -> list[R]:

@@ -106,7 +106,7 @@ class Prerender:
     ) -> Prerender | None:
         """`candidates`: the pages the worker may take, each with the work its conversion takes
         (as bytes of Markdown); `render` converts one page as the build would."""
-        if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+        if not forking.can_fork():
             return None
         pages = files.documentation_pages()
         weights = [candidates.get(f.src_uri, 6000) for f in pages]
@@ -190,7 +190,7 @@ class Prebuild:
 
     @classmethod
     def start(cls, pages: list[Page], build: Callable[[Page], None]) -> Prebuild | None:
-        if not pages or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+        if not pages or not forking.can_fork():
             return None
         handle, path = tempfile.mkstemp(prefix="handbook-prebuild-", suffix=".pickle")
         os.close(handle)
