@@ -165,7 +165,9 @@ class PageParts:
     def body(self) -> str:
         text = self.frame
         for index, part in enumerate(self.parts):
-            body = f'<div class="{part.wrapper}" markdown="1">\n\n{part.markdown}\n</div>' if part.wrapper else part.markdown
+            body = part.markdown
+            if part.wrapper:
+                body = f'<div class="{part.wrapper}" markdown="1">\n\n{body}\n</div>'
             text = text.replace(part_placeholder(index), body, 1)
         return text
 
@@ -247,7 +249,7 @@ class VersionPages:
         return self.version_page_parts(policy, version).markdown()
 
     def version_page_parts(self, policy: Policy, version: Version) -> PageParts:
-        """`version_page` as a short frame and the two long texts in it: the diff and the text."""
+        """`version_page` as a short frame, our own HTML blocks, and its two long texts (diff, text)."""
         versions = self.history.versions[policy.id]
         index = next(i for i, v in enumerate(versions) if v.number == version.number)
         previous = versions[index - 1] if index else None
