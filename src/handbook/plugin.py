@@ -8,20 +8,16 @@ import gc
 import hashlib
 import logging
 import os
-import pickle
 import posixpath
 import re
-import signal
-import tempfile
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
 import markdown
-
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -54,6 +50,9 @@ ASSET_URIS = {
 # Material overrides shipped with the package (the header's Pagefind search box), so that every
 # handbook gets them; a site's own custom_dir still wins.
 TEMPLATES = Path(__file__).parent / "templates"
+# The loggers whose records a forked worker hands back, to be logged by the build (mkdocs
+# counts warnings for `--strict` on its own logger).
+WORKER_LOGGERS = ("", "mkdocs")
 # How many times cheaper, per byte of Markdown, a version page is to convert than another page.
 VERSION_PAGE_COST = 2
 # The version and history pages a `Prebuild` worker builds: those from this percentage of the page list on.
@@ -78,17 +77,6 @@ def _markdown_key(markdown: str) -> bytes:
     return hashlib.blake2b(markdown.encode(), digest_size=16).digest()
 
 
-class _Capture(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        # Formatted here: the arguments may not survive pickling.
-        record.msg, record.args, record.exc_info, record.exc_text = record.getMessage(), None, None, None
-        self.records.append(record)
-
-
 class Prerender:
     """Version and history pages (most of a handbook's pages) converted from Markdown to HTML
     by a forked copy of the build while the build itself converts the other pages: a build on
@@ -96,8 +84,8 @@ class Prerender:
     convert is the very Markdown the worker converted, and logs then what the worker logged,
     so that `--strict` counts it as before."""
 
-    def __init__(self, pid: int, path: str, wanted: frozenset[str]) -> None:
-        self.pid, self.path, self.wanted = pid, path, wanted
+    def __init__(self, worker: forking.Forked[dict[str, Prerendered]], wanted: frozenset[str]) -> None:
+        self.worker, self.wanted = worker, wanted
         self.results: dict[str, Prerendered] | None = None
 
     @classmethod
@@ -106,8 +94,6 @@ class Prerender:
     ) -> Prerender | None:
         """`candidates`: the pages the worker may take, each with the work its conversion takes
         (as bytes of Markdown); `render` converts one page as the build would."""
-        if not forking.can_fork():
-            return None
         pages = files.documentation_pages()
         weights = [candidates.get(f.src_uri, 6000) for f in pages]
         # The worker takes the last candidates, about half of all the work.
@@ -120,62 +106,41 @@ class Prerender:
                 share -= weight
         if not chosen:
             return None
-        handle, path = tempfile.mkstemp(prefix="handbook-prerender-", suffix=".pickle")
-        os.close(handle)
-        pid = os.fork()
-        if pid == 0:  # the worker: convert, write the results, and leave without cleaning up
-            code = 1
-            try:
-                capture = _Capture()
-                for name in ("", "mkdocs"):
-                    logging.getLogger(name).handlers = [capture]
-                logging.getLogger("mkdocs").propagate = False
-                results = {}
-                for file in reversed(chosen):
-                    page = Page(None, file, config)
-                    page.read_source(config)
-                    assert page.markdown is not None
-                    start = len(capture.records)
-                    render(page)
-                    links = page.links_to_anchors
-                    results[file.src_uri] = Prerendered(
-                        _markdown_key(page.markdown), page.content or "", page.toc, page._title_from_render,
-                        frozenset(page.present_anchor_ids or ()),
-                        None if links is None else {t.src_uri: dict(a) for t, a in links.items()},
-                        tuple(capture.records[start:]),
-                    )
-                with open(path, "wb") as out:
-                    pickle.dump(results, out, protocol=pickle.HIGHEST_PROTOCOL)
-                code = 0
-            finally:
-                os._exit(code)
-        return cls(pid, path, frozenset(f.src_uri for f in chosen))
+
+        def convert(records: forking.Records) -> dict[str, Prerendered]:
+            results = {}
+            for file in reversed(chosen):
+                page = Page(None, file, config)
+                page.read_source(config)
+                assert page.markdown is not None
+                start = len(records)
+                render(page)
+                links = page.links_to_anchors
+                results[file.src_uri] = Prerendered(
+                    _markdown_key(page.markdown), page.content or "", page.toc, page._title_from_render,
+                    frozenset(page.present_anchor_ids or ()),
+                    None if links is None else {t.src_uri: dict(a) for t, a in links.items()},
+                    tuple(records[start:]),
+                )
+            return results
+
+        worker = forking.Forked.start(convert, capture=WORKER_LOGGERS)
+        return None if worker is None else cls(worker, frozenset(f.src_uri for f in chosen))
 
     def has(self, src_uri: str) -> bool:
         return src_uri in self.wanted
 
     def take(self, src_uri: str, markdown: str) -> Prerendered | None:
         if self.results is None:
-            self.results = {}
-            if self.pid:
-                started = time.monotonic()
-                _, status = os.waitpid(self.pid, 0)
-                log.debug(f"waited {time.monotonic() - started:.2f} s for {len(self.wanted)} pages converted alongside")
-                self.pid = 0
-                if os.waitstatus_to_exitcode(status) == 0:
-                    with open(self.path, "rb") as stream:
-                        self.results = pickle.load(stream)
-            os.unlink(self.path)
-        done = self.results.pop(src_uri, None)
-        return done if done is not None and done.key == _markdown_key(markdown) else None
+            started = time.monotonic()
+            done = self.worker.join()
+            log.debug(f"waited {time.monotonic() - started:.2f} s for {len(self.wanted)} pages converted alongside")
+            self.results = {} if done is None else done[0]
+        found = self.results.pop(src_uri, None)
+        return found if found is not None and found.key == _markdown_key(markdown) else None
 
     def stop(self) -> None:
-        if self.pid:
-            os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
-            self.pid = 0
-        if os.path.exists(self.path):
-            os.unlink(self.path)
+        self.worker.stop()
 
 
 class Prebuild:
@@ -184,60 +149,37 @@ class Prebuild:
     worker's pages; at the end it replays what the worker logged (so that `--strict` counts
     it), and builds itself whatever the worker did not."""
 
-    def __init__(self, pid: int, path: str, pages: list[Page]) -> None:
-        self.pid, self.path, self.pages = pid, path, pages
+    def __init__(self, worker: forking.Forked[None], pages: list[Page]) -> None:
+        self.worker, self.pages = worker, pages
         self.skipped = frozenset(page.file.src_uri for page in pages)
 
     @classmethod
     def start(cls, pages: list[Page], build: Callable[[Page], None]) -> Prebuild | None:
-        if not pages or not forking.can_fork():
+        if not pages:
             return None
-        handle, path = tempfile.mkstemp(prefix="handbook-prebuild-", suffix=".pickle")
-        os.close(handle)
-        pid = os.fork()
-        if pid == 0:  # the worker: build, write what it logged, and leave without cleaning up
-            code = 1
-            try:
-                capture = _Capture()
-                for name in ("", "mkdocs"):
-                    logging.getLogger(name).handlers = [capture]
-                logging.getLogger("mkdocs").propagate = False
-                for page in pages:
-                    build(page)
-                with open(path, "wb") as out:
-                    pickle.dump(tuple(capture.records), out, protocol=pickle.HIGHEST_PROTOCOL)
-                code = 0
-            finally:
-                os._exit(code)
-        return cls(pid, path, pages)
+
+        def build_all(records: forking.Records) -> None:
+            for page in pages:
+                build(page)
+
+        worker = forking.Forked.start(build_all, capture=WORKER_LOGGERS)
+        return None if worker is None else cls(worker, pages)
 
     def finish(self, build: Callable[[Page], None]) -> None:
         """Wait for the worker; replay its logs, or build its pages here if it failed."""
         started = time.monotonic()
-        _, status = os.waitpid(self.pid, 0)
-        self.pid = 0
+        done = self.worker.join()
         log.debug(f"waited {time.monotonic() - started:.2f} s for {len(self.pages)} pages built alongside")
-        records: tuple[logging.LogRecord, ...] | None = None
-        if os.waitstatus_to_exitcode(status) == 0:
-            with open(self.path, "rb") as stream:
-                records = pickle.load(stream)
-        os.unlink(self.path)
         self.skipped = frozenset()
-        if records is None:
+        if done is None:
             log.debug("the worker building version pages failed: building them here")
             for page in self.pages:
                 build(page)
             return
-        for record in records:
-            logging.getLogger(record.name).handle(record)
+        forking.replay(done[1])
 
     def stop(self) -> None:
-        if self.pid:
-            os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
-            self.pid = 0
-        if os.path.exists(self.path):
-            os.unlink(self.path)
+        self.worker.stop()
 
 
 class _SkipTemplates:
@@ -727,8 +669,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         if done is None:  # another plugin changed the page's Markdown, or the worker failed
             render(config, files)
             return
-        for record in done.logs:
-            logging.getLogger(record.name).handle(record)
+        forking.replay(done.logs)
         _restore_render(page, done, files)
 
     def _stop_prerender(self) -> None:
