@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -9,6 +10,7 @@ import sys
 import textwrap
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -166,3 +168,14 @@ def built_sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "build.log").write_text(done.stdout + done.stderr, encoding="utf-8")
     assert done.returncode == 0, done.stdout + done.stderr
     return root / "site"
+
+
+@pytest.fixture(scope="session")
+def make_corpus() -> ModuleType:
+    """scripts/make_corpus.py, the generator of realistic handbooks (not a package: loaded by path)."""
+    spec = importlib.util.spec_from_file_location("make_corpus", ROOT / "scripts" / "make_corpus.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["make_corpus"] = module  # its dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module

@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
 from types import ModuleType
 
-import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT
 from handbook.cli import load_settings, main
 from handbook.history import read_history
 from handbook.loading import load_corpus
-
-
-@pytest.fixture(scope="module")
-def make_corpus() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("make_corpus", ROOT / "scripts" / "make_corpus.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["make_corpus"] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def git(root: Path, *args: str) -> str:

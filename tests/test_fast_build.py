@@ -5,15 +5,13 @@ building every page whole, in one process."""
 from __future__ import annotations
 
 import filecmp
-import importlib.util
 import os
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
-
-from conftest import ROOT
 
 # The reference build: every shortcut switched off.
 PLAIN = """
@@ -54,14 +52,9 @@ def git(root: Path, *args: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    spec = importlib.util.spec_from_file_location("make_corpus", ROOT / "scripts" / "make_corpus.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["make_corpus"] = module
-    spec.loader.exec_module(module)
+def corpus(tmp_path_factory: pytest.TempPathFactory, make_corpus: ModuleType) -> Path:
     root = tmp_path_factory.mktemp("fast") / "corpus"
-    module.write_corpus(60, root, seed=11)
+    make_corpus.write_corpus(60, root, seed=11)
     policy = sorted((root / "policies").glob("*.md"))[0]
     head, _, _ = policy.read_text(encoding="utf-8").partition("\n---\n")
     version = next(int(line.split(":")[1]) for line in head.splitlines() if line.startswith("version:"))
