@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import functools
 import json
 import math
 import posixpath
@@ -63,6 +64,7 @@ def history_src(policy_id: str) -> str:
     return f"policies/{policy_id}/history.md"
 
 
+@functools.lru_cache(maxsize=1 << 14)  # each register and reading list counts the same texts
 def reading_minutes(body: str) -> int:
     return max(1, math.ceil(len(body.split()) / WORDS_PER_MINUTE))
 

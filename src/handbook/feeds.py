@@ -441,28 +441,44 @@ def build_feeds(
     posts: Mapping[str, PostPage],
     language: str = "en",
     urls: Urls = DEFAULT_URLS,
+    memo: dict[FeedName, tuple[object, list[tuple[str, bytes]]]] | None = None,
 ) -> dict[str, bytes]:
     """Every feed file, `{"feeds/all.xml": bytes, ...}`: same records and history, same bytes.
 
     `build_date` (SOURCE_DATE_EPOCH or HEAD's date) dates only a feed that has no item yet.
+    `memo`, kept by a caller that builds again and again (`mkdocs serve`), holds each feed's
+    files by what they are written from: a feed whose items did not change is not written again.
     """
-    files: dict[str, bytes] = {}
     feeds = compile_feeds(corpus, history, site_url=site_url, site_name=site_name, posts=posts, urls=urls)
     feeds += audience_and_owner_feeds(corpus, history, site_url=site_url, site_name=site_name, urls=urls)
+    done: dict[FeedName, list[tuple[str, bytes]]] = {}
+    if memo is not None:
+        for name in set(memo) - {feed.name for feed in feeds}:
+            del memo[name]
+        for feed in feeds:
+            hit = memo.get(feed.name)
+            if hit is not None and hit[0] == (feed, build_date, language):
+                done[feed.name] = hit[1]
+    fresh = [feed for feed in feeds if feed.name not in done]
 
-    def write(some: Sequence[Feed]) -> list[tuple[str, bytes]]:
-        made = []
-        for feed in some:
-            made.append((feed_path(feed.name, "xml"), rss(feed, build_date=build_date, language=language)))
-            made.append((feed_path(feed.name, "json"), json_feed(feed, language=language)))
-        return made
+    def write(some: Sequence[Feed]) -> list[list[tuple[str, bytes]]]:
+        return [
+            [
+                (feed_path(feed.name, "xml"), rss(feed, build_date=build_date, language=language)),
+                (feed_path(feed.name, "json"), json_feed(feed, language=language)),
+            ]
+            for feed in some
+        ]
 
     # Half of the items written on the second core: 170,000 of them at 10,000 records.
-    total, split = sum(len(f.items) for f in feeds), 0
-    while split < len(feeds) and sum(len(f.items) for f in feeds[: split + 1]) * 2 <= total:
+    total, split = sum(len(f.items) for f in fresh), 0
+    while split < len(fresh) and sum(len(f.items) for f in fresh[: split + 1]) * 2 <= total:
         split += 1
-    files.update(forking.map_in_two(feeds, write, split=split))
-    return files
+    for feed, written in zip(fresh, forking.map_in_two(fresh, write, split=split), strict=True):
+        done[feed.name] = written
+        if memo is not None:
+            memo[feed.name] = ((feed, build_date, language), written)
+    return {path: data for feed in feeds for path, data in done[feed.name]}
 
 
 def audience_and_owner_feeds(

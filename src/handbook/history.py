@@ -91,7 +91,28 @@ def effective_date(version: Version) -> dt.date:
     return version.effective if version.effective is not None else version.published.date()
 
 
-def read_history(corpus: Corpus) -> History:
+@dataclass
+class GitMemo:
+    """What `read_history` learnt from git, for a caller that reads history again and again
+    (`mkdocs serve`): the log as of one HEAD, and file contents by blob id, which never change.
+    The working copy is read afresh every time."""
+
+    head: tuple[str, str] | None = None  # (HEAD's commit, the handbook's folder in the repository)
+    lineages: dict[str, _Lineage] = field(default_factory=dict)
+    blobs: dict[str, bytes | None] = field(default_factory=dict)
+    # What was read from each blob: its number, status and line, and its version.
+    peeks: dict[tuple[str, str, bool], tuple[int | None, str, int]] = field(default_factory=dict)
+    versions: dict[tuple[str, int, str, str, str], Version] = field(default_factory=dict)
+
+    def peek(self, event: _Event, raw: bytes, *, want_version: bool = True) -> tuple[int | None, str, int]:
+        assert event.blob is not None
+        key = (event.path, event.blob, want_version)
+        if key not in self.peeks:
+            self.peeks[key] = _peek(event.path, raw, want_version=want_version)
+        return self.peeks[key]
+
+
+def read_history(corpus: Corpus, *, memo: GitMemo | None = None) -> History:
     """The history of every record in `corpus`, from one pass over the git repository.
 
     Version N of a policy is published by the first commit where its file has `version: N` and a
@@ -107,18 +128,24 @@ def read_history(corpus: Corpus) -> History:
     reason, prefix = _probe(root)
     if reason is not None:
         return fallback_history(corpus, reason)
-    head = _head_time(root)
-    if head is None:
+    found = _head(root)
+    if found is None:
         why = f"the git repository at {root} has no commit yet"
         return fallback_history(corpus, _missing(why, "Commit the handbook."))
-    try:
-        lineages = _read_log(root, prefix, corpus)
-    except GitFailed as exc:
-        return fallback_history(corpus, _missing(f"`git log` failed ({exc})"))
+    sha, head = found
+    if memo is not None and memo.head == (sha, prefix):
+        lineages = memo.lineages
+    else:
+        try:
+            lineages = _read_log(root, prefix, corpus)
+        except GitFailed as exc:
+            return fallback_history(corpus, _missing(f"`git log` failed ({exc})"))
+        if memo is not None:
+            memo.head, memo.lineages = (sha, prefix), lineages
     if not lineages:
         why = f"no policy or decision under {root} is committed yet"
         return fallback_history(corpus, _missing(why, "Commit them."))
-    return _History(corpus, head).build(lineages)
+    return _History(corpus, head, memo).build(lineages)
 
 
 def _missing(why: str, fix: str = "", *, incomplete: bool = False) -> str:
@@ -196,11 +223,11 @@ def _probe(root: Path) -> tuple[str | None, str]:
     return None, prefix.strip()
 
 
-def _head_time(root: Path) -> dt.datetime | None:
-    done = _run(root, "log", "-1", "--format=%cI")
-    if done is None or done.returncode != 0 or not done.stdout.strip():
-        return None
-    return dt.datetime.fromisoformat(done.stdout.strip())
+def _head(root: Path) -> tuple[str, dt.datetime] | None:
+    """HEAD's commit and its committer date."""
+    done = _run(root, "log", "-1", "--format=%H %cI")
+    sha, _, date = done.stdout.strip().partition(" ") if done is not None and done.returncode == 0 else ("", "", "")
+    return (sha, dt.datetime.fromisoformat(date)) if date else None
 
 
 @dataclass(frozen=True)
@@ -614,9 +641,10 @@ class _Pending:
 class _PolicyVersions:
     """Turns one policy file's changes, fed oldest first, into its versions and warnings."""
 
-    def __init__(self, policy_id: str, lineage: _Lineage) -> None:
+    def __init__(self, policy_id: str, lineage: _Lineage, memo: GitMemo | None = None) -> None:
         self.policy_id = policy_id
         self.lineage = lineage
+        self.memo = memo
         self.done: list[Version] = []
         self.pending: _Pending | None = None
         self.blobs: dict[int, tuple[str, _Commit]] = {}  # each version's latest blob, and who published it
@@ -631,7 +659,7 @@ class _PolicyVersions:
         self.run = None
 
     def add(self, event: _Event, raw: bytes) -> None:
-        number, status, line = _peek(event.path, raw)
+        number, status, line = _peek(event.path, raw) if self.memo is None else self.memo.peek(event, raw)
         if number is None or status == DRAFT:
             return  # drafts never count, nor a file whose version cannot be read
         assert event.blob is not None
@@ -672,7 +700,13 @@ class _PolicyVersions:
             self.warnings.append(HandbookError(self.lineage.path, line, message, code))
 
     def _version(self, pending: _Pending) -> Version:
-        return _version_from_text(self.policy_id, pending.number, decode_text(pending.raw), pending.path, pending.first)
+        if self.memo is None:
+            return _version_from_text(self.policy_id, pending.number, decode_text(pending.raw), pending.path, pending.first)
+        key = (self.policy_id, pending.number, pending.blob, pending.path, pending.first.sha)
+        if key not in self.memo.versions:
+            text = decode_text(pending.raw)
+            self.memo.versions[key] = _version_from_text(self.policy_id, pending.number, text, pending.path, pending.first)
+        return self.memo.versions[key]
 
     def versions(self) -> list[Version]:
         return self.done + ([self._version(self.pending)] if self.pending else [])
@@ -681,16 +715,18 @@ class _PolicyVersions:
 class _DecisionStatuses:
     """Turns one decision file's changes, fed oldest first, into its status changes."""
 
-    def __init__(self, number: int, lineage: _Lineage) -> None:
+    def __init__(self, number: int, lineage: _Lineage, memo: GitMemo | None = None) -> None:
         self.number = number
         self.lineage = lineage
+        self.memo = memo
         self.changes: list[StatusChange] = []
 
     def deleted(self) -> None:
         pass
 
     def add(self, event: _Event, raw: bytes) -> None:
-        _, status, _ = _peek(event.path, raw, want_version=False)
+        peek = _peek(event.path, raw, want_version=False) if self.memo is None else self.memo.peek(event, raw, want_version=False)
+        _, status, _ = peek
         if status and (not self.changes or self.changes[-1].status != status):
             self.changes.append(
                 StatusChange(self.number, status, event.commit.date, event.commit.author, event.commit.sha)
@@ -700,10 +736,11 @@ class _DecisionStatuses:
 class _History:
     """Builds a History from the record files' lineages and the working copy."""
 
-    def __init__(self, corpus: Corpus, head: dt.datetime) -> None:
+    def __init__(self, corpus: Corpus, head: dt.datetime, memo: GitMemo | None = None) -> None:
         self.corpus = corpus
         self.head = head
         self.root = corpus.settings.root
+        self.memo = memo
 
     def build(self, lineages: Mapping[str, _Lineage]) -> History:
         corpus = self.corpus
@@ -714,14 +751,14 @@ class _History:
         decisions: list[_DecisionStatuses] = []
         for lineage in lineages.values():
             if lineage.alive and lineage.path in policy_at:
-                policies.append(_PolicyVersions(policy_at[lineage.path], lineage))
+                policies.append(_PolicyVersions(policy_at[lineage.path], lineage, self.memo))
             elif lineage.alive and lineage.path in decision_at:
-                decisions.append(_DecisionStatuses(decision_at[lineage.path], lineage))
+                decisions.append(_DecisionStatuses(decision_at[lineage.path], lineage, self.memo))
         readers: list[_PolicyVersions | _DecisionStatuses] = [*policies, *decisions]
         # Blobs in commit order: that is how packs store them, and reading them so is fastest.
         changes = sorted(((e.commit.index, e, r) for r in readers for e in r.lineage.events), key=lambda c: c[0])
         try:
-            texts = blobs(self.root, [e.blob for _, e, _ in changes if e.blob is not None])
+            texts = self._blobs([e.blob for _, e, _ in changes if e.blob is not None])
             with contextlib.closing(texts):
                 for _, event, reader in changes:
                     if event.blob is None:
@@ -760,6 +797,18 @@ class _History:
             renames=dict(sorted(renames.items())),
             warnings=tuple(sorted(warnings, key=HandbookError.sort_key)),
         )
+
+    def _blobs(self, shas: list[str]) -> Generator[bytes | None, None, None]:
+        """`blobs`, asking git only for those the memo does not hold."""
+        if self.memo is None:
+            yield from blobs(self.root, shas)
+            return
+        known = self.memo.blobs
+        missing = list(dict.fromkeys(sha for sha in shas if sha not in known))
+        with contextlib.closing(blobs(self.root, missing)) as read:
+            known.update(zip(missing, read, strict=True))
+        for sha in shas:
+            yield known[sha]
 
     def _working_copy(self, path: str, last_blob: str | None) -> bytes | None:
         """The file on disk if it differs from its last commit, else None."""

@@ -27,13 +27,14 @@ from mkdocs.structure.pages import Page, _ExtractTitleTreeprocessor, _RelativePa
 from mkdocs.structure.toc import get_toc
 from mkdocs_rss_plugin.plugin import GitRssPlugin  # type: ignore[import-untyped]
 
-from . import acknowledgements, blocks, feeds, forking, health, search, versions
+from . import acknowledgements, blocks, feeds, forking, health, search, serving, versions
 from . import compile as pages
 from .builddate import build_datetime, build_epoch
 from .cache import Cache
 from .config import HandbookConfig, settings_from
-from .history import History, read_history
+from .history import GitMemo, History, read_history
 from .loading import Corpus, load_corpus
+from .records import Decision, Policy
 from .settings import Settings
 from .urls import Urls
 
@@ -345,6 +346,39 @@ def _nav_signature(items: Any) -> str:
 
 
 @dataclass(frozen=True)
+class BuiltSite:
+    """What a build under `mkdocs serve` was made of, for `update_site` to rebuild pages with."""
+
+    config: MkDocsConfig
+    files: Files
+    nav: Any
+    env: Any
+    nav_titles: str  # `_nav_signature` of the nav once every page was read
+
+
+@dataclass(frozen=True)
+class Generated:
+    """A file the plugin puts on the site: a page or file made from the records (`content`), or
+    a file it copies (`abs_src_path`: a record's own file, an asset)."""
+
+    src_uri: str
+    content: str | None = None
+    abs_src_path: str | None = None
+    inclusion: InclusionLevel = InclusionLevel.UNDEFINED
+    edit_uri: str | None = None
+
+    def file(self, config: MkDocsConfig) -> File:
+        if self.content is not None:
+            file = File.generated(config, self.src_uri, content=self.content, inclusion=self.inclusion)
+        else:
+            assert self.abs_src_path is not None
+            file = File.generated(config, self.src_uri, abs_src_path=self.abs_src_path, inclusion=self.inclusion)
+        if self.edit_uri is not None:
+            file.edit_uri = self.edit_uri
+        return file
+
+
+@dataclass(frozen=True)
 class RenderedPage:
     """What `Page.render` made of a page's Markdown, kept between `mkdocs serve`'s rebuilds."""
 
@@ -364,7 +398,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self.settings: Settings | None = None
         self.corpus: Corpus | None = None
         self.compiler: pages.Compiler | None = None
-        self.record_pages: dict[str, Any] = {}
+        self.record_pages: dict[str, Policy | Decision] = {}
         # Feeds: what git knows (read once per build, by whoever needs it first) and what the
         # site made of each post.
         self.history: History | None = None
@@ -373,7 +407,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         # Why history is missing (no git, a shallow clone) is said once, not on every rebuild.
         self.history_noted = False
         # The built pages marked for search: Pagefind reads these alone.
-        self.search_pages: list[str] = []
+        self.search_pages: dict[str, None] = {}
         # Under `mkdocs serve`, what a rebuild can reuse from the one before (the instance lives
         # on): diffs by their texts, and each page's rendered HTML by its Markdown (`_render_cached`).
         self.diffs: dict[bytes, str] = {}
@@ -393,6 +427,22 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self.prebuild_build: Callable[[Page], None] | None = None
         self.skipped_filter = _SkippedPages(self)
         self.indexing: search.Indexing | None = None
+        self.urls = Urls()
+        self.cache: Cache | None = None
+        # The files the last build made from the records (`_generate`), by source path.
+        self.generated: dict[str, Generated] = {}
+        # Under `mkdocs serve`: what an edit to the records needs to rebuild only what it changes
+        # (`update_site`). Git's answers and the pages and feeds made from them, by what they are made from ...
+        self.git_memo = GitMemo()
+        self.pages_memo = versions.PagesMemo()
+        self.feeds_memo: dict[feeds.FeedName, tuple[object, list[tuple[str, bytes]]]] = {}
+        self.checked_feeds: dict[str, bytes] = {}
+        # ... each record page's Markdown, the pages that list recent changes, and the last
+        # complete build's site (None while a build runs or after one failed).
+        self.record_markdown: dict[str, str] = {}
+        self.change_pages: set[str] = set()
+        self.built: BuiltSite | None = None
+        self.building: BuiltSite | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -400,6 +450,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         assert config.config_file_path
         self.settings = settings_from(self.config, config.config_file_path, config.docs_dir, config.site_url)
+        self.urls = Urls(config.use_directory_urls)
+        self.cache = Cache.for_handbook(self.settings)
         for name in REQUIRED_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
@@ -419,16 +471,104 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer | None:
         assert self.settings is not None
-        for folder in (self.settings.policies_dir, self.settings.decisions_dir, acknowledgements.FOLDER):
-            path = self.settings.path(folder)
+        records = [self.settings.path(f) for f in (self.settings.policies_dir, self.settings.decisions_dir, acknowledgements.FOLDER)]
+        for path in records:
             if path.is_dir():
                 server.watch(str(path))
+
+        def watched() -> list[Path]:
+            return [Path(path) for path in server._watched_paths]  # mkdocs 1.6: what its watcher watches
+
+        # An edit to the records rebuilds what it changes (`update_site`), any other the whole site.
+        server.builder = serving.Rebuilder(builder, self.update_site, roots=watched, narrow=records)
         return server
+
+    def update_site(self, edited: set[Path]) -> bool:
+        """Under `mkdocs serve`, after an edit to the records: rebuild the pages whose Markdown
+        it changes, the feeds and the search index, in the last build's site. False where the
+        edit needs the site built whole: no complete build to start from, a bad record (the
+        whole build reports it), a page gone, or a change to the navigation."""
+        site, started = self.built, time.monotonic()
+        if site is None or self.corpus is None:
+            return _whole("the last build did not finish")
+        self.built = None  # until this update is complete
+        config, files, nav, env = site.config, site.files, site.nav, site.env
+        if not self._load(report=False):
+            return _whole("a record has errors")  # said by the whole build
+        made = self._generate(config, files)
+        if gone := self.generated.keys() - made.keys():
+            return _whole(f"{min(gone)} is gone")
+        rebuild, added = [], False
+        for src_uri, item in made.items():
+            old = self.generated.get(src_uri)
+            if old is not None and old == item and not (item.abs_src_path and Path(item.abs_src_path) in edited):
+                continue
+            if old is None:
+                if item.inclusion is not InclusionLevel.NOT_IN_NAV and src_uri.endswith(".md"):
+                    return _whole(f"{src_uri} is new, and the navigation may list it")
+                file = item.file(config)
+                files.append(file)
+                added = True
+            elif (found := files.get_file_from_path(src_uri)) is not None:
+                file = found
+                if item.content is not None:
+                    file.content_string = item.content
+            else:
+                return _whole(f"{src_uri} is an author's file now")
+            if file.is_documentation_page():
+                rebuild.append(file)
+            else:
+                file.copy_file()
+        self.generated = made
+        # A record page's Markdown is made when the page is read: from the record and others.
+        waiting = {file.src_uri for file in rebuild}
+        for src_uri in self.record_pages:
+            if src_uri not in waiting and self.record_markdown.get(src_uri) != self._record_markdown(src_uri):
+                rebuild.append(files.get_file_from_path(src_uri))  # type: ignore[arg-type]
+        rebuild += [f for uri in sorted(self.change_pages - waiting) if (f := files.get_file_from_path(uri)) is not None]
+        if added:
+            self.files_signature = None  # links now resolve against more files
+        # mkdocs' own steps for a page (1.6): read, convert, render, write.
+        from mkdocs.commands.build import _build_page, _build_theme_template, _populate_page
+
+        for file in rebuild:
+            _populate_page(file.page or Page(None, file, config), config, files)
+        if _nav_signature(nav.items) != site.nav_titles:
+            return _whole("a title in the navigation changed")  # every page shows it
+        searched = set(self.search_pages)
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+        for file in rebuild:
+            assert file.page is not None
+            _build_page(file.page, config, doc_files, nav, env)
+        for file in rebuild:
+            assert file.page is not None
+            file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
+        if added:  # the sitemap lists pages in the order a whole build adds them
+            _build_theme_template("sitemap.xml", env, self._in_build_order(files), config, nav)
+        if any(f.abs_dest_path in searched or f.abs_dest_path in self.search_pages for f in rebuild):
+            self._start_search_on_post_build(config=config)
+        self._write_feeds(config)
+        self._search_on_post_build(config=config)
+        self.built = site
+        log.info(f"Rebuilt {len(rebuild)} of {len(doc_files)} pages for the edit in {time.monotonic() - started:.2f} s")
+        return True
 
     @event_priority(50)
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
+        self._load()
+        self.generated = {}
+        self.generated = self._generate(config, files)
+        for item in self.generated.values():
+            files.append(item.file(config))
+        return files
+
+    def _load(self, *, report: bool = True) -> bool:
+        """The records, their history and the compiler of their pages. A bad record is a
+        PluginError (`report`: each error said), or else False."""
         assert self.settings is not None
-        corpus = load_corpus(self.settings)
+        corpus = load_corpus(self.settings, cache=self.cache if self.serving else None)
+        if corpus.errors and not report:
+            return False
         if corpus.errors:
             for error in corpus.errors:
                 log.error(str(error))
@@ -437,18 +577,38 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self.corpus = corpus
         # Same commit, same bytes: mkdocs dates the sitemap from SOURCE_DATE_EPOCH, never the clock.
         os.environ.setdefault("SOURCE_DATE_EPOCH", str(build_epoch(corpus)))
-        show_drafts = self.serving and self.config.draft_on_serve
-        self.history = history = read_history(corpus)
+        self.history = history = read_history(corpus, memo=self.git_memo if self.serving else None)
         if history.note and not self.history_noted:
             log.info(history.note)  # INFO, not a warning: a `--strict` build without history still passes
             self.history_noted = True
-        urls = Urls(config.use_directory_urls)
-        self.compiler = compiler = pages.Compiler(corpus, urls, show_drafts=show_drafts, history=history)
+        show_drafts = self.serving and self.config.draft_on_serve
+        self.compiler = pages.Compiler(corpus, self.urls, show_drafts=show_drafts, history=history)
+        return True
+
+    def _generate(self, config: MkDocsConfig, files: Files) -> dict[str, Generated]:
+        """Every file the records make, in the order they join the site: record pages, registers,
+        reading lists, the feeds and acknowledgements pages, assets, version, history and health
+        pages. A file of the author's at the same path (not one made by the last build) wins."""
+        compiler, corpus, history = self.compiler, self.corpus, self.history
+        assert compiler is not None and corpus is not None and history is not None and self.settings is not None
+        authored = {f.src_uri for f in files if f.src_uri not in self.generated}
+        made: dict[str, Generated] = {}
+
+        def add(item: Generated) -> None:
+            if item.src_uri not in authored:
+                made[item.src_uri] = item
+
         self.record_pages = {}
-        for policy in compiler.policies_on_site():
-            self._add_record(files, config, compiler.policy_src(policy), policy.path, policy)
-        for decision in corpus.decisions.values():
-            self._add_record(files, config, compiler.decision_src(decision), decision.path, decision)
+        records: list[tuple[str, Policy | Decision]] = [(compiler.policy_src(p), p) for p in compiler.policies_on_site()]
+        records += [(compiler.decision_src(d), d) for d in corpus.decisions.values()]
+        for src_uri, record in records:
+            if src_uri in authored:
+                raise PluginError(f"{src_uri}: a page in {config.docs_dir} has the same path as the record {record.path}: rename one of them")
+            # A real source file, so that plugins reading `abs_src_path` (the RSS plugin) work; the
+            # edit link names the file in the repository, not a path under docs/.
+            edit_uri = posixpath.relpath(record.path, self.settings.docs_dir)
+            made[src_uri] = Generated(src_uri, abs_src_path=str(self.settings.path(record.path)), inclusion=InclusionLevel.NOT_IN_NAV, edit_uri=edit_uri)
+            self.record_pages[src_uri] = record
         generated = {
             pages.POLICY_REGISTER: compiler.policy_register,
             pages.DECISION_LOG: compiler.decision_log,
@@ -462,78 +622,69 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
                 compiler.audience_reading_list, audience, self.config.reading_order, feeds.feed_files(feeds.audience_feed(audience))
             )
         for src_uri, make in generated.items():
-            # An author's own page at the same path wins over the generated one.
-            if files.get_file_from_path(src_uri) is None:
-                files.append(File.generated(config, src_uri, content=make()))
+            if src_uri not in authored:
+                made[src_uri] = Generated(src_uri, content=make())
         # The feeds' own page (linked from the home page and the blog), unless an author wrote one.
-        if files.get_file_from_path(feeds.FEEDS_PAGE) is None:
-            page = feeds.feeds_page(config.site_name)
-            files.append(File.generated(config, feeds.FEEDS_PAGE, content=page, inclusion=InclusionLevel.NOT_IN_NAV))
+        add(Generated(feeds.FEEDS_PAGE, content=feeds.feeds_page(config.site_name), inclusion=InclusionLevel.NOT_IN_NAV))
         # Who has acknowledged the current version of each policy that asks for it.
         people, problems = acknowledgements.load_acknowledgements(self.settings)
         for problem in problems:
             log.warning(str(problem))
-        if files.get_file_from_path(acknowledgements.PAGE) is None and (people or acknowledgements.requiring(corpus)):
-            page = acknowledgements.acknowledgements_page(corpus, people, Urls(config.use_directory_urls))
-            files.append(File.generated(config, acknowledgements.PAGE, content=page, inclusion=InclusionLevel.NOT_IN_NAV))
+        if people or acknowledgements.requiring(corpus):
+            page = acknowledgements.acknowledgements_page(corpus, people, self.urls)
+            add(Generated(acknowledgements.PAGE, content=page, inclusion=InclusionLevel.NOT_IN_NAV))
         for src_uri in ASSET_URIS.values():
-            files.append(File.generated(config, src_uri, abs_src_path=str(ASSETS / posixpath.basename(src_uri))))
-        self._add_version_pages(files, config, compiler, history)
-        self._add_health_pages(files, config, corpus, history)
-        return files
+            made[src_uri] = Generated(src_uri, abs_src_path=str(ASSETS / posixpath.basename(src_uri)))
+        self._add_version_pages(made, authored, compiler, history)
+        # The "Handbook health" page and one page per owner (health.py); out of the nav, linked
+        # from the policy register. What depends on today is worked out in the reader's browser.
+        assert self.cache is not None
+        for src_uri, content in health.HealthPages(corpus, history, self.urls, cache=self.cache).files():
+            add(Generated(src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
+        self.cache.save()
+        return made
+
+    def _in_build_order(self, files: Files) -> Files:
+        """`files` with the generated ones in the order `on_files` would add them now."""
+        listed = list(files)
+        first = next((i for i, f in enumerate(listed) if f.src_uri in self.generated), len(listed))
+        others = [f for f in listed if f.src_uri not in self.generated]
+        ours = {f.src_uri: f for f in listed if f.src_uri in self.generated}
+        return Files(others[:first] + [ours[uri] for uri in self.generated if uri in ours] + others[first:])
 
     def _add_version_pages(
-        self, files: Files, config: MkDocsConfig, compiler: pages.Compiler, history: History
+        self, made: dict[str, Generated], authored: set[str], compiler: pages.Compiler, history: History
     ) -> None:
         """Each published version's permanent page, each policy's history page, and redirects
         from the old addresses of policies renamed with `git mv`."""
-        made = versions.VersionPages(
-            compiler, history, known=frozenset(files.src_uris), diffs=self.diffs if self.serving else None
+        serving = self.serving
+        made_pages = versions.VersionPages(
+            compiler, history, known=frozenset(authored | made.keys()),
+            diffs=self.diffs if serving else None, memo=self.pages_memo if serving else None,
         )
-        policies = made.policies()
-        if self.serving:  # one process: its diffs are kept for the next rebuild
-            pages_made = list(made.pages(policies))
+        policies = made_pages.policies()
+        if serving:  # one process: its diffs are kept for the next rebuild
+            pages_made = list(made_pages.pages(policies))
         else:  # the diffs of half the policies worked out on the second core
-            pages_made = forking.map_in_two(policies, lambda some: list(made.pages(some)))
+            pages_made = forking.map_in_two(policies, lambda some: list(made_pages.pages(some)))
+        self.version_pages, self.prerender_weights = {}, {}
         for src_uri, made_page in pages_made:
-            if files.get_file_from_path(src_uri) is None:
-                content = made_page if isinstance(made_page, str) else made_page.markdown()
-                files.append(File.generated(config, src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
-                if isinstance(made_page, versions.PageParts):
-                    self.version_pages[src_uri] = made_page
-                    # Converted block by block, a version page costs a fraction of its length.
-                    self.prerender_weights[src_uri] = len(content) // VERSION_PAGE_COST
-                elif src_uri.endswith(".md"):
-                    self.prerender_weights[src_uri] = len(content)
-        for path, content in made.redirects():
-            if files.get_file_from_path(path) is None:
-                files.append(File.generated(config, path, content=content))
+            if src_uri in authored or src_uri in made:
+                continue
+            content = made_page if isinstance(made_page, str) else made_page.markdown()
+            made[src_uri] = Generated(src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV)
+            if isinstance(made_page, versions.PageParts):
+                self.version_pages[src_uri] = made_page
+                # Converted block by block, a version page costs a fraction of its length.
+                self.prerender_weights[src_uri] = len(content) // VERSION_PAGE_COST
+            elif src_uri.endswith(".md"):
+                self.prerender_weights[src_uri] = len(content)
+        for path, content in made_pages.redirects():
+            if path not in authored and path not in made:
+                made[path] = Generated(path, content=content)
         for name in versions.ASSETS:
             src_uri = posixpath.join(versions.ASSET_DIR, name)
-            files.append(File.generated(config, src_uri, abs_src_path=str(ASSETS / name)))
-
-    def _add_health_pages(self, files: Files, config: MkDocsConfig, corpus: Corpus, history: History) -> None:
-        """The "Handbook health" page and one page per owner (health.py); out of the nav, linked
-        from the policy register. What depends on today is worked out in the reader's browser."""
-        assert self.settings is not None
-        cache = Cache.for_handbook(self.settings)
-        made = health.HealthPages(corpus, history, Urls(config.use_directory_urls), cache=cache)
-        for src_uri, content in made.files():
-            if files.get_file_from_path(src_uri) is None:
-                files.append(File.generated(config, src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
-        cache.save()
-
-    def _add_record(self, files: Files, config: MkDocsConfig, src_uri: str, repo_path: str, record: Any) -> None:
-        existing = files.get_file_from_path(src_uri)
-        if existing is not None:
-            raise PluginError(f"{existing.src_uri}: a page in {config.docs_dir} has the same path as the record {repo_path}: rename one of them")
-        assert self.settings is not None
-        # A real source file, so that plugins reading `abs_src_path` (the RSS plugin) work.
-        file = File.generated(config, src_uri, abs_src_path=str(self.settings.path(repo_path)), inclusion=InclusionLevel.NOT_IN_NAV)
-        # The edit link names the file in the repository, not a path under docs/.
-        file.edit_uri = posixpath.relpath(repo_path, self.settings.docs_dir)
-        files.append(file)
-        self.record_pages[src_uri] = record
+            made[src_uri] = Generated(src_uri, abs_src_path=str(ASSETS / name))
 
     def _reading_order(self, compiler: pages.Compiler) -> list[str]:
         order = list(self.config.reading_order)
@@ -545,6 +696,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
 
     def _records_on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if pages.CHANGES_MARKER in markdown and self.compiler is not None:
+            if self.serving:
+                self.change_pages.add(page.file.src_uri)
             return markdown.replace(pages.CHANGES_MARKER, self._recent_changes(page.file.src_uri, files), 1)
         # Material prints a `title` from front matter as HTML: a post's title, as a record's, is text.
         title = page.meta.get("title")
@@ -554,9 +707,17 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         if record is None or self.compiler is None:
             return None
         page.meta["title"] = pages.esc(record.title)
-        if page.file.src_uri.startswith("policies/"):
-            if record.is_draft:
-                page.meta["search"] = {"exclude": True}
+        if isinstance(record, Policy) and record.is_draft:
+            page.meta["search"] = {"exclude": True}
+        made = self._record_markdown(page.file.src_uri)
+        if self.serving:
+            self.record_markdown[page.file.src_uri] = made
+        return made
+
+    def _record_markdown(self, src_uri: str) -> str:
+        assert self.compiler is not None
+        record = self.record_pages[src_uri]
+        if isinstance(record, Policy):
             return self.compiler.policy_page(record)
         return self.compiler.decision_page(record)
 
@@ -623,7 +784,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         site = repr((theme, config.site_name, config.site_url, config.site_description, config.repo_url,
                      config.repo_name, config.edit_uri, config.copyright, config.extra, config.extra_css,
                      config.extra_javascript, self.nav_signature))
-        return _CachedTemplates(env, self.templated, site, blog_dir)
+        templates = _CachedTemplates(env, self.templated, site, blog_dir)
+        self.building = BuiltSite(config, files, self.nav, templates, _nav_signature(self.nav.items))
+        return templates
 
     def _start_prebuild(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
         """Every page is converted now: a worker builds the version and history pages from
@@ -678,6 +841,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             self.prerender = None
 
     def on_build_error(self, *, error: Exception) -> None:
+        self.built = self.building = None
         self._stop_prerender()
         self._stop_prebuild()
         self._stop_indexing()
@@ -715,6 +879,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
     # -- feeds: feeds/*.{xml,json}, their discovery tags, and mkdocs-rss-plugin's blog feed --------
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        self.built = self.building = None
+        self.record_markdown, self.change_pages = {}, set()
         self._stop_prerender()
         self._stop_prebuild()
         self.version_pages, self.prerender_weights = {}, {}
@@ -722,7 +888,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self.post_pages = {}
         self.post_paths = None
         self.history = None
-        self.search_pages = []
+        self.search_pages = {}
         # mkdocs-rss-plugin 1.19 empties its page list only at startup: each `mkdocs serve`
         # rebuild would add every post again.
         for plugin in _rss_plugins(config):
@@ -759,31 +925,40 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
 
     @event_priority(-50)  # after mkdocs-rss-plugin (priority 0) has written its feeds
     def _feeds_on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self._write_feeds(config):
+            assert self.corpus is not None
+            for plugin in _rss_plugins(config):
+                self._repair_rss_plugin_feeds(plugin, config, build_datetime(self.corpus))
+
+    def _write_feeds(self, config: MkDocsConfig) -> bool:
+        """feeds/*.{xml,json}; False if there are none to write."""
         if self.corpus is None:
-            return
+            return False
         if not config.site_url:
             log.warning("site_url is not set in mkdocs.yml: feeds need absolute links, so none were written")
-            return
+            return False
         if self.history is None:
             self.history = read_history(self.corpus)
-        build_date = build_datetime(self.corpus)
         site = Path(config.site_dir)
         outputs = feeds.build_feeds(
             self.corpus, self.history, site_url=config.site_url, site_name=config.site_name,
-            build_date=build_date, posts=self.post_pages, language=_language(config),
-            urls=Urls(config.use_directory_urls),
+            build_date=build_datetime(self.corpus), posts=self.post_pages, language=_language(config),
+            urls=self.urls, memo=self.feeds_memo if self.serving else None,
         )
         for rel, data in outputs.items():
+            target = site / rel
+            if self.checked_feeds.get(rel) is data and target.is_file():
+                continue  # under `mkdocs serve`, a feed the last build wrote, unchanged
             if rel.endswith(".xml") and (problems := feeds.rss_problems(data)):
                 raise PluginError(f"{rel} would not validate: {'; '.join(problems)}")
-            target = site / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
+            if self.serving:
+                self.checked_feeds[rel] = data
         # Material's script fetches a sitemap.xml beside each alternate link: answer with an
         # empty one rather than a 404 on every page view.
         (site / "feeds" / "sitemap.xml").write_bytes(EMPTY_SITEMAP)
-        for plugin in _rss_plugins(config):
-            self._repair_rss_plugin_feeds(plugin, config, build_date)
+        return True
 
     def _repair_rss_plugin_feeds(self, plugin: GitRssPlugin, config: MkDocsConfig, build_date: dt.datetime) -> None:
         assert self.corpus is not None
@@ -830,13 +1005,13 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
 
     def _search_on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         attributes = self._search_attributes(page)
-        if attributes is None:
-            return None
-        marked = search.mark_searchable(output, attributes)
+        marked = None if attributes is None else search.mark_searchable(output, attributes)
         if marked is None:
-            log.warning(f"{page.file.src_uri}: no <article class=\"md-content__inner ...\"> in the page: it is left out of search (a template override without Material's article?)")
+            self.search_pages.pop(page.file.abs_dest_path, None)  # (a page rebuilt under `mkdocs serve`)
+            if attributes is not None:
+                log.warning(f"{page.file.src_uri}: no <article class=\"md-content__inner ...\"> in the page: it is left out of search (a template override without Material's article?)")
         else:
-            self.search_pages.append(page.file.abs_dest_path)
+            self.search_pages[page.file.abs_dest_path] = None
         return marked
 
     def _search_attributes(self, page: Page) -> str | None:
@@ -872,6 +1047,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             raise PluginError(f"search index: {exc}") from None
         log.info(f"Pagefind indexed {report.pages} pages in {report.seconds:.2f} s ({report.bytes // 1024} KiB in {search.INDEX_DIR}/)")
 
+    @event_priority(-110)  # after every other plugin's post_build: the build is complete
+    def _built_on_post_build(self, *, config: MkDocsConfig) -> None:
+        self.built, self.building = self.building, None
+
     @event_priority(100)  # first: Pagefind indexes on its own core while the feeds are written
     def _start_search_on_post_build(self, *, config: MkDocsConfig) -> None:
         """The searched pages are all written (version pages, which the worker writes, are not
@@ -890,7 +1069,14 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             self.indexing = None
 
     on_post_page = CombinedEvent(_feed_links_on_post_page, _search_on_post_page)
-    on_post_build = CombinedEvent(_start_search_on_post_build, _feeds_on_post_build, _search_on_post_build)
+    on_post_build = CombinedEvent(
+        _start_search_on_post_build, _feeds_on_post_build, _search_on_post_build, _built_on_post_build
+    )
+
+
+def _whole(reason: str) -> bool:
+    log.info(f"Building the whole site: {reason}")
+    return False
 
 
 def _blog_events_in_blog_dir(config: MkDocsConfig) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from dataclasses import dataclass
 
@@ -32,10 +33,16 @@ class Urls:
         base = here if here.endswith("/") else posixpath.dirname(here) + "/"
         if base == "./":
             base = ""
-        rel = posixpath.relpath(to_url or ".", base or ".")
-        if to_url.endswith("/") and not rel.endswith("/"):
-            rel += "/"
-        return "./" if rel in (".", "./") else rel
+        return _relative(to_url, base)
 
     def link(self, from_src: str, to_src: str) -> str:
         return self.relative(from_src, self.page(to_src))
+
+
+# The same links recur on every page of a folder, and on every rebuild under `mkdocs serve`.
+@functools.lru_cache(maxsize=1 << 16)
+def _relative(to_url: str, base: str) -> str:
+    rel = posixpath.relpath(to_url or ".", base or ".")
+    if to_url.endswith("/") and not rel.endswith("/"):
+        rel += "/"
+    return "./" if rel in (".", "./") else rel

@@ -188,6 +188,16 @@ class PageParts:
         return frame_html.strip()  # as Python-Markdown ends a page
 
 
+@dataclass
+class PagesMemo:
+    """Each policy's pages by what they are made from (the policy, its versions), kept by a
+    caller that makes them again and again (`mkdocs serve`); `scope` is what every page
+    depends on, and the memo is emptied when it changes."""
+
+    scope: object = None
+    pages: dict[str, tuple[object, list[tuple[str, str | PageParts]]]] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class VersionPages:
     """The version pages, history pages, version texts and redirects of the policies on the site."""
@@ -198,6 +208,7 @@ class VersionPages:
     known: frozenset[str] | None = None
     # Diffs by their texts' digest, kept by the caller across builds (`mkdocs serve`'s rebuilds).
     diffs: dict[bytes, str] | None = field(default=None, compare=False, repr=False)
+    memo: PagesMemo | None = field(default=None, compare=False, repr=False)
 
     @property
     def corpus(self) -> Corpus:
@@ -223,11 +234,27 @@ class VersionPages:
 
     def pages(self, policies: Sequence[Policy] | None = None) -> Iterator[tuple[str, str | PageParts]]:
         """As `files` (of `policies`, by default all), with each version page as its frame and texts."""
+        memo = self.memo
+        if memo is not None:
+            # Links in old texts point into the site's files; notes depend on history being whole.
+            scope = (self.targets.known, self.targets.renames, self.history.complete)
+            if memo.scope != scope:
+                memo.scope, memo.pages = scope, {}
         for policy in self.policies() if policies is None else policies:
-            for version in self.history.versions[policy.id]:
-                yield version_src(policy.id, version.number), self.version_page_parts(policy, version)
-            yield history_src(policy.id), self.history_page(policy)
-            yield versions_json_src(policy.id), self.versions_json(policy)
+            if memo is None:
+                yield from self._policy_pages(policy)
+                continue
+            made_from = (policy, self.history.versions[policy.id])
+            hit = memo.pages.get(policy.id)
+            if hit is None or hit[0] != made_from:
+                hit = memo.pages[policy.id] = (made_from, list(self._policy_pages(policy)))
+            yield from hit[1]
+
+    def _policy_pages(self, policy: Policy) -> Iterator[tuple[str, str | PageParts]]:
+        for version in self.history.versions[policy.id]:
+            yield version_src(policy.id, version.number), self.version_page_parts(policy, version)
+        yield history_src(policy.id), self.history_page(policy)
+        yield versions_json_src(policy.id), self.versions_json(policy)
 
     def redirects(self) -> Iterator[tuple[str, str]]:
         """`(site path, HTML)` of a redirect from each renamed policy's old pages to its new ones."""

@@ -1,0 +1,80 @@
+"""`mkdocs serve`'s rebuilds fitted to the edit: after an edit to the records alone, only the
+pages it changes are rebuilt (the plugin's `update_site`); any other edit rebuilds the site
+whole, as mkdocs does. No mkdocs here: the plugin hands in mkdocs' builder and its own update.
+
+Which files changed is worked out here, from a listing of the watched folders taken before
+each build (mkdocs' watcher says only that something did).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("mkdocs.plugins.handbook.serving")
+
+Listing = dict[str, tuple[int, int]]  # path: (modification time in ns, size)
+
+
+def listing(roots: Iterable[Path]) -> Listing:
+    """Every file under `roots` (folders or files) with its modification time and size."""
+    found: Listing = {}
+    for root in roots:
+        if root.is_file():
+            stat = root.stat()
+            found[str(root)] = (stat.st_mtime_ns, stat.st_size)
+            continue
+        for folder, _, names in os.walk(root):
+            for name in names:
+                path = os.path.join(folder, name)
+                try:
+                    stat = os.stat(path)
+                except OSError:  # gone since the folder was read
+                    continue
+                found[path] = (stat.st_mtime_ns, stat.st_size)
+    return found
+
+
+def changed(before: Listing, after: Listing) -> set[Path]:
+    """The files added, removed or modified between two listings."""
+    return {Path(path) for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+
+
+class Rebuilder:
+    """The builder `mkdocs serve` calls after a change: `update(changed)` when every changed
+    file is under `narrow` (it returns False where the edit needs the whole site built), else
+    mkdocs' own `build`."""
+
+    def __init__(
+        self,
+        build: Callable[..., None],
+        update: Callable[[set[Path]], bool],
+        *,
+        roots: Callable[[], list[Path]],
+        narrow: list[Path],
+    ) -> None:
+        self.build, self.update, self.roots, self.narrow = build, update, roots, narrow
+        self.last: Listing | None = listing(roots())
+
+    def __call__(self, config: Any = None) -> None:
+        now = listing(self.roots())
+        edited = None if self.last is None else changed(self.last, now)
+        if config is None and edited and all(self._narrow(path) for path in edited):
+            try:
+                if self.update(edited):
+                    self.last = now
+                    return
+            except Exception as exc:  # the site may be half updated: build it whole
+                log.warning(f"updating the site in place failed ({type(exc).__name__}: {exc}): building it whole", exc_info=True)
+        self.last = None  # until a build succeeds, the next change rebuilds everything
+        if config is None:
+            self.build()
+        else:
+            self.build(config)
+        self.last = now
+
+    def _narrow(self, path: Path) -> bool:
+        return any(path.is_relative_to(folder) for folder in self.narrow)
