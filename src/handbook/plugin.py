@@ -427,6 +427,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self.prebuild_build: Callable[[Page], None] | None = None
         self.skipped_filter = _SkippedPages(self)
         self.indexing: search.Indexing | None = None
+        self.staging: search.Staging | None = None
         self.urls = Urls()
         self.cache: Cache | None = None
         # The files the last build made from the records (`_generate`), by source path.
@@ -488,21 +489,55 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         it changes, the feeds and the search index, in the last build's site. False where the
         edit needs the site built whole: no complete build to start from, a bad record (the
         whole build reports it), a page gone, or a change to the navigation."""
-        site, started = self.built, time.monotonic()
+        site, started, laps = self.built, time.monotonic(), _Laps()
         if site is None or self.corpus is None:
             return _whole("the last build did not finish")
         self.built = None  # until this update is complete
         config, files, nav, env = site.config, site.files, site.nav, site.env
         if not self._load(report=False):
             return _whole("a record has errors")  # said by the whole build
+        laps.lap("records read")
+        # mkdocs' own steps for a page (1.6): read and convert, then render and write.
+        from mkdocs.commands.build import _build_page, _build_theme_template, _populate_page
+
+        def build(rebuild: list[File]) -> None:
+            for file in rebuild:
+                _populate_page(file.page or Page(None, file, config), config, files)
+            doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+            for file in rebuild:
+                assert file.page is not None
+                _build_page(file.page, config, doc_files, nav, env)
+
+        was_searched = set(self.search_pages)
+
+        def searched(rebuild: list[File]) -> bool:  # in the search index before or after
+            return any(f.abs_dest_path in was_searched or f.abs_dest_path in self.search_pages for f in rebuild)
+
+        # The searched pages an edit changes are records and pages listing recent changes:
+        # built first, so that Pagefind can start on them while the rest is made. That guesses
+        # the edit adds no file, to which their links could go; if it does, they are built again.
+        early: list[File] | None = None
+        if self._records().keys() == self.record_pages.keys():
+            self.record_pages = self._records()
+            # The edited records first, then those whose pages the edit changed (a title shown).
+            early = self._pages(files, [*self._edited_records(edited), *sorted(self.change_pages)])
+            build(early)
+            if searched(early):
+                self._start_search_on_post_build(config=config)
+            more = self._pages(files, self._restated_records())
+            build(more)
+            if searched(more):
+                self._start_search_on_post_build(config=config)  # again, with these pages too
+            early += more
+            laps.lap(f"{len(early)} searched pages built")
         made = self._generate(config, files)
         if gone := self.generated.keys() - made.keys():
             return _whole(f"{min(gone)} is gone")
         rebuild, added = [], False
         for src_uri, item in made.items():
             old = self.generated.get(src_uri)
-            if old is not None and old == item and not (item.abs_src_path and Path(item.abs_src_path) in edited):
-                continue
+            if old is not None and (old == item or src_uri in self.record_pages):
+                continue  # (a record page changes with its record: `_changed_pages`)
             if old is None:
                 if item.inclusion is not InclusionLevel.NOT_IN_NAV and src_uri.endswith(".md"):
                     return _whole(f"{src_uri} is new, and the navigation may list it")
@@ -520,38 +555,51 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             else:
                 file.copy_file()
         self.generated = made
-        # A record page's Markdown is made when the page is read: from the record and others.
-        waiting = {file.src_uri for file in rebuild}
-        for src_uri in self.record_pages:
-            if src_uri not in waiting and self.record_markdown.get(src_uri) != self._record_markdown(src_uri):
-                rebuild.append(files.get_file_from_path(src_uri))  # type: ignore[arg-type]
-        rebuild += [f for uri in sorted(self.change_pages - waiting) if (f := files.get_file_from_path(uri)) is not None]
         if added:
             self.files_signature = None  # links now resolve against more files
-        # mkdocs' own steps for a page (1.6): read, convert, render, write.
-        from mkdocs.commands.build import _build_page, _build_theme_template, _populate_page
-
-        for file in rebuild:
-            _populate_page(file.page or Page(None, file, config), config, files)
+        if early is None:
+            uris = {*self._edited_records(edited), *self._restated_records(), *self.change_pages}
+            rebuild += self._pages(files, sorted(uris))
+        elif added:
+            rebuild += early  # their links may go to the new files
+        rebuild = list(dict.fromkeys(rebuild))
+        laps.lap("files made")
+        build(rebuild)
+        rebuilt = list(dict.fromkeys((early or []) + rebuild))
         if _nav_signature(nav.items) != site.nav_titles:
+            self._stop_indexing()
             return _whole("a title in the navigation changed")  # every page shows it
-        searched = set(self.search_pages)
-        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
-        for file in rebuild:
-            assert file.page is not None
-            _build_page(file.page, config, doc_files, nav, env)
-        for file in rebuild:
+        for file in rebuilt:
             assert file.page is not None
             file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
         if added:  # the sitemap lists pages in the order a whole build adds them
             _build_theme_template("sitemap.xml", env, self._in_build_order(files), config, nav)
-        if any(f.abs_dest_path in searched or f.abs_dest_path in self.search_pages for f in rebuild):
-            self._start_search_on_post_build(config=config)
+        laps.lap(f"{len(rebuild)} pages built")
+        if searched(rebuild) and (added or self.indexing is None):
+            self._start_search_on_post_build(config=config)  # (again, if the early pages changed)
+            laps.lap("search started")
         self._write_feeds(config)
+        laps.lap("feeds written")
         self._search_on_post_build(config=config)
+        laps.lap("search indexed")
         self.built = site
-        log.info(f"Rebuilt {len(rebuild)} of {len(doc_files)} pages for the edit in {time.monotonic() - started:.2f} s")
+        total = len(files.documentation_pages(inclusion=InclusionLevel.is_in_serve))
+        log.info(f"Rebuilt {len(rebuilt)} of {total} pages for the edit in {time.monotonic() - started:.2f} s")
+        log.debug(f"the update took: {laps}")
         return True
+
+    def _edited_records(self, edited: set[Path]) -> list[str]:
+        """The record pages whose files were edited."""
+        assert self.settings is not None
+        return [uri for uri, record in self.record_pages.items() if self.settings.path(record.path) in edited]
+
+    def _restated_records(self) -> list[str]:
+        """The record pages whose Markdown is not what was last built (another record changed)."""
+        return [uri for uri in self.record_pages if self.record_markdown.get(uri) != self._record_markdown(uri)]
+
+    @staticmethod
+    def _pages(files: Files, uris: Sequence[str]) -> list[File]:
+        return [file for uri in uris if (file := files.get_file_from_path(uri)) is not None]
 
     @event_priority(50)
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
@@ -598,17 +646,14 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             if item.src_uri not in authored:
                 made[item.src_uri] = item
 
-        self.record_pages = {}
-        records: list[tuple[str, Policy | Decision]] = [(compiler.policy_src(p), p) for p in compiler.policies_on_site()]
-        records += [(compiler.decision_src(d), d) for d in corpus.decisions.values()]
-        for src_uri, record in records:
+        self.record_pages = self._records()
+        for src_uri, record in self.record_pages.items():
             if src_uri in authored:
                 raise PluginError(f"{src_uri}: a page in {config.docs_dir} has the same path as the record {record.path}: rename one of them")
             # A real source file, so that plugins reading `abs_src_path` (the RSS plugin) work; the
             # edit link names the file in the repository, not a path under docs/.
             edit_uri = posixpath.relpath(record.path, self.settings.docs_dir)
             made[src_uri] = Generated(src_uri, abs_src_path=str(self.settings.path(record.path)), inclusion=InclusionLevel.NOT_IN_NAV, edit_uri=edit_uri)
-            self.record_pages[src_uri] = record
         generated = {
             pages.POLICY_REGISTER: compiler.policy_register,
             pages.DECISION_LOG: compiler.decision_log,
@@ -643,6 +688,14 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             add(Generated(src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
         self.cache.save()
         return made
+
+    def _records(self) -> dict[str, Policy | Decision]:
+        """The records with a page of their own, by the page's source path."""
+        compiler, corpus = self.compiler, self.corpus
+        assert compiler is not None and corpus is not None
+        records: dict[str, Policy | Decision] = {compiler.policy_src(p): p for p in compiler.policies_on_site()}
+        records.update((compiler.decision_src(d), d) for d in corpus.decisions.values())
+        return records
 
     def _in_build_order(self, files: Files) -> Files:
         """`files` with the generated ones in the order `on_files` would add them now."""
@@ -879,6 +932,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
     # -- feeds: feeds/*.{xml,json}, their discovery tags, and mkdocs-rss-plugin's blog feed --------
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        if self.serving:
+            gc.unfreeze()  # the last build's site may go now
         self.built = self.building = None
         self.record_markdown, self.change_pages = {}, set()
         self._stop_prerender()
@@ -1050,6 +1105,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
     @event_priority(-110)  # after every other plugin's post_build: the build is complete
     def _built_on_post_build(self, *, config: MkDocsConfig) -> None:
         self.built, self.building = self.building, None
+        if self.serving:
+            # The site lives on until the next whole build: kept out of the garbage collector's
+            # full passes, which otherwise walk it in the middle of each update.
+            gc.collect()
+            gc.freeze()
 
     @event_priority(100)  # first: Pagefind indexes on its own core while the feeds are written
     def _start_search_on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -1058,10 +1118,26 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self._stop_indexing()
         if not self.config.search_index:
             return
+        staging = None
+        if self.serving:  # the searched pages' links, kept from one rebuild to the next
+            site = Path(config.site_dir).resolve()
+            if self.staging is None or self.staging.site != site:
+                self._stop_staging()
+                self.staging = search.Staging(site)
+            staging = self.staging
         try:
-            self.indexing = search.Indexing(config.site_dir, pages=self.search_pages)
+            self.indexing = search.Indexing(config.site_dir, pages=self.search_pages, staging=staging)
         except search.SearchIndexError as exc:
             raise PluginError(f"search index: {exc}") from None
+
+    def _stop_staging(self) -> None:
+        if self.staging is not None:
+            self.staging.cleanup()
+            self.staging = None
+
+    def on_shutdown(self) -> None:
+        self._stop_indexing()
+        self._stop_staging()
 
     def _stop_indexing(self) -> None:
         if self.indexing is not None:
@@ -1072,6 +1148,22 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
     on_post_build = CombinedEvent(
         _start_search_on_post_build, _feeds_on_post_build, _search_on_post_build, _built_on_post_build
     )
+
+
+class _Laps:
+    """How long each step took, said under `mkdocs serve --verbose`."""
+
+    def __init__(self) -> None:
+        self.last = time.monotonic()
+        self.laps: list[str] = []
+
+    def lap(self, label: str) -> None:
+        now = time.monotonic()
+        self.laps.append(f"{label} {now - self.last:.2f} s")
+        self.last = now
+
+    def __str__(self) -> str:
+        return ", ".join(self.laps)
 
 
 def _whole(reason: str) -> bool:

@@ -71,17 +71,24 @@ class Indexing:
     written, so that the build can go on (writing feeds) while it runs; `finish` waits."""
 
     def __init__(
-        self, site_dir: str | Path, *, output: str = INDEX_DIR, pages: Iterable[str | Path] | None = None
+        self,
+        site_dir: str | Path,
+        *,
+        output: str = INDEX_DIR,
+        pages: Iterable[str | Path] | None = None,
+        staging: Staging | None = None,
     ) -> None:
+        """`staging`: a folder kept by the caller for `pages` (see `Staging`); else one of its own."""
         self.site = Path(site_dir).resolve()
         self.folder = self.site / output
         self.started = time.monotonic()
         if self.folder.exists():
             # Old chunks would otherwise pile up under `mkdocs serve`, which rebuilds in place.
             shutil.rmtree(self.folder)
-        self.staging = tempfile.TemporaryDirectory(prefix="handbook-search-", dir=self.site.parent)
+        self.own_staging = staging is None and pages is not None
+        self.staging = Staging(self.site) if staging is None else staging
         try:
-            source = self.site if pages is None else _stage(self.site, pages, Path(self.staging.name))
+            source = self.site if pages is None else self.staging.update(pages)
             command = [str(_pagefind_binary()), "--site", str(source), "--output-path", str(self.folder), "--silent"]
             for selector in EXCLUDE_SELECTORS:
                 command += ["--exclude-selectors", selector]
@@ -89,14 +96,18 @@ class Indexing:
             # files when it answers, and closing it then leaves them cut short.
             self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         except BaseException:
-            self.staging.cleanup()
+            self._clean()
             raise
+
+    def _clean(self) -> None:
+        if self.own_staging:
+            self.staging.cleanup()
 
     def finish(self) -> IndexReport:
         try:
             out, err = self.process.communicate()
         finally:
-            self.staging.cleanup()
+            self._clean()
         if self.process.returncode != 0 or not (self.folder / "pagefind-entry.json").is_file():
             message = (err or out).strip() or f"exit status {self.process.returncode}"
             raise SearchIndexError(f"Pagefind could not index {self.site}: {message}")
@@ -112,20 +123,43 @@ class Indexing:
         if self.process.poll() is None:
             self.process.kill()
             self.process.communicate()
-        self.staging.cleanup()
+        self._clean()
 
 
-def _stage(site: Path, pages: Iterable[str | Path], staging: Path) -> Path:
-    """A folder holding `pages` at their paths under `site`: hard links, copies where links fail.
-    The same relative paths give Pagefind the same URLs."""
-    for page in sorted({Path(page).resolve() for page in pages}):
-        target = staging / page.relative_to(site)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(page, target)
-        except OSError:
-            shutil.copyfile(page, target)
-    return staging
+class Staging:
+    """A folder holding the searched pages at their paths under the site, for Pagefind to read
+    alone: hard links (copies where links fail); the same relative paths give the same URLs.
+    Kept by `mkdocs serve` between rebuilds, it is brought up to date rather than made again:
+    a page rewritten in place is already up to date through its link."""
+
+    def __init__(self, site: Path) -> None:
+        self.site = site
+        self.folder = Path(tempfile.mkdtemp(prefix="handbook-search-", dir=site.parent))
+        self.staged: dict[Path, tuple[int, int] | None] = {}  # page: (device, inode) linked, None: copied
+
+    def update(self, pages: Iterable[str | Path]) -> Path:
+        wanted = {Path(page).resolve() for page in pages}
+        for page in set(self.staged) - wanted:
+            (self.folder / page.relative_to(self.site)).unlink(missing_ok=True)
+            del self.staged[page]
+        for page in sorted(wanted):
+            stat = page.stat()
+            if page in self.staged and self.staged[page] == (stat.st_dev, stat.st_ino):
+                continue
+            target = self.folder / page.relative_to(self.site)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.unlink(missing_ok=True)
+            try:
+                os.link(page, target)
+                self.staged[page] = (stat.st_dev, stat.st_ino)
+            except OSError:
+                shutil.copyfile(page, target)
+                self.staged[page] = None  # copied again every time
+        return self.folder
+
+    def cleanup(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.staged = {}
 
 
 def _pagefind_binary() -> Path:

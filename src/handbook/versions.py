@@ -172,6 +172,10 @@ class PageParts:
         return text
 
     def markdown(self) -> str:
+        return self._markdown
+
+    @cached_property
+    def _markdown(self) -> str:  # the same parts, kept under `mkdocs serve`, are asked again
         return self.front_matter + self.body()
 
     def html(self, frame_html: str, parts_html: Sequence[str]) -> str | None:
