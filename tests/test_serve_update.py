@@ -80,10 +80,10 @@ build(config, serve_url="{SERVE_URL}")
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1780000000")
 
 
-def edit(name: str, old: str, new: str, *, count: int = 1) -> str:
-    """Python for the driver: replace `old` by `new` in policies/`name`."""
+def edit(name: str, old: str, new: str, *, count: int = 1, folder: str = "policies") -> str:
+    """Python for the driver: replace `old` by `new` in `folder`/`name`."""
     return (
-        f"from pathlib import Path\np = Path('policies') / {name!r}\n"
+        f"from pathlib import Path\np = Path({folder!r}) / {name!r}\n"
         f"text = p.read_text()\nassert {old!r} in text\np.write_text(text.replace({old!r}, {new!r}, {count}))\n"
     )
 
@@ -103,7 +103,8 @@ def front(root: Path, name: str, key: str) -> str:
 
 def test_an_edit_to_the_records_rebuilds_only_what_it_changes(handbook: Path, tmp_path: Path) -> None:
     names = sorted(p.name for p in (handbook / "policies").glob("*.md"))
-    first, second, third, fourth = names[:4]
+    first, second, third, fourth, fifth = names[:5]
+    decision = sorted(p.name for p in (handbook / "decisions").glob("*.md"))[0]
     version = front(handbook, third, "version")
     number = int(version.split(":")[1])
     new_policy = (handbook / "policies" / fourth).read_text(encoding="utf-8")
@@ -117,6 +118,9 @@ def test_an_edit_to_the_records_rebuilds_only_what_it_changes(handbook: Path, tm
             f"from pathlib import Path\nPath('policies/a-policy-added-while-serving.md').write_text({new_policy!r})\n",
             "pages",
         ),
+        ("a decision edited", edit(decision, "\n## ", "\nA decision paragraph added.\n\n## ", folder="decisions"), "pages"),
+        # Drafts show under `mkdocs serve`, but never in search: the index loses the page.
+        ("a policy made a draft", edit(fifth, front(handbook, fifth, "status"), "status: draft"), "pages"),
         ("a record broken", edit(first, "status:", "status: [broken"), "failed"),
         ("the record mended", edit(first, "status: [broken", "status:"), "whole"),
         ("a policy deleted", "from pathlib import Path\nPath('policies/a-policy-added-while-serving.md').unlink()\n", "whole"),
