@@ -19,6 +19,8 @@ from email.utils import format_datetime, parseaddr, parsedate_to_datetime
 from html.parser import HTMLParser
 from typing import Literal
 
+from feedgen.entry import FeedEntry  # type: ignore[import-untyped]
+from feedgen.ext.dc import DcEntryExtension  # type: ignore[import-untyped]
 from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 
 from . import forking
@@ -462,13 +464,16 @@ def build_feeds(
     fresh = [feed for feed in feeds if feed.name not in done]
 
     def write(some: Sequence[Feed]) -> list[list[tuple[str, bytes]]]:
-        return [
-            [
-                (feed_path(feed.name, "xml"), rss(feed, build_date=build_date, language=language)),
-                (feed_path(feed.name, "json"), json_feed(feed, language=language)),
-            ]
-            for feed in some
-        ]
+        # An item is in several feeds (all, policies, an audience's): its entry is made once.
+        entries: dict[FeedItem, FeedEntry] = {}
+        written = []
+        for feed in some:
+            xml = rss(feed, build_date=build_date, language=language, entries=entries)
+            # Checked here, on the core that wrote it: a feed that would not validate stops the build.
+            if problems := rss_problems(xml):
+                raise FeedError(f"{feed_path(feed.name, 'xml')} would not validate: {'; '.join(problems)}")
+            written.append([(feed_path(feed.name, "xml"), xml), (feed_path(feed.name, "json"), json_feed(feed, language=language))])
+        return written
 
     # Half of the items written on the second core: 170,000 of them at 10,000 records.
     total, split = sum(len(f.items) for f in fresh), 0
@@ -526,8 +531,11 @@ def audience_and_owner_feeds(
 # -- formats -------------------------------------------------------------------
 
 
-def rss(feed: Feed, *, build_date: dt.datetime, language: str = "en") -> bytes:
-    """The feed as RSS 2.0, written by feedgen; the channel is dated by its newest item."""
+def rss(
+    feed: Feed, *, build_date: dt.datetime, language: str = "en", entries: dict[FeedItem, FeedEntry] | None = None
+) -> bytes:
+    """The feed as RSS 2.0, written by feedgen; the channel is dated by its newest item.
+    `entries`: the items' feedgen entries, made once for all the feeds written in a row."""
     generator = FeedGenerator()
     generator.load_extension("dc", atom=False, rss=True)
     generator.title(_xml(feed.title))
@@ -542,20 +550,31 @@ def rss(feed: Feed, *, build_date: dt.datetime, language: str = "en") -> bytes:
     generator.lastBuildDate(stamp)
     generator.pubDate(stamp)
     for item in feed.items:
-        entry = generator.add_entry(order="append")
-        entry.guid(item.guid, permalink=item.permalink)
-        entry.title(_xml(item.title))
-        entry.link(href=item.url)
-        entry.description(_xml(item.html))
-        entry.pubDate(item.published)
-        for person in item.authors:
-            if person.email:
-                entry.author(name=_xml(person.name), email=_xml(person.email))
-            else:
-                entry.dc.dc_creator(_xml(person.name))
-        for category in item.categories:
-            entry.category(term=_xml(category))
+        entry = None if entries is None else entries.get(item)
+        if entry is None:
+            entry = _rss_entry(item)
+            if entries is not None:
+                entries[item] = entry
+        generator.add_entry(entry, order="append")
     return bytes(generator.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True))
+
+
+def _rss_entry(item: FeedItem) -> FeedEntry:
+    entry = FeedEntry()
+    entry.register_extension("dc", DcEntryExtension, atom=False, rss=True)
+    entry.guid(item.guid, permalink=item.permalink)
+    entry.title(_xml(item.title))
+    entry.link(href=item.url)
+    entry.description(_xml(item.html))
+    entry.pubDate(item.published)
+    for person in item.authors:
+        if person.email:
+            entry.author(name=_xml(person.name), email=_xml(person.email))
+        else:
+            entry.dc.dc_creator(_xml(person.name))
+    for category in item.categories:
+        entry.category(term=_xml(category))
+    return entry
 
 
 def json_feed(feed: Feed, *, language: str = "en") -> bytes:
