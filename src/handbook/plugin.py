@@ -614,7 +614,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         """The records, their history and the compiler of their pages. A bad record is a
         PluginError (`report`: each error said), or else False."""
         assert self.settings is not None
-        corpus = load_corpus(self.settings, cache=self.cache if self.serving else None)
+        # Records whose bytes an earlier build or check already parsed come from the cache.
+        corpus = load_corpus(self.settings, cache=self.cache)
         if corpus.errors and not report:
             return False
         if corpus.errors:
