@@ -312,3 +312,30 @@ def test_the_same_site_gives_the_same_index_bytes(built: Path) -> None:
         report = index_site(built)
         assert report.pages == 9
         assert snapshot() == first
+
+
+def test_staging_follows_the_searched_pages(tmp_path: Path) -> None:
+    """Kept between `mkdocs serve`'s rebuilds: a page rewritten in place needs nothing, a page
+    replaced by a new file is linked again, a page no longer searched leaves."""
+    from handbook.search import Staging
+
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    first, second = site / "a" / "index.html", site / "b.html"
+    first.write_text("one")
+    second.write_text("two")
+    staging = Staging(site)
+    try:
+        folder = staging.update([first, second])
+        assert (folder / "a" / "index.html").read_text() == "one"
+        first.write_text("one, rewritten in place")
+        second.unlink()
+        second.write_text("two, a new file")
+        assert staging.update([first, second]) == folder
+        assert (folder / "a" / "index.html").read_text() == "one, rewritten in place"
+        assert (folder / "b.html").read_text() == "two, a new file"
+        staging.update([second])
+        assert not (folder / "a" / "index.html").exists() and (folder / "b.html").exists()
+    finally:
+        staging.cleanup()
+    assert not folder.exists()

@@ -472,7 +472,8 @@ def build_feeds(
             # Checked here, on the core that wrote it: a feed that would not validate stops the build.
             if problems := rss_problems(xml):
                 raise FeedError(f"{feed_path(feed.name, 'xml')} would not validate: {'; '.join(problems)}")
-            written.append([(feed_path(feed.name, "xml"), xml), (feed_path(feed.name, "json"), json_feed(feed, language=language))])
+            as_json = json_feed(feed, language=language)
+            written.append([(feed_path(feed.name, "xml"), xml), (feed_path(feed.name, "json"), as_json)])
         return written
 
     # Half of the items written on the second core: 170,000 of them at 10,000 records.

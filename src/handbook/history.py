@@ -700,13 +700,14 @@ class _PolicyVersions:
             self.warnings.append(HandbookError(self.lineage.path, line, message, code))
 
     def _version(self, pending: _Pending) -> Version:
-        if self.memo is None:
-            return _version_from_text(self.policy_id, pending.number, decode_text(pending.raw), pending.path, pending.first)
         key = (self.policy_id, pending.number, pending.blob, pending.path, pending.first.sha)
-        if key not in self.memo.versions:
-            text = decode_text(pending.raw)
-            self.memo.versions[key] = _version_from_text(self.policy_id, pending.number, text, pending.path, pending.first)
-        return self.memo.versions[key]
+        if self.memo is not None and key in self.memo.versions:
+            return self.memo.versions[key]
+        text = decode_text(pending.raw)
+        version = _version_from_text(self.policy_id, pending.number, text, pending.path, pending.first)
+        if self.memo is not None:
+            self.memo.versions[key] = version
+        return version
 
     def versions(self) -> list[Version]:
         return self.done + ([self._version(self.pending)] if self.pending else [])
@@ -725,8 +726,10 @@ class _DecisionStatuses:
         pass
 
     def add(self, event: _Event, raw: bytes) -> None:
-        peek = _peek(event.path, raw, want_version=False) if self.memo is None else self.memo.peek(event, raw, want_version=False)
-        _, status, _ = peek
+        if self.memo is None:
+            _, status, _ = _peek(event.path, raw, want_version=False)
+        else:
+            _, status, _ = self.memo.peek(event, raw, want_version=False)
         if status and (not self.changes or self.changes[-1].status != status):
             self.changes.append(
                 StatusChange(self.number, status, event.commit.date, event.commit.author, event.commit.sha)

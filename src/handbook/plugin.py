@@ -428,6 +428,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self.skipped_filter = _SkippedPages(self)
         self.indexing: search.Indexing | None = None
         self.staging: search.Staging | None = None
+        self.watcher: serving.Watcher | None = None
         self.urls = Urls()
         self.cache: Cache | None = None
         # The files the last build made from the records (`_generate`), by source path.
@@ -473,12 +474,23 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer | None:
         assert self.settings is not None
         records = [self.settings.path(f) for f in (self.settings.policies_dir, self.settings.decisions_dir, acknowledgements.FOLDER)]
-        for path in records:
-            if path.is_dir():
+        folders = [path for path in records if path.is_dir()]
+
+        def wake() -> None:  # what mkdocs' own watcher does on a change (1.6)
+            with server._rebuild_cond:
+                server._want_rebuild = True
+                server._rebuild_cond.notify_all()
+
+        # The records change most: their edits are seen at once, not at mkdocs' next poll.
+        self._stop_watcher()
+        self.watcher = serving.Watcher(folders, wake)
+        if not self.watcher.start():
+            self.watcher = None
+            for path in folders:
                 server.watch(str(path))
 
-        def watched() -> list[Path]:
-            return [Path(path) for path in server._watched_paths]  # mkdocs 1.6: what its watcher watches
+        def watched() -> list[Path]:  # what mkdocs' watcher watches (1.6), and the records
+            return list(dict.fromkeys([*(Path(path) for path in server._watched_paths), *folders]))
 
         # An edit to the records rebuilds what it changes (`update_site`), any other the whole site.
         server.builder = serving.Rebuilder(builder, self.update_site, roots=watched, narrow=records)
@@ -489,6 +501,14 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         it changes, the feeds and the search index, in the last build's site. False where the
         edit needs the site built whole: no complete build to start from, a bad record (the
         whole build reports it), a page gone, or a change to the navigation."""
+        try:
+            updated = self._update_site(edited)
+        finally:
+            if self.built is None:  # not updated: nothing may go on writing into the site
+                self._stop_indexing()
+        return updated
+
+    def _update_site(self, edited: set[Path]) -> bool:
         site, started, laps = self.built, time.monotonic(), _Laps()
         if site is None or self.corpus is None:
             return _whole("the last build did not finish")
@@ -537,7 +557,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         for src_uri, item in made.items():
             old = self.generated.get(src_uri)
             if old is not None and (old == item or src_uri in self.record_pages):
-                continue  # (a record page changes with its record: `_changed_pages`)
+                continue  # (a record page is rebuilt when its record or its Markdown changed)
             if old is None:
                 if item.inclusion is not InclusionLevel.NOT_IN_NAV and src_uri.endswith(".md"):
                     return _whole(f"{src_uri} is new, and the navigation may list it")
@@ -575,8 +595,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         if added:  # the sitemap lists pages in the order a whole build adds them
             _build_theme_template("sitemap.xml", env, self._in_build_order(files), config, nav)
         laps.lap(f"{len(rebuild)} pages built")
-        if searched(rebuild) and (added or self.indexing is None):
-            self._start_search_on_post_build(config=config)  # (again, if the early pages changed)
+        if searched(rebuild):  # (started again if it had started on the early pages)
+            self._start_search_on_post_build(config=config)
             laps.lap("search started")
         self._write_feeds(config)
         laps.lap("feeds written")
@@ -625,7 +645,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             raise PluginError(f"{count} error{'s' if count != 1 else ''} in the handbook's records: fix them and build again")
         self.corpus = corpus
         # Same commit, same bytes: mkdocs dates the sitemap from SOURCE_DATE_EPOCH, never the clock.
-        os.environ.setdefault("SOURCE_DATE_EPOCH", str(build_epoch(corpus)))
+        if "SOURCE_DATE_EPOCH" not in os.environ:
+            os.environ["SOURCE_DATE_EPOCH"] = str(build_epoch(corpus))
         self.history = history = read_history(corpus, memo=self.git_memo if self.serving else None)
         if history.note and not self.history_noted:
             log.info(history.note)  # INFO, not a warning: a `--strict` build without history still passes
@@ -1140,6 +1161,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
     def on_shutdown(self) -> None:
         self._stop_indexing()
         self._stop_staging()
+        self._stop_watcher()
+
+    def _stop_watcher(self) -> None:
+        if self.watcher is not None:
+            self.watcher.stop()
+            self.watcher = None
 
     def _stop_indexing(self) -> None:
         if self.indexing is not None:

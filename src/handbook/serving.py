@@ -14,6 +14,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from watchdog import events
+from watchdog.observers import Observer
+
 log = logging.getLogger("mkdocs.plugins.handbook.serving")
 
 Listing = dict[str, tuple[int, int]]  # path: (modification time in ns, size)
@@ -68,7 +71,8 @@ class Rebuilder:
                     self.last = now
                     return
             except Exception as exc:  # the site may be half updated: build it whole
-                log.warning(f"updating the site in place failed ({type(exc).__name__}: {exc}): building it whole", exc_info=True)
+                failure = f"{type(exc).__name__}: {exc}"
+                log.warning(f"updating the site in place failed ({failure}): building it whole", exc_info=True)
         self.last = None  # until a build succeeds, the next change rebuilds everything
         if config is None:
             self.build()
@@ -78,3 +82,45 @@ class Rebuilder:
 
     def _narrow(self, path: Path) -> bool:
         return any(path.is_relative_to(folder) for folder in self.narrow)
+
+
+class Watcher:
+    """Folders watched with the operating system's file events (inotify on Linux, FSEvents on
+    macOS) rather than by listing them every half second as mkdocs does: `wake` is called as
+    soon as a file in them is written, created, moved or deleted. Reading a file (as every
+    rebuild does) is not a change."""
+
+    CHANGES = frozenset({
+        events.EVENT_TYPE_CREATED, events.EVENT_TYPE_MODIFIED, events.EVENT_TYPE_DELETED,
+        events.EVENT_TYPE_MOVED, events.EVENT_TYPE_CLOSED, events.EVENT_TYPE_ATTRIB,
+    })  # fmt: skip
+
+    def __init__(self, folders: Iterable[Path], wake: Callable[[], None]) -> None:
+        self.folders, self.wake = list(folders), wake
+        self.observer: Any = None
+
+    def start(self) -> bool:
+        """False where the system has no such events to give (mkdocs' polling is then used)."""
+        watcher = self
+
+        class Handler(events.FileSystemEventHandler):
+            def on_any_event(self, event: events.FileSystemEvent) -> None:
+                if not event.is_directory and event.event_type in watcher.CHANGES:
+                    watcher.wake()
+
+        try:
+            observer = Observer()
+            observer.daemon = True
+            for folder in self.folders:
+                observer.schedule(Handler(), str(folder), recursive=True)
+            observer.start()
+        except Exception as exc:  # no inotify instances left, an unsupported file system...
+            log.debug(f"no file events ({type(exc).__name__}: {exc}): watching by listing instead")
+            return False
+        self.observer = observer
+        return True
+
+    def stop(self) -> None:
+        if self.observer is not None:
+            self.observer.stop()
+            self.observer = None
