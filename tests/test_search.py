@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -19,7 +20,7 @@ from handbook.compile import CHANGES_MARKER, Compiler
 from handbook.history import History
 from handbook.loading import load_corpus
 from handbook.records import StatusChange, Version
-from handbook.search import index_site, indexed_documents, indexed_pages, kind_attributes, mark_searchable
+from handbook.search import INDEX_DIR, index_site, indexed_documents, indexed_pages, kind_attributes, mark_searchable
 
 MKDOCS_YML = """\
 site_name: Search test
@@ -339,3 +340,59 @@ def test_staging_follows_the_searched_pages(tmp_path: Path) -> None:
     finally:
         staging.cleanup()
     assert not folder.exists()
+
+
+def test_reduced_pages_give_pagefind_the_same_index(built_sample_site: Path, tmp_path: Path) -> None:
+    """Under `mkdocs serve`, Pagefind reads each searched page cut to what it indexes
+    (`searched_part`): the index is byte for byte the one whole pages give."""
+    from handbook.search import Indexing, Staging, searched_part
+
+    site = tmp_path / "site"
+    shutil.copytree(built_sample_site, site, ignore=shutil.ignore_patterns(INDEX_DIR))
+    pages = sorted(p for p in site.rglob("*.html") if b"data-pagefind-body" in p.read_bytes())
+    assert len(pages) > 20
+    for page in pages:
+        part = searched_part(page.read_bytes())
+        assert part is not None and len(part) < page.stat().st_size / 2, page
+    indexes = []
+    for reduce in (False, True):
+        staging = Staging(site, reduce=reduce)
+        try:
+            Indexing(site, output=f"index-{reduce}", pages=pages, staging=staging).finish()
+        finally:
+            staging.cleanup()
+        indexes.append(site / f"index-{reduce}")
+    whole, reduced = indexes
+    files = sorted(p.relative_to(whole) for p in whole.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(reduced) for p in reduced.rglob("*") if p.is_file())
+    assert all((whole / f).read_bytes() == (reduced / f).read_bytes() for f in files)
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "<html><body><article data-pagefind-body><article>nested</article></article></body></html>",
+        "<html><body><article data-pagefind-body>a</article><!-- </ARTICLE> --></body></html>",
+        "<html><body><nav data-pagefind-filter='x:y'></nav><article data-pagefind-body>a</article></body></html>",
+        "<html><body><article data-pagefind-body><h1>T</h1></article><img src=a.png></body></html>",
+        "<html><body><h1>Outside</h1><article data-pagefind-body>a</article></body></html>",
+        "<html><body><article class=md-content__inner>no mark</article></body></html>",
+    ],
+)
+def test_pages_that_cannot_be_cut_are_staged_whole(page: str) -> None:
+    from handbook.search import searched_part
+
+    assert searched_part(page.encode()) is None
+
+
+def test_searched_part_keeps_the_head_and_the_article() -> None:
+    from handbook.search import searched_part
+
+    page = (
+        b'<!doctype html><html lang="fr"><head><title>T</title></head><body dir="ltr"><header>logo</header>'
+        b"<main><article data-pagefind-body><h1>T</h1><p>x</p></article></main><footer>f</footer></body></html>"
+    )
+    assert searched_part(page) == (
+        b'<!doctype html><html lang="fr"><head><title>T</title></head><body dir="ltr">'
+        b"<article data-pagefind-body><h1>T</h1><p>x</p></article></body></html>\n"
+    )

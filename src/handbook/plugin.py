@@ -1146,7 +1146,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             site = Path(config.site_dir).resolve()
             if self.staging is None or self.staging.site != site:
                 self._stop_staging()
-                self.staging = search.Staging(site)
+                self.staging = search.Staging(site, reduce=True)
             staging = self.staging
         try:
             self.indexing = search.Indexing(config.site_dir, pages=self.search_pages, staging=staging)

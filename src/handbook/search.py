@@ -128,14 +128,19 @@ class Indexing:
 
 class Staging:
     """A folder holding the searched pages at their paths under the site, for Pagefind to read
-    alone: hard links (copies where links fail); the same relative paths give the same URLs.
-    Kept by `mkdocs serve` between rebuilds, it is brought up to date rather than made again:
-    a page rewritten in place is already up to date through its link."""
+    alone; the same relative paths give the same URLs. Kept by `mkdocs serve` between rebuilds,
+    it is brought up to date rather than made again.
 
-    def __init__(self, site: Path) -> None:
-        self.site = site
+    Pages are hard-linked (copied where links fail): a page rewritten in place is up to date
+    through its link. With `reduce`, each page is instead copied as the part Pagefind reads
+    (`searched_part`): Pagefind then parses a third of the bytes, which pays where copies are
+    made once and kept (under serve), not where every page is copied for one run."""
+
+    def __init__(self, site: Path, *, reduce: bool = False) -> None:
+        self.site, self.reduce = site, reduce
         self.folder = Path(tempfile.mkdtemp(prefix="handbook-search-", dir=site.parent))
-        self.staged: dict[Path, tuple[int, int] | None] = {}  # page: (device, inode) linked, None: copied
+        # Each page's file as staged: (device, inode) linked, (inode, size, mtime) copied.
+        self.staged: dict[Path, tuple[int, ...] | None] = {}
 
     def update(self, pages: Iterable[str | Path]) -> Path:
         wanted = {Path(page).resolve() for page in pages}
@@ -144,14 +149,20 @@ class Staging:
             del self.staged[page]
         for page in sorted(wanted):
             stat = page.stat()
-            if page in self.staged and self.staged[page] == (stat.st_dev, stat.st_ino):
+            linked, copied = (stat.st_dev, stat.st_ino), (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+            if page in self.staged and self.staged[page] == (copied if self.reduce else linked):
                 continue
             target = self.folder / page.relative_to(self.site)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.unlink(missing_ok=True)
+            if self.reduce:
+                data = page.read_bytes()
+                target.write_bytes(searched_part(data) or data)
+                self.staged[page] = copied
+                continue
             try:
                 os.link(page, target)
-                self.staged[page] = (stat.st_dev, stat.st_ino)
+                self.staged[page] = linked
             except OSError:
                 shutil.copyfile(page, target)
                 self.staged[page] = None  # copied again every time
@@ -160,6 +171,30 @@ class Staging:
     def cleanup(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
         self.staged = {}
+
+
+def searched_part(page: bytes) -> bytes | None:
+    """The page as Pagefind reads it, for the same index: up to its `<body>` tag (the language,
+    the title, any `data-pagefind-*` in the head), then the one `<article data-pagefind-body>`
+    that Material writes, byte for byte. None where the rest could matter to Pagefind: more
+    than one article or mark, a mark, `<h1>` or `<title>` outside the article, an image after
+    it (Pagefind takes the first image after the title). A cut on Material's markup, not an
+    HTML parser: parsing every page would cost more than Pagefind saves."""
+    lower = page.lower()
+    if lower.count(b"<article") != 1 or lower.count(b"</article") != 1 or lower.count(b"data-pagefind-body") != 1:
+        return None
+    body, start = lower.find(b"<body"), lower.find(b"<article")
+    opened, mark = lower.find(b">", start), lower.find(b"data-pagefind-body")
+    if not 0 <= body < start < mark < opened:
+        return None
+    head_end = lower.find(b">", body) + 1
+    end = lower.find(b">", lower.find(b"</article", start)) + 1
+    if not head_end <= start or end <= 0:
+        return None
+    before, after = lower[head_end:start], lower[end:]
+    if b"<img" in after or any(tag in cut for cut in (before, after) for tag in (b"data-pagefind", b"<h1", b"<title")):
+        return None
+    return page[:head_end] + page[start:end] + b"</body></html>\n"
 
 
 def _pagefind_binary() -> Path:
