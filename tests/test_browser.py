@@ -254,7 +254,8 @@ def test_home_page_shows_what_changed_and_how_to_subscribe(page: Any, base_url: 
     assert changes.locator("a[href='feeds/all.xml']").is_visible()
     first_policy = changes.locator("ul").first.locator("li").first
     first_policy.locator("a").first.click()
-    assert page.locator(".hb-record.hb-policy").is_visible()
+    # is_visible() does not wait: the click's page load may not have come yet.
+    page.locator(".hb-record.hb-policy").wait_for(state="visible")
     page.go_back()
     _screenshot(page, "home")
 

@@ -396,3 +396,34 @@ def test_searched_part_keeps_the_head_and_the_article() -> None:
         b'<!doctype html><html lang="fr"><head><title>T</title></head><body dir="ltr">'
         b"<article data-pagefind-body><h1>T</h1><p>x</p></article></body></html>\n"
     )
+
+
+def test_the_index_does_not_depend_on_the_order_pagefind_found_the_pages(
+    built_sample_site: Path, tmp_path: Path
+) -> None:
+    """Pagefind numbers pages in the order the file system lists their files, which differs
+    between machines: the same pages numbered otherwise give the very same index."""
+    from handbook import search
+
+    site = tmp_path / "site"
+    shutil.copytree(built_sample_site, site, ignore=shutil.ignore_patterns(INDEX_DIR))
+    pages = sorted(p for p in site.rglob("*.html") if b"data-pagefind-body" in p.read_bytes())
+    staging = search.Staging(site)
+    try:
+        source = staging.update(pages)
+        found, scrambled = tmp_path / "found", tmp_path / "scrambled"
+        command = [str(search._pagefind_binary()), "--site", str(source), "--output-path", str(found), "--silent"]
+        subprocess.run(command, check=True)
+    finally:
+        staging.cleanup()
+    shutil.copytree(found, scrambled)
+    # As if the file system had listed the pages the other way round.
+    search._rewrite(scrambled, lambda listed: list(reversed(range(len(listed)))))
+    assert _files(found) != _files(scrambled)
+    search.canonicalise(found)
+    search.canonicalise(scrambled)
+    assert _files(found) == _files(scrambled)
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -1149,7 +1149,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
                 self.staging = search.Staging(site, reduce=True)
             staging = self.staging
         try:
-            self.indexing = search.Indexing(config.site_dir, pages=self.search_pages, staging=staging)
+            self.indexing = search.Indexing(
+                config.site_dir, pages=self.search_pages, staging=staging, renumber=not self.serving
+            )
         except search.SearchIndexError as exc:
             raise PluginError(f"search index: {exc}") from None
 
