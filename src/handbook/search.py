@@ -9,6 +9,7 @@ last. A browser downloads only the index chunks a query needs.
 
 from __future__ import annotations
 
+import gc
 import gzip
 import hashlib
 import json
@@ -23,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import cbor2
+
+from . import forking
 
 INDEX_DIR = "pagefind"
 # Pagefind's own UIs and helpers: the handbook has its own search box in Material's header and
@@ -91,17 +94,43 @@ class Indexing:
             shutil.rmtree(self.folder)
         self.own_staging = staging is None and pages is not None
         self.staging = Staging(self.site) if staging is None else staging
+        self.process: subprocess.Popen[str] | None = None
         try:
             source = self.site if pages is None else self.staging.update(pages)
             command = [str(_pagefind_binary()), "--site", str(source), "--output-path", str(self.folder), "--silent"]
             for selector in EXCLUDE_SELECTORS:
                 command += ["--exclude-selectors", selector]
             # The command line, not the package's service API: the service may still be writing
-            # files when it answers, and closing it then leaves them cut short.
-            self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            # files when it answers, and closing it then leaves them cut short. Renumbering the
+            # pages takes seconds on a large index: a forked worker runs Pagefind and then
+            # `canonicalise`, while the build goes on.
+            self.worker = forking.Forked.start(lambda records: self._index(command)) if renumber else None
+            if self.worker is None:
+                self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         except BaseException:
             self._clean()
             raise
+
+    def _index(self, command: list[str]) -> str | None:
+        """Pagefind, then its index made canonical: None, or what went wrong."""
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        return self._check(done.returncode, done.stdout, done.stderr) or self._tidy()
+
+    def _check(self, code: int, out: str, err: str) -> str | None:
+        if code == 0 and (self.folder / "pagefind-entry.json").is_file():
+            return None
+        message = (err or out).strip() or f"exit status {code}"
+        return f"Pagefind could not index {self.site}: {message}"
+
+    def _tidy(self) -> str | None:
+        """The index without the files the site never asks for, made canonical; or what went wrong."""
+        for name in UNUSED_BUNDLE_FILES:
+            (self.folder / name).unlink(missing_ok=True)
+        try:
+            canonicalise(self.folder, renumber=self.renumber)
+        except SearchIndexError as exc:
+            return str(exc)
+        return None
 
     def _clean(self) -> None:
         if self.own_staging:
@@ -109,22 +138,26 @@ class Indexing:
 
     def finish(self) -> IndexReport:
         try:
-            out, err = self.process.communicate()
+            if self.worker is not None:
+                done = self.worker.join()
+                problem = f"the worker indexing {self.site} failed" if done is None else done[0]
+            else:
+                assert self.process is not None
+                out, err = self.process.communicate()
+                problem = self._check(self.process.returncode, out, err) or self._tidy()
         finally:
             self._clean()
-        if self.process.returncode != 0 or not (self.folder / "pagefind-entry.json").is_file():
-            message = (err or out).strip() or f"exit status {self.process.returncode}"
-            raise SearchIndexError(f"Pagefind could not index {self.site}: {message}")
-        for name in UNUSED_BUNDLE_FILES:
-            (self.folder / name).unlink(missing_ok=True)
-        canonicalise(self.folder, renumber=self.renumber)
+        if problem:
+            raise SearchIndexError(problem)
         size = sum(p.stat().st_size for p in self.folder.rglob("*") if p.is_file())
         return IndexReport(
             pages=indexed_pages(self.folder), folder=self.folder, seconds=time.monotonic() - self.started, bytes=size
         )
 
     def stop(self) -> None:
-        if self.process.poll() is None:
+        if self.worker is not None:
+            self.worker.stop()  # (a Pagefind it started ends on its own, in a build that failed)
+        if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.communicate()
         self._clean()
@@ -262,7 +295,15 @@ def canonicalise(folder: str | Path, *, renumber: bool = True) -> None:
     Pagefind numbers pages in the order it finds their files, which is the file system's (ext4
     lists a folder in an order seeded per file system): they are numbered again in the order
     of their fragments' names, which are their content's hash."""
-    _rewrite(Path(folder), _by_fragment if renumber else None)
+    # Millions of small lists, none in a cycle: the garbage collector's passes would walk them
+    # (and the rest of a large build) again and again, for nothing.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        _rewrite(Path(folder), _by_fragment if renumber else None)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _by_fragment(pages: list[Any]) -> list[int]:
