@@ -641,7 +641,7 @@ class _Pending:
 class _PolicyVersions:
     """Turns one policy file's changes, fed oldest first, into its versions and warnings."""
 
-    def __init__(self, policy_id: str, lineage: _Lineage, memo: GitMemo | None = None) -> None:
+    def __init__(self, policy_id: str, lineage: _Lineage, memo: GitMemo) -> None:
         self.policy_id = policy_id
         self.lineage = lineage
         self.memo = memo
@@ -659,7 +659,7 @@ class _PolicyVersions:
         self.run = None
 
     def add(self, event: _Event, raw: bytes) -> None:
-        number, status, line = _peek(event.path, raw) if self.memo is None else self.memo.peek(event, raw)
+        number, status, line = self.memo.peek(event, raw)
         if number is None or status == DRAFT:
             return  # drafts never count, nor a file whose version cannot be read
         assert event.blob is not None
@@ -701,13 +701,10 @@ class _PolicyVersions:
 
     def _version(self, pending: _Pending) -> Version:
         key = (self.policy_id, pending.number, pending.blob, pending.path, pending.first.sha)
-        if self.memo is not None and key in self.memo.versions:
-            return self.memo.versions[key]
-        text = decode_text(pending.raw)
-        version = _version_from_text(self.policy_id, pending.number, text, pending.path, pending.first)
-        if self.memo is not None:
-            self.memo.versions[key] = version
-        return version
+        if key not in self.memo.versions:
+            text, number = decode_text(pending.raw), pending.number
+            self.memo.versions[key] = _version_from_text(self.policy_id, number, text, pending.path, pending.first)
+        return self.memo.versions[key]
 
     def versions(self) -> list[Version]:
         return self.done + ([self._version(self.pending)] if self.pending else [])
@@ -716,7 +713,7 @@ class _PolicyVersions:
 class _DecisionStatuses:
     """Turns one decision file's changes, fed oldest first, into its status changes."""
 
-    def __init__(self, number: int, lineage: _Lineage, memo: GitMemo | None = None) -> None:
+    def __init__(self, number: int, lineage: _Lineage, memo: GitMemo) -> None:
         self.number = number
         self.lineage = lineage
         self.memo = memo
@@ -726,10 +723,7 @@ class _DecisionStatuses:
         pass
 
     def add(self, event: _Event, raw: bytes) -> None:
-        if self.memo is None:
-            _, status, _ = _peek(event.path, raw, want_version=False)
-        else:
-            _, status, _ = self.memo.peek(event, raw, want_version=False)
+        _, status, _ = self.memo.peek(event, raw, want_version=False)
         if status and (not self.changes or self.changes[-1].status != status):
             self.changes.append(
                 StatusChange(self.number, status, event.commit.date, event.commit.author, event.commit.sha)
@@ -744,6 +738,8 @@ class _History:
         self.head = head
         self.root = corpus.settings.root
         self.memo = memo
+        # What the readers parse from blobs: kept in the caller's memo, or for this build alone.
+        self.parsed = memo if memo is not None else GitMemo()
 
     def build(self, lineages: Mapping[str, _Lineage]) -> History:
         corpus = self.corpus
@@ -754,9 +750,9 @@ class _History:
         decisions: list[_DecisionStatuses] = []
         for lineage in lineages.values():
             if lineage.alive and lineage.path in policy_at:
-                policies.append(_PolicyVersions(policy_at[lineage.path], lineage, self.memo))
+                policies.append(_PolicyVersions(policy_at[lineage.path], lineage, self.parsed))
             elif lineage.alive and lineage.path in decision_at:
-                decisions.append(_DecisionStatuses(decision_at[lineage.path], lineage, self.memo))
+                decisions.append(_DecisionStatuses(decision_at[lineage.path], lineage, self.parsed))
         readers: list[_PolicyVersions | _DecisionStatuses] = [*policies, *decisions]
         # Blobs in commit order: that is how packs store them, and reading them so is fastest.
         changes = sorted(((e.commit.index, e, r) for r in readers for e in r.lineage.events), key=lambda c: c[0])

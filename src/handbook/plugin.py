@@ -473,7 +473,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer | None:
         assert self.settings is not None
-        records = [self.settings.path(f) for f in (self.settings.policies_dir, self.settings.decisions_dir, acknowledgements.FOLDER)]
+        settings = self.settings
+        records = [settings.path(f) for f in (settings.policies_dir, settings.decisions_dir, acknowledgements.FOLDER)]
         folders = [path for path in records if path.is_dir()]
 
         def wake() -> None:  # what mkdocs' own watcher does on a change (1.6)
@@ -537,8 +538,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         # built first, so that Pagefind can start on them while the rest is made. That guesses
         # the edit adds no file, to which their links could go; if it does, they are built again.
         early: list[File] | None = None
-        if self._records().keys() == self.record_pages.keys():
-            self.record_pages = self._records()
+        if (records := self._records()).keys() == self.record_pages.keys():
+            self.record_pages = records
             # The edited records first, then those whose pages the edit changed (a title shown).
             early = self._pages(files, [*self._edited_records(edited), *sorted(self.change_pages)])
             build(early)
@@ -829,15 +830,15 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
     def on_nav(self, nav: Any, /, *, config: MkDocsConfig, files: Files) -> Any | None:
         self._stop_prerender()
         self.nav = nav
-        if not self.serving:
+        if self.serving:
+            self.nav_signature = _nav_signature(nav.items)
+        else:
             # Everything loaded so far (the corpus, its history, every page and file) lives to
             # the end of the build: out of the garbage collector's way, whose full passes
             # otherwise walk it again and again, more often the larger the handbook; and
             # shared with the forked workers instead of copied when they collect.
             gc.collect()
             gc.freeze()
-        if self.serving:
-            self.nav_signature = _nav_signature(nav.items)
         if not self.serving and self.prerender_weights:
 
             def render(page: Page) -> None:
