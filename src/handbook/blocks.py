@@ -208,7 +208,7 @@ class BlockConverter(Generic[C]):
             known[piece] = self.memo[(scope, piece)] = done
         results = []
         for text, pieces in zip(texts, plans, strict=True):
-            whole = _joined([known[piece] for piece in pieces]) if pieces else None
+            whole = _joined([known[piece] for piece in pieces]) if pieces is not None else None
             if whole is None:  # a text that cannot be cut, or whose blocks' ids clash: by itself
                 whole, got = self.convert_one(text)
                 captured.append(got)

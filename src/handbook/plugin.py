@@ -257,15 +257,16 @@ class _PartsRenderer:
         (a heading id of a text clashes with the frame's)."""
         self.links.file = page.file
         # Links resolve alike from every page of a folder: blocks are shared within it.
-        done = self.converter.convert_page(
-            parts.frame, [part.markdown for part in parts.parts], posixpath.dirname(page.file.src_uri)
-        )
+        # Our own HTML goes into the page as it is (`PageParts.html`): it is not converted.
+        texts = ["" if part.raw else part.markdown for part in parts.parts]
+        done = self.converter.convert_page(parts.frame, texts, posixpath.dirname(page.file.src_uri))
         ids = set(done.frame.ids)
-        for text in done.texts:
-            if not ids.isdisjoint(text.ids):
+        for part, text in zip(parts.parts, done.texts, strict=True):
+            text_ids = frozenset(blocks.element_ids(part.markdown)) if part.raw else text.ids
+            if not ids.isdisjoint(text_ids):
                 self.whole += 1
                 return None
-            ids |= text.ids
+            ids |= text_ids
         html = parts.html(done.frame.html, [text.html for text in done.texts])
         if html is None:
             self.whole += 1
