@@ -1,6 +1,7 @@
-"""The build's shortcuts change nothing: version pages converted block by block (blocks.py) and
-pages converted and built by forked workers give the very bytes of mkdocs converting and
-building every page whole, in one process."""
+"""The build's shortcuts change nothing: version pages converted block by block (blocks.py),
+pages converted and built by forked workers, and Material's partials rendered once per folder
+(partials.py) give the very bytes of mkdocs converting and building every page whole, in one
+process."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import handbook.plugin as plugin
 plugin._PartsRenderer.render = lambda self, page, parts: None
 plugin.Prerender.start = classmethod(lambda cls, *args: None)
 plugin.Prebuild.start = classmethod(lambda cls, *args: None)
+plugin.partials.Shared.key = lambda self, page, name: None
 from mkdocs.__main__ import cli
 sys.argv[0] = "mkdocs"
 cli()

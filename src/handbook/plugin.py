@@ -27,7 +27,7 @@ from mkdocs.structure.pages import Page, _ExtractTitleTreeprocessor, _RelativePa
 from mkdocs.structure.toc import get_toc
 from mkdocs_rss_plugin.plugin import GitRssPlugin  # type: ignore[import-untyped]
 
-from . import acknowledgements, blocks, feeds, forking, health, search, serving, versions
+from . import acknowledgements, blocks, feeds, forking, health, partials, search, serving, versions
 from . import compile as pages
 from .builddate import build_datetime, build_epoch
 from .cache import Cache
@@ -831,6 +831,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
     def on_nav(self, nav: Any, /, *, config: MkDocsConfig, files: Files) -> Any | None:
         self._stop_prerender()
         self.nav = nav
+        _index_blog_posts(config)
         if self.serving:
             self.nav_signature = _nav_signature(nav.items)
         else:
@@ -853,6 +854,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
 
     @event_priority(-100)  # last: the environment every plugin has set up
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any | None:
+        self._share_partials(env, config)
         if not self.serving:
             return self._start_prebuild(env, config, files)
         blog = config.plugins.get("material/blog")
@@ -864,6 +866,15 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         templates = _CachedTemplates(env, self.templated, site, blog_dir)
         self.building = BuiltSite(config, files, self.nav, templates, _nav_signature(self.nav.items))
         return templates
+
+    def _share_partials(self, env: Any, config: MkDocsConfig) -> None:
+        """Material's navigation and tabs, rendered once per folder for pages outside the nav
+        (templates/partials/, partials.py): most of a handbook's pages."""
+        dirs = list(config.theme.dirs)
+        after = dirs[dirs.index(str(TEMPLATES)) + 1 :] if str(TEMPLATES) in dirs else dirs
+        env.loader = partials.next_loader(env.loader, after)
+        targets = [config.extra.get("homepage"), config.theme.get("logo")]  # (`extra` is a mapping)
+        env.globals["hb_shared"] = partials.Shared(self.nav, [str(t) for t in targets if isinstance(t, str)])
 
     def _start_prebuild(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
         """Every page is converted now: a worker builds the version and history pages from

@@ -1,0 +1,98 @@
+"""Material's navigation partials rendered once for all the pages they look the same on.
+
+Most of a handbook's pages (records, versions, histories) are outside the navigation: for such
+a page, Material's sidebar navigation and tabs mark nothing active and differ from one page to
+the next only in their relative links. A link from a page's folder to an address depends only
+on the folders they share: two pages at the same depth whose folders part below the deepest
+folder that holds a linked address get the same links. `Shared` keeps the HTML of each
+partial by that folder and depth; the templates in templates/partials/ ask it first and
+include Material's own partial (through `NEXT`) only when it has none.
+
+Free of mkdocs: pages and navigation are read by the attributes Material's templates read.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import jinja2
+import jinja2.runtime
+
+# Templates under this prefix are the theme's own: the next directory's after ours.
+NEXT = "hb-next/"
+
+
+def next_loader(loader: jinja2.BaseLoader, dirs_after: Sequence[str]) -> jinja2.BaseLoader:
+    """`loader`, and the same names under `NEXT` from `dirs_after` (Material's, mkdocs')."""
+    return jinja2.ChoiceLoader(
+        [loader, jinja2.PrefixLoader({NEXT.rstrip("/"): jinja2.FileSystemLoader(list(dirs_after))})]
+    )
+
+
+class Shared:
+    """The HTML of each partial by the folder it was rendered for (`key`), for one build."""
+
+    def __init__(self, nav: Any, targets: Iterable[str] = ()) -> None:
+        # The pages in the navigation (or in a blog index's pages): their partials are their own.
+        self.in_nav: set[str] = set()
+        # Every address the partials link to.
+        urls = [str(url) for url in targets if url is not None]
+        self._walk(getattr(nav, "items", None) or [], urls)
+        homepage = getattr(nav, "homepage", None)
+        if homepage is not None:
+            urls.append(str(homepage.url))
+        # Every folder that holds a linked address (mkdocs' `get_relative_url` counts a final
+        # name as a folder): links from below one of them differ by the way down.
+        self.holding: set[str] = {""}
+        for url in urls:
+            parts = _parts(url.split("#", 1)[0].split("?", 1)[0])
+            self.holding.update("/".join(parts[:end]) for end in range(1, len(parts) + 1))
+        self.html: dict[tuple[str, str, int], str] = {}
+
+    def _walk(self, items: Iterable[Any], urls: list[str]) -> None:
+        for item in items:
+            url = getattr(item, "url", None)
+            if url is not None:
+                urls.append(str(url))
+            file = getattr(item, "file", None)
+            if file is not None:
+                self.in_nav.add(file.src_uri)
+            for page in getattr(item, "pages", None) or ():
+                if getattr(page, "file", None) is not None:
+                    self.in_nav.add(page.file.src_uri)
+            self._walk(getattr(item, "children", None) or (), urls)
+
+    def key(self, page: Any, name: str) -> tuple[str, str, int] | None:
+        """Where `name` rendered for `page` is the same as for every other page of this key;
+        None for a page whose partial is its own (in the navigation or under a section)."""
+        file = getattr(page, "file", None)
+        if file is None or file.src_uri in self.in_nav or getattr(page, "parent", None) is not None:
+            return None
+        url = str(page.url)
+        if url.startswith("/") or "://" in url:
+            return None
+        # The page's folder, as `get_relative_url` takes it: the last name goes if it has a dot.
+        head, _, last = url.rpartition("/")
+        folder = _parts(head if "." in last else url)
+        deepest = max(end for end in range(len(folder) + 1) if "/".join(folder[:end]) in self.holding)
+        return name, "/".join(folder[:deepest]), len(folder)
+
+    @jinja2.pass_context
+    def __call__(self, context: jinja2.runtime.Context, name: str, *, caller: Callable[[], str]) -> str:
+        """`{% call hb_shared(name) %}...{% endcall %}`: the block's HTML for this page, rendered
+        once per key."""
+        key = self.key(context.get("page"), name)
+        if key is None:
+            return caller()
+        html = self.html.get(key)
+        if html is None:
+            html = self.html[key] = caller()
+        return html
+
+
+def _parts(path: str) -> list[str]:
+    """`path`'s names, normalised as mkdocs' `get_relative_url` does."""
+    normal = posixpath.normpath("/" + path)[1:]
+    return normal.split("/") if normal else []

@@ -1,0 +1,124 @@
+"""partials.py: a partial is shared only between pages whose every link comes out the same."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+import jinja2
+from mkdocs.utils import get_relative_url
+
+from handbook.partials import Shared, next_loader
+
+
+@dataclass
+class File:
+    src_uri: str
+
+
+@dataclass
+class Item:
+    url: str | None
+    file: File | None = None
+    children: list[Any] = field(default_factory=list)
+    pages: list[Any] = field(default_factory=list)
+
+
+@dataclass
+class Page:
+    url: str
+    file: File
+    parent: Any = None
+
+
+@dataclass
+class Nav:
+    items: list[Item]
+    homepage: Item | None = None
+
+
+def page(url: str, src_uri: str | None = None) -> Page:
+    return Page(url, File(src_uri or (url.rstrip("/") or "index") + ".md"))
+
+
+NAV_URLS = ["", "start-here/", "policies/", "decisions/", "blog/", "policies/refunds/v2/"]
+
+
+def nav() -> Nav:
+    items = [Item(url, File((url.rstrip("/") or "index") + ".md")) for url in NAV_URLS]
+    section = Item(None, children=[Item("blog/archive/2026/", File("blog/archive/2026.md"))])
+    home = items[0]
+    return Nav([*items, section], homepage=home)
+
+
+PAGES = [
+    "policies/refunds/",
+    "policies/returns/",
+    "policies/returns/v1/",
+    "policies/returns/v2/",
+    "policies/refunds/v1/",
+    "policies/refunds/history/",
+    "decisions/0001-use-git/",
+    "decisions/0002-feeds/",
+    "owners/billing/",
+    "blog/2026/01/02/post/",
+    "policies/refunds/v1.html",
+    "policies/returns/v1.html",
+    "reading/support.html",
+]
+
+
+def test_pages_sharing_a_key_have_the_same_links() -> None:
+    shared = Shared(nav(), ["assets/logo.png"])
+    targets = [*NAV_URLS, "blog/archive/2026/", "assets/logo.png", "assets/stylesheets/main.css"]
+    keys = {url: shared.key(page(url), "nav") for url in PAGES}
+    assert all(key is not None for key in keys.values())
+    for first, second in itertools.combinations(PAGES, 2):
+        same = [get_relative_url(t, first) for t in targets] == [get_relative_url(t, second) for t in targets]
+        if keys[first] == keys[second]:
+            assert same, (first, second)
+    # Version pages of different policies share one rendering; record pages another.
+    assert keys["policies/returns/v1/"] == keys["policies/returns/v2/"]
+    assert keys["policies/returns/v1/"] != keys["policies/returns/"]
+    assert keys["policies/returns/"] != keys["decisions/0001-use-git/"]  # one depth, other links
+    assert keys["decisions/0001-use-git/"] == keys["decisions/0002-feeds/"]
+    # A page whose folder holds a linked page (refunds/v2 is in the nav) has links of its own.
+    assert keys["policies/refunds/v1/"] != keys["policies/returns/v1/"]
+
+
+def test_pages_in_the_navigation_render_their_own() -> None:
+    the_nav = nav()
+    shared = Shared(the_nav)
+    assert shared.key(page("policies/", "policies.md"), "nav") is None
+    assert shared.key(page("blog/archive/2026/", "blog/archive/2026.md"), "nav") is None
+    post = Page("blog/2026/01/02/post/", File("blog/posts/post.md"), parent=the_nav.items[4])
+    assert shared.key(post, "nav") is None
+    listed = Item("blog/", File("blog/index.md"), pages=[page("blog/page/2/", "blog/page/2.md")])
+    assert Shared(Nav([listed])).key(page("blog/page/2/", "blog/page/2.md"), "nav") is None
+
+
+def test_a_call_renders_once_per_key_and_the_theme_partial_stays_reachable(tmp_path: Any) -> None:
+    ours, theirs = tmp_path / "ours", tmp_path / "theirs"
+    (ours / "partials").mkdir(parents=True)
+    (theirs / "partials").mkdir(parents=True)
+    (theirs / "partials" / "nav.html").write_text("<nav>{{ counter.bump() }}</nav>")
+    (ours / "partials" / "nav.html").write_text(
+        '{% call hb_shared("nav") %}{% include "hb-next/partials/nav.html" %}{% endcall %}'
+    )
+    loader = jinja2.FileSystemLoader([str(ours), str(theirs)])
+    env = jinja2.Environment(loader=next_loader(loader, [str(theirs)]))
+
+    class Counter:
+        count = 0
+
+        def bump(self) -> int:
+            self.count += 1
+            return self.count
+
+    counter = Counter()
+    env.globals.update(hb_shared=Shared(nav()), counter=counter)
+    template = env.get_template("partials/nav.html")
+    outputs = [template.render(page=page(url)) for url in ("policies/a/v1/", "policies/b/v3/", "policies/")]
+    assert outputs == ["<nav>1</nav>", "<nav>1</nav>", "<nav>2</nav>"]
+    assert template.render(page=page("policies/", "policies.md")) == "<nav>3</nav>"  # in the nav
