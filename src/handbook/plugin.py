@@ -868,8 +868,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         return templates
 
     def _share_partials(self, env: Any, config: MkDocsConfig) -> None:
-        """Material's navigation and tabs, rendered once per folder for pages outside the nav
-        (templates/partials/, partials.py): most of a handbook's pages."""
+        """Material's navigation, tabs, script settings and the header around the page's title,
+        rendered once per folder for the pages outside the nav, most of a handbook's pages
+        (partials.py, and the templates that call `hb_shared`)."""
         dirs = list(config.theme.dirs)
         after = dirs[dirs.index(str(TEMPLATES)) + 1 :] if str(TEMPLATES) in dirs else dirs
         env.loader = partials.next_loader(env.loader, after)
@@ -1233,6 +1234,36 @@ def _blog_events_in_blog_dir(config: MkDocsConfig) -> None:
                     methods[index] = wrapped = _only_under(folder + "/", method)
                     origins = config.plugins._event_origins  # the plugin's name in mkdocs' logs
                     origins[wrapped] = origins.get(method, "material/blog")
+
+
+class _Posts(list):  # type: ignore[type-arg]
+    """Material's list of blog posts, where `page in posts` compares the page only with the post
+    of the same file: the blog plugin asks it of every post, and each comparison works out both
+    titles from their Markdown again (time that grows with the square of the posts)."""
+
+    def __init__(self, posts: Sequence[Any]) -> None:
+        super().__init__(posts)
+        self.indexed = -1
+        self.by_file: dict[str, list[Any]] = {}
+
+    def __contains__(self, page: object) -> bool:
+        file = getattr(page, "file", None)
+        if file is None:
+            return super().__contains__(page)
+        if self.indexed != len(self):  # (Material adds no post after `on_files`; if it did)
+            self.by_file = {}
+            for post in self:
+                self.by_file.setdefault(post.file.src_uri, []).append(post)
+            self.indexed = len(self)
+        return any(post is page or post == page for post in self.by_file.get(file.src_uri, ()))
+
+
+def _index_blog_posts(config: MkDocsConfig) -> None:
+    for plugin in config.plugins.values():
+        blog = getattr(plugin, "blog", None)
+        posts = getattr(blog, "posts", None)
+        if type(plugin).__module__ == "material.plugins.blog.plugin" and type(posts) is list:
+            blog.posts = _Posts(posts)  # type: ignore[union-attr]
 
 
 def _only_under(prefix: str, method: Callable[..., Any]) -> Callable[..., Any]:
