@@ -193,6 +193,21 @@ class PageParts:
 
 
 @dataclass
+class _Placed:
+    """The texts a frame has placeholders for, in order: `place` adds one and gives its placeholder."""
+
+    parts: list[Part] = field(default_factory=list)
+
+    def place(self, part: Part) -> str:
+        self.parts.append(part)
+        return part_placeholder(len(self.parts) - 1)
+
+    def raw(self, html: str) -> str:
+        """Our own HTML block, which goes into the page as it is: converting it would only hand it back."""
+        return self.place(Part(html.strip("\n"), raw=True))
+
+
+@dataclass
 class PagesMemo:
     """Each policy's pages by what they are made from (the policy, its versions), kept by a
     caller that makes them again and again (`mkdocs serve`); `scope` is what every page
@@ -287,14 +302,9 @@ class VersionPages:
         following = versions[index + 1] if index + 1 < len(versions) else None
         src = version_src(policy.id, version.number)
         parts = [f"# {md_text(version.title)}: version {version.number}", ""]
-        texts: list[Part] = []
-
-        def place(part: Part) -> str:
-            texts.append(part)
-            return part_placeholder(len(texts) - 1)
-
-        # Our own HTML goes in as it is: converting it would only hand it back, at a cost.
-        parts += [place(Part(self._standing(policy, version, versions[-1]).rstrip("\n"), raw=True)), ""]
+        placed = _Placed()
+        place = placed.place
+        parts += [placed.raw(self._standing(policy, version, versions[-1])), ""]
         record = [
             f'<div class="hb-record hb-version" data-policy="{esc(policy.id)}" data-version="{version.number}">',
             _facts(self._version_facts(version)),
@@ -314,25 +324,25 @@ class VersionPages:
                 self._a(src, version_src(policy.id, following.number), f"Version {following.number} &rarr;", "next")
             )
         record += [f'<p class="hb-version-nav">{" &middot; ".join(nav)}</p>', "</div>"]
-        parts += [place(Part("\n".join(record), raw=True)), ""]
+        parts += [placed.raw("\n".join(record)), ""]
         if previous is None:
             note = f'<p class="hb-diff-none">{esc(self._first_note(versions))}</p>'
-            parts += ["## Changes {#changes}", "", place(Part(note, raw=True)), ""]
+            parts += ["## Changes {#changes}", "", placed.raw(note), ""]
         else:
             parts += [f"## Changes from version {previous.number} {{#changes}}", ""]
             fields = _field_changes(previous, version)
             if fields:
-                parts += [place(Part(fields, raw=True)), ""]
+                parts += [placed.raw(fields), ""]
             # Links in a diff may come from either text: self-links become text, as their anchors may be gone.
             old = self._text(policy, previous, src, keep_self=False)
             new = self._text(policy, version, src, keep_self=False)
             if old.strip() == new.strip():
-                parts += [place(Part('<p class="hb-diff-none">The text is unchanged.</p>', raw=True)), ""]
+                parts += [placed.raw('<p class="hb-diff-none">The text is unchanged.</p>'), ""]
             else:
                 parts += [place(Part(self._diff(old, new), "hb-diff")), ""]
         parts += [f"## Text of version {version.number} {{#text}}", ""]
         parts += [place(Part(self._text(policy, version, src, keep_self=True).strip())), ""]
-        return PageParts("\n".join(_NOT_SEARCHED) + "\n", "\n".join(parts), tuple(texts))
+        return PageParts("\n".join(_NOT_SEARCHED) + "\n", "\n".join(parts), tuple(placed.parts))
 
     def _diff(self, old: str, new: str) -> str:
         if self.diffs is None:
@@ -406,25 +416,26 @@ class VersionPages:
         return "This is the first published version."
 
     # -- a policy's history page ------------------------------------------------
-    def history_page(self, policy: Policy) -> str:
+    def history_page(self, policy: Policy) -> PageParts:
         """Every version, newest first, with its dates, author and changes; and a form to compare any two."""
         versions = self.history.versions[policy.id]
         src = history_src(policy.id)
         current = self._a(src, self.compiler.policy_src(policy), esc(policy.title))
+        placed = _Placed()
         parts = [
-            *_NOT_SEARCHED,
             f"# {md_text(policy.title)}: version history",
             "",
-            f'<p class="hb-history-intro">Every published version of {current}, newest first. '
-            "Each version has a permanent page with its changes from the version before.</p>",
+            placed.raw(
+                f'<p class="hb-history-intro">Every published version of {current}, newest first. '
+                "Each version has a permanent page with its changes from the version before.</p>"
+            ),
             "",
         ]
         if not self.history.complete:
-            parts.append(
-                _banner("note hb-history-incomplete", "History not available", esc(self._first_note(versions)))
-            )
+            note = esc(self._first_note(versions))
+            parts += [placed.raw(_banner("note hb-history-incomplete", "History not available", note)), ""]
         elif versions[0].number > 1:
-            parts += [f'<p class="hb-history-note">{esc(self._first_note(versions))}</p>', ""]
+            parts += [placed.raw(f'<p class="hb-history-note">{esc(self._first_note(versions))}</p>'), ""]
         rows = []
         for version in reversed(versions):
             page = self.urls.link(src, version_src(policy.id, version.number))
@@ -441,13 +452,13 @@ class VersionPages:
             ]
             rows.append(f'<tr data-version="{version.number}">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
         head = "".join(f"<th>{h}</th>" for h in ("Version", "Effective", "Published", "Author", "What changed", "Diff"))
-        parts += ['<table class="hb-register hb-history">', f"<thead><tr>{head}</tr></thead>", "<tbody>", *rows]
-        parts += ["</tbody>", "</table>", ""]
+        table = ['<table class="hb-register hb-history">', f"<thead><tr>{head}</tr></thead>", "<tbody>", *rows]
+        parts += [placed.raw("\n".join([*table, "</tbody>", "</table>"])), ""]
         if len(versions) > 1:
-            parts += self._compare_form(policy, versions)
-        return "\n".join(parts)
+            parts += self._compare_form(policy, versions, placed)
+        return PageParts("\n".join(_NOT_SEARCHED) + "\n", "\n".join(parts), tuple(placed.parts))
 
-    def _compare_form(self, policy: Policy, versions: Sequence[Version]) -> list[str]:
+    def _compare_form(self, policy: Policy, versions: Sequence[Version], placed: _Placed) -> list[str]:
         """Any two versions compared in the browser, from versions.json, by the diff library served with the site."""
         src = history_src(policy.id)
         options = "".join(f'<option value="{v.number}">Version {v.number}</option>' for v in versions)
@@ -459,16 +470,14 @@ class VersionPages:
             f'<label>to <select name="to">{options}</select></label> '
             '<button type="submit" class="md-button">Compare</button></form>'
         )
-        parts = ["## Compare two versions {#compare}", "", form, ""]
-        parts += [
+        noscript = (
             "<noscript><p>Comparing any two versions needs JavaScript; "
-            "each version's page shows its changes from the version before.</p></noscript>",
-            "",
-            '<div class="hb-compare-result" aria-live="polite"></div>',
-            "",
-        ]
+            "each version's page shows its changes from the version before.</p></noscript>"
+        )
+        parts = ["## Compare two versions {#compare}", "", placed.raw(form), "", placed.raw(noscript), ""]
+        parts += [placed.raw('<div class="hb-compare-result" aria-live="polite"></div>'), ""]
         for name in ("diff.min.js", "compare.js"):
-            parts += [f'<script src="{esc(self.urls.relative(src, f"{ASSET_DIR}/{name}"))}"></script>', ""]
+            parts += [placed.raw(f'<script src="{esc(self.urls.relative(src, f"{ASSET_DIR}/{name}"))}"></script>'), ""]
         return parts
 
     def versions_json(self, policy: Policy) -> str:
