@@ -8,6 +8,7 @@ the parent does the work itself.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import pickle
@@ -58,6 +59,10 @@ class Forked(Generic[R]):
         os.close(handle)
         pid = os.fork()
         if pid == 0:  # the child: work, write, and leave without running the parent's cleanup
+            # What the child inherits lives until it exits: out of the garbage collector's way,
+            # whose full passes would otherwise walk all of it (most of a large build's heap)
+            # again and again, and write to every object's header, copying the shared pages.
+            gc.freeze()
             code = 1
             try:
                 records: Records = []

@@ -856,6 +856,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any | None:
         self._share_partials(env, config)
         if not self.serving:
+            # Every page is converted, and lives to the end of the build: frozen as in `on_nav`,
+            # or the feeds' full garbage collections would walk them all, again and again.
+            gc.collect()
+            gc.freeze()
             return self._start_prebuild(env, config, files)
         blog = config.plugins.get("material/blog")
         blog_dir = getattr(getattr(blog, "config", None), "blog_dir", None)
