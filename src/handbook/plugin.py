@@ -407,8 +407,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self.post_paths: frozenset[str] | None = None
         # Why history is missing (no git, a shallow clone) is said once, not on every rebuild.
         self.history_noted = False
-        # The built pages marked for search: Pagefind reads these alone.
+        # The built pages marked for search: Pagefind reads these alone. `mkdocs build`: those
+        # still to be written; Pagefind starts once there are none (`_start_search_early`).
         self.search_pages: dict[str, None] = {}
+        self.search_due: set[str] | None = None
+        self.search_started = False
         # Under `mkdocs serve`, what a rebuild can reuse from the one before (the instance lives
         # on): diffs by their texts, and each page's rendered HTML by its Markdown (`_render_cached`).
         self.diffs: dict[bytes, str] = {}
@@ -900,6 +903,13 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self.prebuild = Prebuild.start(chosen, build)
         if self.prebuild is None:
             return None
+        # The pages this process writes that Pagefind reads (the worker's are never searched).
+        skipped = self.prebuild.skipped
+        self.search_due = {
+            page.file.abs_dest_path
+            for page in pages
+            if page.file.src_uri not in skipped and self._search_attributes(page) is not None
+        }
         self.prebuild_build = build
         logging.getLogger("mkdocs.commands.build").addFilter(self.skipped_filter)
         return _SkipTemplates(env, self)
@@ -963,6 +973,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         )
 
     def on_page_context(self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any) -> Any | None:
+        if self.search_due is not None and not self.search_due:
+            self._start_search_early(config)
         # Material's <title> is `page.title | striptags`, which turns a heading's '&lt;/title&gt;'
         # back into markup; the same title given as `meta.title` is printed as it is, escaped.
         if "title" not in page.meta and page.title:
@@ -983,7 +995,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self.post_pages = {}
         self.post_paths = None
         self.history = None
-        self.search_pages = {}
+        self.search_pages, self.search_due, self.search_started = {}, None, False
         # mkdocs-rss-plugin 1.19 empties its page list only at startup: each `mkdocs serve`
         # rebuild would add every post again.
         for plugin in _rss_plugins(config):
@@ -1108,6 +1120,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
                 log.warning(f"{page.file.src_uri}: no <article class=\"md-content__inner ...\"> in the page: it is left out of search (a template override without Material's article?)")
         else:
             self.search_pages[page.file.abs_dest_path] = None
+        if self.search_due is not None:
+            self.search_due.discard(page.file.abs_dest_path)
         return marked
 
     def _search_attributes(self, page: Page) -> str | None:
@@ -1152,10 +1166,21 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             gc.collect()
             gc.freeze()
 
+    def _start_search_early(self, config: MkDocsConfig) -> None:
+        """`mkdocs build` has written every page Pagefind reads, before the version and history
+        pages it goes on with: Pagefind starts now, beside them, not after the last of them."""
+        self.search_due = None
+        self._start_search_on_post_build(config=config)
+        self.search_started = True
+
     @event_priority(100)  # first: Pagefind indexes on its own core while the feeds are written
     def _start_search_on_post_build(self, *, config: MkDocsConfig) -> None:
         """The searched pages are all written (version pages, which the worker writes, are not
-        searched): Pagefind starts now, and `_search_on_post_build` waits for it."""
+        searched): Pagefind starts now, unless it started early, and `_search_on_post_build`
+        waits for it."""
+        if self.search_started:
+            self.search_started = False
+            return
         self._stop_indexing()
         if not self.config.search_index:
             return
