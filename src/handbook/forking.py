@@ -85,8 +85,16 @@ class Forked(Generic[R]):
             self.pid = 0
             if os.waitstatus_to_exitcode(status) != 0:
                 return None
-            with open(self.path, "rb") as stream:
-                done: tuple[R, Records] = pickle.load(stream)
+            # A large result is millions of new objects, none garbage: without the collector,
+            # whose passes they would trigger over and over, each walking the parent's heap.
+            collecting = gc.isenabled()
+            gc.disable()
+            try:
+                with open(self.path, "rb") as stream:
+                    done: tuple[R, Records] = pickle.load(stream)
+            finally:
+                if collecting:
+                    gc.enable()
             return done
         finally:
             os.unlink(self.path)
