@@ -714,6 +714,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         for src_uri, content in health.HealthPages(corpus, history, self.urls, cache=self.cache).files():
             add(Generated(src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
         self.cache.save()
+        # Any generated page may be converted beside the build (`Prerender`), not only version
+        # and history pages: the record pages may not, their Markdown is made as they are read.
+        for src_uri, item in made.items():
+            if item.content is not None and src_uri.endswith(".md") and src_uri not in self.prerender_weights:
+                self.prerender_weights[src_uri] = len(item.content)
         return made
 
     def _records(self) -> dict[str, Policy | Decision]:
@@ -890,7 +895,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self._stop_prebuild()
         pages = [f.page for f in files.documentation_pages(inclusion=InclusionLevel.is_included) if f.page is not None]
         # The worker goes on while this process writes the feeds and waits for Pagefind.
-        chosen = [page for page in pages[len(pages) * PREBUILD_FROM // 100 :] if page.file.src_uri in self.prerender_weights]
+        # (Not a page Pagefind reads: this process lists those as it writes them.)
+        chosen = [
+            page
+            for page in pages[len(pages) * PREBUILD_FROM // 100 :]
+            if page.file.src_uri in self.prerender_weights and self._search_attributes(page) is None
+        ]
         if not chosen or self.nav is None:
             return None
         nav, doc_files = self.nav, [page.file for page in pages]
