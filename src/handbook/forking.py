@@ -8,15 +8,17 @@ the parent does the work itself.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import os
 import pickle
+import shutil
 import signal
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -57,25 +59,11 @@ class Forked(Generic[R]):
             return None
         handle, path = tempfile.mkstemp(prefix="handbook-fork-", suffix=".pickle")
         os.close(handle)
-        pid = os.fork()
-        if pid == 0:  # the child: work, write, and leave without running the parent's cleanup
-            # What the child inherits lives until it exits: out of the garbage collector's way,
-            # whose full passes would otherwise walk all of it (most of a large build's heap)
-            # again and again, and write to every object's header, copying the shared pages.
-            gc.freeze()
-            code = 1
-            try:
-                records: Records = []
-                for name in capture:
-                    logging.getLogger(name).handlers = [_Capture(records)]
-                    if name:
-                        logging.getLogger(name).propagate = False
-                result = job(records)
-                with open(path, "wb") as out:
-                    pickle.dump((result, records), out, protocol=pickle.HIGHEST_PROTOCOL)
-                code = 0
-            finally:
-                os._exit(code)
+
+        def work(records: Records) -> None:
+            _dump((job(records), records), path)
+
+        pid = _fork(work, capture)
         return cls(pid, path)
 
     def join(self) -> tuple[R, Records] | None:
@@ -85,16 +73,7 @@ class Forked(Generic[R]):
             self.pid = 0
             if os.waitstatus_to_exitcode(status) != 0:
                 return None
-            # A large result is millions of new objects, none garbage: without the collector,
-            # whose passes they would trigger over and over, each walking the parent's heap.
-            collecting = gc.isenabled()
-            gc.disable()
-            try:
-                with open(self.path, "rb") as stream:
-                    done: tuple[R, Records] = pickle.load(stream)
-            finally:
-                if collecting:
-                    gc.enable()
+            done: tuple[R, Records] = _load(self.path)
             return done
         finally:
             os.unlink(self.path)
@@ -106,6 +85,103 @@ class Forked(Generic[R]):
             self.pid = 0
         if os.path.exists(self.path):
             os.unlink(self.path)
+
+
+class Streamed(Generic[R]):
+    """`job` run by a forked child that hands its results back piece by piece as it goes
+    (`job` is given `put`): the parent reads each piece (`next`) as soon as it is done, while
+    the child works on the next. A child that fails hands back only what it had put."""
+
+    def __init__(self, pid: int, folder: str, ready: int) -> None:
+        self.pid, self.folder, self.ready, self.count = pid, folder, ready, 0
+
+    @classmethod
+    def start(
+        cls, job: Callable[[Callable[[R], None], Records], None], *, capture: Sequence[str] = ()
+    ) -> Streamed[R] | None:
+        if not can_fork():
+            return None
+        folder = tempfile.mkdtemp(prefix="handbook-fork-")
+        ready, done = os.pipe()
+        count = 0
+
+        def put(piece: R) -> None:
+            nonlocal count
+            _dump(piece, os.path.join(folder, f"{count}.pickle"))
+            count += 1
+            os.write(done, b".")  # one byte a piece: the parent reads a piece per byte
+
+        def work(records: Records) -> None:
+            os.close(ready)
+            job(put, records)
+
+        pid = _fork(work, capture)
+        os.close(done)
+        return cls(pid, folder, ready)
+
+    def next(self) -> R | None:
+        """The next piece, once the child has put it; None once the child has ended."""
+        if self.ready < 0 or not os.read(self.ready, 1):  # end of the pipe: the child exited
+            self.stop()
+            return None
+        path = os.path.join(self.folder, f"{self.count}.pickle")
+        self.count += 1
+        try:
+            piece: R = _load(path)
+        finally:
+            os.unlink(path)
+        return piece
+
+    def stop(self) -> None:
+        if self.pid:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+            self.pid = 0
+        if self.ready >= 0:
+            os.close(self.ready)
+            self.ready = -1
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _fork(work: Callable[[Records], None], capture: Sequence[str]) -> int:
+    """Fork a child that runs `work` and exits: 0 if it returned, 1 if it raised."""
+    pid = os.fork()
+    if pid == 0:  # the child: work and leave without running the parent's cleanup
+        # What the child inherits lives until it exits: out of the garbage collector's way,
+        # whose full passes would otherwise walk all of it (most of a large build's heap)
+        # again and again, and write to every object's header, copying the shared pages.
+        gc.freeze()
+        code = 1
+        try:
+            records: Records = []
+            for name in capture:
+                logging.getLogger(name).handlers = [_Capture(records)]
+                if name:
+                    logging.getLogger(name).propagate = False
+            work(records)
+            code = 0
+        finally:
+            os._exit(code)
+    return pid
+
+
+def _dump(result: object, path: str) -> None:
+    with open(path, "wb") as out:
+        pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _load(path: str) -> Any:
+    # A large result is millions of new objects, none garbage: without the collector, whose
+    # passes they would trigger over and over, each walking the parent's heap.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        with open(path, "rb") as stream:
+            return pickle.load(stream)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def replay(records: Iterable[logging.LogRecord]) -> None:

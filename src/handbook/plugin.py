@@ -56,6 +56,10 @@ TEMPLATES = Path(__file__).parent / "templates"
 WORKER_LOGGERS = ("", "mkdocs")
 # How many times cheaper, per byte of Markdown, a version page is to convert than another page.
 VERSION_PAGE_COST = 2
+# How many pages a `Prerender` worker hands back at a time, and what taking one in costs the
+# build (reading its page, restoring its result), as bytes of Markdown converted.
+PRERENDER_PIECE = 1000
+PRERENDER_TAKE_IN = 150
 # The version and history pages a `Prebuild` worker builds: those from this percentage of the page list on.
 PREBUILD_FROM = 30
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "admonition", "tables", "toc")
@@ -81,13 +85,15 @@ def _markdown_key(markdown: str) -> bytes:
 class Prerender:
     """Version and history pages (most of a handbook's pages) converted from Markdown to HTML
     by a forked copy of the build while the build itself converts the other pages: a build on
-    two cores instead of one. The build uses a page's result only if the Markdown it would
-    convert is the very Markdown the worker converted, and logs then what the worker logged,
-    so that `--strict` counts it as before."""
+    two cores instead of one. The worker hands its pages back in pieces as it goes, so that
+    the build takes in the first while the worker converts the last. The build uses a page's
+    result only if the Markdown it would convert is the very Markdown the worker converted,
+    and logs then what the worker logged, so that `--strict` counts it as before."""
 
-    def __init__(self, worker: forking.Forked[dict[str, Prerendered]], wanted: frozenset[str]) -> None:
+    def __init__(self, worker: forking.Streamed[dict[str, Prerendered]], wanted: frozenset[str]) -> None:
         self.worker, self.wanted = worker, wanted
-        self.results: dict[str, Prerendered] | None = None
+        self.results: dict[str, Prerendered] = {}
+        self.ended, self.waited = False, 0.0
 
     @classmethod
     def start(
@@ -97,18 +103,19 @@ class Prerender:
         (as bytes of Markdown); `render` converts one page as the build would."""
         pages = files.documentation_pages()
         weights = [candidates.get(f.src_uri, 6000) for f in pages]
-        # The worker takes the last candidates, about half of all the work.
-        share, chosen = sum(weights) // 2, []
+        # The worker takes the last candidates, half of all the work once the build's own share
+        # counts taking in each of the worker's pages.
+        total, taken, chosen = sum(weights), 0, list[File]()
         for file, weight in zip(reversed(pages), reversed(weights), strict=True):
-            if share <= 0:
+            if 2 * taken >= total + PRERENDER_TAKE_IN * len(chosen):
                 break
             if file.src_uri in candidates:
                 chosen.append(file)
-                share -= weight
+                taken += weight
         if not chosen:
             return None
 
-        def convert(records: forking.Records) -> dict[str, Prerendered]:
+        def convert(put: Callable[[dict[str, Prerendered]], None], records: forking.Records) -> None:
             results = {}
             for file in reversed(chosen):
                 page = Page(None, file, config)
@@ -123,25 +130,32 @@ class Prerender:
                     None if links is None else {t.src_uri: dict(a) for t, a in links.items()},
                     tuple(records[start:]),
                 )
-            return results
+                if len(results) == PRERENDER_PIECE:
+                    put(results)
+                    results = {}
+            put(results)
 
-        worker = forking.Forked.start(convert, capture=WORKER_LOGGERS)
+        worker = forking.Streamed.start(convert, capture=WORKER_LOGGERS)
         return None if worker is None else cls(worker, frozenset(f.src_uri for f in chosen))
 
     def has(self, src_uri: str) -> bool:
         return src_uri in self.wanted
 
     def take(self, src_uri: str, markdown: str) -> Prerendered | None:
-        if self.results is None:
+        while src_uri not in self.results and not self.ended:
             started = time.monotonic()
-            done = self.worker.join()
-            log.debug(f"waited {time.monotonic() - started:.2f} s for {len(self.wanted)} pages converted alongside")
-            self.results = {} if done is None else done[0]
+            piece = self.worker.next()
+            self.waited += time.monotonic() - started
+            if piece is None:
+                self.ended = True
+            else:
+                self.results.update(piece)
         found = self.results.pop(src_uri, None)
         return found if found is not None and found.key == _markdown_key(markdown) else None
 
     def stop(self) -> None:
         self.worker.stop()
+        log.debug(f"waited {self.waited:.2f} s for {len(self.wanted)} pages converted alongside")
 
 
 class Prebuild:

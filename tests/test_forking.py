@@ -1,0 +1,50 @@
+"""forking.Streamed: a forked child's results handed back piece by piece, as it goes."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+import pytest
+
+from handbook import forking
+
+pytestmark = pytest.mark.skipif(not forking.can_fork(), reason="needs fork and two cores")
+
+
+def test_pieces_come_back_in_order_while_the_child_works() -> None:
+    def job(put: Callable[[list[int]], None], records: forking.Records) -> None:
+        for start in range(0, 10, 3):
+            put(list(range(start, min(start + 3, 10))))
+
+    streamed = forking.Streamed.start(job)
+    assert streamed is not None
+    pieces = []
+    while (piece := streamed.next()) is not None:
+        pieces.append(piece)
+    assert pieces == [[0, 1, 2], [3, 4, 5], [6, 7, 8], [9]]
+    assert streamed.next() is None  # and again, once ended
+    assert not os.path.exists(streamed.folder)
+
+
+def test_a_failing_child_hands_back_what_it_had_put() -> None:
+    def job(put: Callable[[str], None], records: forking.Records) -> None:
+        put("first")
+        raise RuntimeError("the child fails")
+
+    streamed = forking.Streamed.start(job)
+    assert streamed is not None
+    assert streamed.next() == "first"
+    assert streamed.next() is None
+
+
+def test_stopping_early_leaves_nothing_behind() -> None:
+    def job(put: Callable[[int], None], records: forking.Records) -> None:
+        for n in range(1000):
+            put(n)
+
+    streamed = forking.Streamed.start(job)
+    assert streamed is not None
+    assert streamed.next() == 0
+    streamed.stop()
+    assert streamed.pid == 0 and not os.path.exists(streamed.folder)
