@@ -182,12 +182,14 @@ class BlockConverter(Generic[C]):
         toc = tuple(flat_toc(getattr(self.md, "toc_tokens", ())))
         return Converted(html, toc, frozenset(_ID.findall(html))), self.capture()
 
-    def convert_page(self, frame: str, texts: Sequence[str], scope: str = "") -> ConvertedPage[C]:
-        """`frame` (converted, never kept) and each of `texts` (converted block by block)."""
+    def convert_page(self, frame: str, texts: Sequence[str], scope: str = "", *, keep: bool = True) -> ConvertedPage[C]:
+        """`frame` (converted, never kept) and each of `texts` (converted block by block); the
+        blocks are neither taken from nor kept in the memo without `keep`."""
         captured: list[C] = []
         plans = [self._pieces(text) for text in texts]
         every_piece = [piece for pieces in plans if pieces for piece in pieces]
-        known = {piece: self.memo[(scope, piece)] for piece in every_piece if (scope, piece) in self.memo}
+        memo = self.memo if keep else {}
+        known = {piece: memo[(scope, piece)] for piece in every_piece if (scope, piece) in memo}
         self.reused += sum(1 for piece in every_piece if piece in known)
         new = [piece for piece in dict.fromkeys(every_piece) if piece not in known]
         converted = self._cut_apart([frame, *new], captured) if not _UNSAFE.search(frame) else None
@@ -202,10 +204,10 @@ class BlockConverter(Generic[C]):
                     captured.append(got)
                     alone = [done]
                 converted += alone
-        if len(self.memo) + len(new) > self.limit:
-            self.memo.clear()
+        if len(memo) + len(new) > self.limit:
+            memo.clear()
         for piece, done in zip(new, converted[1:], strict=True):
-            known[piece] = self.memo[(scope, piece)] = done
+            known[piece] = memo[(scope, piece)] = done
         results = []
         for text, pieces in zip(texts, plans, strict=True):
             whole = _joined([known[piece] for piece in pieces]) if pieces is not None else None

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from .history import History
 from .loading import Corpus
+from .pageparts import PageParts, Part, Placed
 from .records import Decision, DecisionStatus, Policy, PolicyStatus, Post
 from .urls import Urls
 
@@ -94,6 +95,11 @@ class Compiler:
 
     # -- record pages -------------------------------------------------------
     def policy_page(self, policy: Policy) -> str:
+        return self.policy_page_parts(policy).markdown()
+
+    def policy_page_parts(self, policy: Policy) -> PageParts:
+        """The policy's page: its title, our own HTML blocks (banners, the header with its facts)
+        placed as they are, its text, and the decisions behind it."""
         src = self.policy_src(policy)
         corpus = self.corpus
         retired = corpus.is_retired(policy)
@@ -114,6 +120,7 @@ class Compiler:
                 )
             )
         parts = [f"# {md_text(policy.title)}", ""]
+        placed = Placed()
         if policy.is_draft:
             parts.append(
                 _banner(
@@ -140,18 +147,21 @@ class Compiler:
                     f"This policy was retired with version {policy.version}, effective {time_html(policy.effective)}. It is kept for the record.",
                 )
             )
+        # Each banner is a raw HTML block of its own (it ends in a blank line).
+        parts = parts[:2] + [item for banner in parts[2:] for item in (placed.raw(banner), "")]
         due = f' data-review-due="{policy.review_due.isoformat()}"' if not retired and not policy.is_draft else ""
-        parts.append(
-            f'<div class="hb-record hb-policy"{due} data-policy="{esc(policy.id)}" {_KIND_ATTRIBUTES.format(kind="Policy")}>'
-        )
-        parts.append(_standing_html(retired))
-        parts.append(_facts(facts))
-        parts.append(f'<p class="hb-summary">{esc(policy.summary)}</p>')
-        parts.append(
-            f'<p class="hb-changes"><strong>{self._version_label(policy)}, effective {time_html(policy.effective)}.</strong> What changed: {esc(policy.changes)}{self._history_link(policy)}</p>'
-        )
-        parts.append("</div>")
-        parts += ["", policy.body.strip(), ""]
+        header = [
+            f'<div class="hb-record hb-policy"{due} data-policy="{esc(policy.id)}" {_KIND_ATTRIBUTES.format(kind="Policy")}>',
+            _standing_html(retired),
+            _facts(facts),
+            f'<p class="hb-summary">{esc(policy.summary)}</p>',
+            f'<p class="hb-changes"><strong>{self._version_label(policy)}, effective {time_html(policy.effective)}.</strong> What changed: {esc(policy.changes)}{self._history_link(policy)}</p>',
+            "</div>",
+        ]
+        parts += [placed.raw("\n".join(header)), ""]
+        body = policy.body.strip()
+        if body:
+            parts += [placed.place(Part(body)), ""]
         behind = [d for d in corpus.decisions_for_policy(policy.id)]
         if behind:
             parts += ["## Decisions behind this policy", ""]
@@ -160,9 +170,15 @@ class Compiler:
                     f"- [{d.label} {md_text(d.title)}](../{self.decision_src(d)}) ({corpus.decision_status(d).value}, {d.date.isoformat()})"
                 )
             parts.append("")
-        return "\n".join(parts)
+        # Each record page reports its own broken links: no blocks shared with the others.
+        return PageParts("", "\n".join(parts), tuple(placed.parts), shared=False)
 
     def decision_page(self, decision: Decision) -> str:
+        return self.decision_page_parts(decision).markdown()
+
+    def decision_page_parts(self, decision: Decision) -> PageParts:
+        """The decision's page: its title, our own HTML blocks placed as they are, its text, and
+        the policies it shaped."""
         src = self.decision_src(decision)
         corpus = self.corpus
         status = corpus.decision_status(decision)
@@ -232,22 +248,31 @@ class Compiler:
             f'<span hidden data-pagefind-filter="owner:{esc(corpus.owner_name(o))}"></span>'
             for o in sorted({p.owner for p in shaped_policies})
         ]
-        parts += [
+        placed = Placed()
+        # Each banner is a raw HTML block of its own (it ends in a blank line).
+        start = len(head) + 1
+        parts = parts[:start] + [item for banner in parts[start:] for item in (placed.raw(banner), "")]
+        header = [
             f'<div class="hb-record hb-decision" {_KIND_ATTRIBUTES.format(kind="Decision")}>',
             _standing_html(status not in CURRENT_DECISIONS),
             *hidden_filters,
             _facts(facts),
             *self._timeline(decision),
             "</div>",
-            "",
         ]
-        parts += rest
+        parts += [placed.raw("\n".join(header)), ""]
+        text = "\n".join(rest).strip("\n")
+        if any(line.strip() for line in head[:-1]):
+            parts += rest  # text above the title: the text is converted with it, as one
+        elif text.strip():
+            parts += [placed.place(Part(text)), ""]
         shaped = [corpus.policies[p] for p in decision.policies if p in corpus.policies]
         if shaped:
             parts += ["", "## Policies shaped by this decision", ""]
             parts += [f"- [{md_text(p.title)}](../{self.policy_src(p)})" for p in shaped]
         parts.append("")
-        return "\n".join(parts)
+        # Each record page reports its own broken links: no blocks shared with the others.
+        return PageParts("", "\n".join(parts), tuple(placed.parts), shared=False)
 
     def _version_label(self, policy: Policy) -> str:
         """ "Version N", linked to that version's permanent page when it has one."""

@@ -27,7 +27,7 @@ from mkdocs.structure.pages import Page, _ExtractTitleTreeprocessor, _RelativePa
 from mkdocs.structure.toc import get_toc
 from mkdocs_rss_plugin.plugin import GitRssPlugin  # type: ignore[import-untyped]
 
-from . import acknowledgements, blocks, feeds, forking, health, partials, search, serving, versions
+from . import acknowledgements, blocks, feeds, forking, health, pageparts, partials, search, serving, versions
 from . import compile as pages
 from .builddate import build_datetime, build_epoch
 from .cache import Cache
@@ -245,7 +245,7 @@ _A_NAME = re.compile(r"""<a\s[^<>]*?\bname=["']([^"']*)["']""")
 
 
 class _PartsRenderer:
-    """Version pages (`versions.PageParts`) converted as mkdocs would, with its own link and
+    """Version pages (`pageparts.PageParts`) converted as mkdocs would, with its own link and
     title processors, but their texts block by block (blocks.py): a policy's versions and their
     diffs share most paragraphs, and each is converted once."""
 
@@ -266,14 +266,16 @@ class _PartsRenderer:
         self.title.title, self.links.links_to_anchors = None, {}
         return captured
 
-    def render(self, page: Page, parts: versions.PageParts) -> RenderedPage | None:
+    def render(self, page: Page, parts: pageparts.PageParts) -> RenderedPage | None:
         """What `page.render` would set, or None where only converting the page whole is right
         (a heading id of a text clashes with the frame's)."""
         self.links.file = page.file
         # Links resolve alike from every page of a folder: blocks are shared within it.
         # Our own HTML goes into the page as it is (`PageParts.html`): it is not converted.
         texts = ["" if part.raw else part.markdown for part in parts.parts]
-        done = self.converter.convert_page(parts.frame, texts, posixpath.dirname(page.file.src_uri))
+        done = self.converter.convert_page(
+            parts.frame, texts, posixpath.dirname(page.file.src_uri), keep=parts.shared
+        )
         ids = set(done.frame.ids)
         for part, text in zip(parts.parts, done.texts, strict=True):
             text_ids = frozenset(blocks.element_ids(part.markdown)) if part.raw else text.ids
@@ -299,7 +301,7 @@ def _toc_in_order(frame: blocks.Converted, texts: Sequence[blocks.Converted]) ->
     """The frame's headings and each text's, in the order they stand in the page."""
     placed = [((frame.html.find(f'id="{token["id"]}"'), 0, i), token) for i, token in enumerate(frame.toc)]
     for index, text in enumerate(texts):
-        where = frame.html.find(f"<p>{versions.part_placeholder(index)}</p>")
+        where = frame.html.find(f"<p>{pageparts.part_placeholder(index)}</p>")
         placed += [((where, 1, i), token) for i, token in enumerate(text.toc)]
     return [token for _, token in sorted(placed, key=lambda item: item[0])]
 
@@ -434,8 +436,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         # ... and each page's output by everything its template reads (`_CachedTemplates`).
         self.templated: dict[str, tuple[bytes, str]] = {}
         self.nav_signature = ""
-        # `mkdocs build`: version and history pages converted by a second process (`Prerender`).
-        self.version_pages: dict[str, versions.PageParts] = {}
+        # The pages made of parts (version, history and record pages), converted part by part;
+        # `mkdocs build`: generated pages converted by a second process (`Prerender`).
+        self.part_pages: dict[str, pageparts.PageParts] = {}
         self.prerender_weights: dict[str, int] = {}
         self.parts_renderer: _PartsRenderer | None = None
         self.prerender: Prerender | None = None
@@ -766,14 +769,14 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             pages_made = list(made_pages.pages(policies))
         else:  # the diffs of half the policies worked out on the second core
             pages_made = forking.map_in_two(policies, lambda some: list(made_pages.pages(some)))
-        self.version_pages, self.prerender_weights = {}, {}
+        self.part_pages, self.prerender_weights = {}, {}
         for src_uri, made_page in pages_made:
             if src_uri in authored or src_uri in made:
                 continue
             content = made_page if isinstance(made_page, str) else made_page.markdown()
             made[src_uri] = Generated(src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV)
-            if isinstance(made_page, versions.PageParts):
-                self.version_pages[src_uri] = made_page
+            if isinstance(made_page, pageparts.PageParts):
+                self.part_pages[src_uri] = made_page
                 # Converted block by block, a version page costs a fraction of its length.
                 self.prerender_weights[src_uri] = len(content) // VERSION_PAGE_COST
             elif src_uri.endswith(".md"):
@@ -808,25 +811,31 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         page.meta["title"] = pages.esc(record.title)
         if isinstance(record, Policy) and record.is_draft:
             page.meta["search"] = {"exclude": True}
-        made = self._record_markdown(page.file.src_uri)
+        parts = self._record_parts(page.file.src_uri)
+        made = parts.markdown()
+        # Converted as a version page is, its own HTML placed as it is (`_render_parts`).
+        self.part_pages[page.file.src_uri] = parts
         if self.serving:
             self.record_markdown[page.file.src_uri] = made
         return made
 
     def _record_markdown(self, src_uri: str) -> str:
+        return self._record_parts(src_uri).markdown()
+
+    def _record_parts(self, src_uri: str) -> pageparts.PageParts:
         assert self.compiler is not None
         record = self.record_pages[src_uri]
         if isinstance(record, Policy):
-            return self.compiler.policy_page(record)
-        return self.compiler.decision_page(record)
+            return self.compiler.policy_page_parts(record)
+        return self.compiler.decision_page_parts(record)
 
     @event_priority(-100)  # last: the Markdown that every plugin has had its say on
     def _cache_on_page_markdown(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
         render = page.render
-        if page.file.src_uri in self.version_pages:
-            render = functools.partial(self._render_version, page, render)
+        if page.file.src_uri in self.part_pages:
+            render = functools.partial(self._render_parts, page, render)
         if self.serving:
             page.render = functools.partial(self._render_cached, page, render)  # type: ignore[method-assign]
         elif self.prerender is not None and self.prerender.has(page.file.src_uri):
@@ -835,9 +844,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             page.render = render  # type: ignore[method-assign]
         return None
 
-    def _render_version(self, page: Page, render: Any, config: MkDocsConfig, files: Files) -> None:
-        """`page.render` for a version page: its frame and texts converted apart (`_PartsRenderer`)."""
-        parts = self.version_pages[page.file.src_uri]
+    def _render_parts(self, page: Page, render: Any, config: MkDocsConfig, files: Files) -> None:
+        """`page.render` for a page made of parts (version, history and record pages): its frame
+        and texts converted apart, its own HTML placed as it is (`_PartsRenderer`)."""
+        parts = self.part_pages[page.file.src_uri]
         if page.markdown != parts.body().lstrip("\n"):  # another plugin changed the page
             render(config, files)
             return
@@ -866,8 +876,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         if not self.serving and self.prerender_weights:
 
             def render(page: Page) -> None:
-                if page.file.src_uri in self.version_pages:
-                    self._render_version(page, page.render, config, files)
+                if page.file.src_uri in self.part_pages:
+                    self._render_parts(page, page.render, config, files)
                 else:
                     page.render(config, files)
 
@@ -1014,7 +1024,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self.record_markdown, self.change_pages = {}, set()
         self._stop_prerender()
         self._stop_prebuild()
-        self.version_pages, self.prerender_weights = {}, {}
+        self.part_pages, self.prerender_weights = {}, {}
         self.parts_renderer = None
         self.post_pages = {}
         self.post_paths = None

@@ -22,6 +22,7 @@ from .compile import Compiler, _banner, _facts, esc, history_src, md_text, time_
 from .diffing import diff_markdown
 from .history import History, effective_date
 from .loading import Corpus
+from .pageparts import PageParts, Part, Placed
 from .records import Policy, Version
 from .urls import Urls
 
@@ -135,78 +136,6 @@ def rewrite_links(text: str, from_src: str, to_src: str, targets: LinkTarget, *,
     return "\n".join(out)
 
 
-_PLACEHOLDER = "hbpart{}x7d3f"
-
-
-def part_placeholder(index: int) -> str:
-    """A paragraph of its own in a frame, where part `index` goes."""
-    return _PLACEHOLDER.format(index)
-
-
-@dataclass(frozen=True)
-class Part:
-    """A long text in a generated page: Markdown, and the class of the `<div>` around it (if any)."""
-
-    markdown: str
-    wrapper: str = ""
-    raw: bool = False  # HTML that goes into the page as it is
-
-
-@dataclass(frozen=True)
-class PageParts:
-    """A generated page as front matter, a short frame of Markdown, and the long texts that go
-    where the frame has their placeholders. `markdown()` is the page; an adapter may instead
-    convert the frame and each text apart (blocks.py), which reuses what the texts share."""
-
-    front_matter: str
-    frame: str
-    parts: tuple[Part, ...]
-
-    def body(self) -> str:
-        text = self.frame
-        for index, part in enumerate(self.parts):
-            body = part.markdown
-            if part.wrapper:
-                body = f'<div class="{part.wrapper}" markdown="1">\n\n{body}\n</div>'
-            text = text.replace(part_placeholder(index), body, 1)
-        return text
-
-    def markdown(self) -> str:
-        return self._markdown
-
-    @cached_property
-    def _markdown(self) -> str:  # the same parts, kept under `mkdocs serve`, are asked again
-        return self.front_matter + self.body()
-
-    def html(self, frame_html: str, parts_html: Sequence[str]) -> str | None:
-        """The page's HTML from the frame's and each text's, or None if the frame lost a placeholder."""
-        for index, (part, html) in enumerate(zip(self.parts, parts_html, strict=True)):
-            placeholder = f"<p>{part_placeholder(index)}</p>"
-            if frame_html.count(placeholder) != 1:
-                return None
-            if part.raw:
-                html = part.markdown.strip("\n") + "\n"  # as Python-Markdown hands back a raw block
-            elif part.wrapper:
-                html = f'<div class="{part.wrapper}">\n{html}\n</div>'
-            frame_html = frame_html.replace(placeholder, html, 1)
-        return frame_html.strip()  # as Python-Markdown ends a page
-
-
-@dataclass
-class _Placed:
-    """The texts a frame has placeholders for, in order: `place` adds one and gives its placeholder."""
-
-    parts: list[Part] = field(default_factory=list)
-
-    def place(self, part: Part) -> str:
-        self.parts.append(part)
-        return part_placeholder(len(self.parts) - 1)
-
-    def raw(self, html: str) -> str:
-        """Our own HTML block, which goes into the page as it is: converting it would only hand it back."""
-        return self.place(Part(html.strip("\n"), raw=True))
-
-
 @dataclass
 class PagesMemo:
     """Each policy's pages by what they are made from (the policy, its versions), kept by a
@@ -302,7 +231,7 @@ class VersionPages:
         following = versions[index + 1] if index + 1 < len(versions) else None
         src = version_src(policy.id, version.number)
         parts = [f"# {md_text(version.title)}: version {version.number}", ""]
-        placed = _Placed()
+        placed = Placed()
         place = placed.place
         parts += [placed.raw(self._standing(policy, version, versions[-1])), ""]
         record = [
@@ -421,7 +350,7 @@ class VersionPages:
         versions = self.history.versions[policy.id]
         src = history_src(policy.id)
         current = self._a(src, self.compiler.policy_src(policy), esc(policy.title))
-        placed = _Placed()
+        placed = Placed()
         parts = [
             f"# {md_text(policy.title)}: version history",
             "",
@@ -458,7 +387,7 @@ class VersionPages:
             parts += self._compare_form(policy, versions, placed)
         return PageParts("\n".join(_NOT_SEARCHED) + "\n", "\n".join(parts), tuple(placed.parts))
 
-    def _compare_form(self, policy: Policy, versions: Sequence[Version], placed: _Placed) -> list[str]:
+    def _compare_form(self, policy: Policy, versions: Sequence[Version], placed: Placed) -> list[str]:
         """Any two versions compared in the browser, from versions.json, by the diff library served with the site."""
         src = history_src(policy.id)
         options = "".join(f'<option value="{v.number}">Version {v.number}</option>' for v in versions)
