@@ -463,6 +463,7 @@ def build_feeds(
                 done[feed.name] = hit[1]
     fresh = [feed for feed in feeds if feed.name not in done]
 
+    @forking.collector_off()  # millions of elements made and parsed, none in a cycle
     def write(some: Sequence[Feed]) -> list[list[tuple[str, bytes]]]:
         # An item is in several feeds (all, policies, an audience's): its entry is made once.
         entries: dict[FeedItem, FeedEntry] = {}

@@ -17,7 +17,7 @@ import shutil
 import signal
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
@@ -171,17 +171,23 @@ def _dump(result: object, path: str) -> None:
         pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _load(path: str) -> Any:
-    # A large result is millions of new objects, none garbage: without the collector, whose
-    # passes they would trigger over and over, each walking the parent's heap.
+@contextlib.contextmanager
+def collector_off() -> Iterator[None]:
+    """The garbage collector off for work that makes millions of objects in no cycle (a result
+    read back, feeds written, an index rewritten): its passes, which they would trigger over
+    and over, would each walk the rest of a large build's heap for nothing."""
     collecting = gc.isenabled()
     gc.disable()
     try:
-        with open(path, "rb") as stream:
-            return pickle.load(stream)
+        yield
     finally:
         if collecting:
             gc.enable()
+
+
+def _load(path: str) -> Any:
+    with collector_off(), open(path, "rb") as stream:
+        return pickle.load(stream)
 
 
 def replay(records: Iterable[logging.LogRecord]) -> None:

@@ -9,7 +9,6 @@ last. A browser downloads only the index chunks a query needs.
 
 from __future__ import annotations
 
-import gc
 import gzip
 import hashlib
 import json
@@ -295,15 +294,8 @@ def canonicalise(folder: str | Path, *, renumber: bool = True) -> None:
     Pagefind numbers pages in the order it finds their files, which is the file system's (ext4
     lists a folder in an order seeded per file system): they are numbered again in the order
     of their fragments' names, which are their content's hash."""
-    # Millions of small lists, none in a cycle: the garbage collector's passes would walk them
-    # (and the rest of a large build) again and again, for nothing.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with forking.collector_off():  # millions of small lists, none in a cycle
         _rewrite(Path(folder), _by_fragment if renumber else None)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _by_fragment(pages: list[Any]) -> list[int]:
