@@ -56,10 +56,8 @@ TEMPLATES = Path(__file__).parent / "templates"
 WORKER_LOGGERS = ("", "mkdocs")
 # How many times cheaper, per byte of Markdown, a version page is to convert than another page.
 VERSION_PAGE_COST = 2
-# How many pages a `Prerender` worker hands back at a time, and what taking one in costs the
-# build (reading its page, restoring its result), as bytes of Markdown converted.
+# How many pages a `Prerender` worker hands back at a time.
 PRERENDER_PIECE = 1000
-PRERENDER_TAKE_IN = 150
 # The version and history pages a `Prebuild` worker builds: those from this percentage of the page list on.
 PREBUILD_FROM = 30
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "admonition", "tables", "toc")
@@ -103,15 +101,14 @@ class Prerender:
         (as bytes of Markdown); `render` converts one page as the build would."""
         pages = files.documentation_pages()
         weights = [candidates.get(f.src_uri, 6000) for f in pages]
-        # The worker takes the last candidates, half of all the work once the build's own share
-        # counts taking in each of the worker's pages.
-        total, taken, chosen = sum(weights), 0, list[File]()
+        # The worker takes the last candidates, about half of all the work.
+        share, chosen = sum(weights) // 2, []
         for file, weight in zip(reversed(pages), reversed(weights), strict=True):
-            if 2 * taken >= total + PRERENDER_TAKE_IN * len(chosen):
+            if share <= 0:
                 break
             if file.src_uri in candidates:
                 chosen.append(file)
-                taken += weight
+                share -= weight
         if not chosen:
             return None
 
