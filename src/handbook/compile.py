@@ -119,10 +119,9 @@ class Compiler:
                     ", ".join(f'<span data-pagefind-filter="audience">{esc(a)}</span>' for a in policy.audience),
                 )
             )
-        parts = [f"# {md_text(policy.title)}", ""]
-        placed = Placed()
+        banners: list[str] = []
         if policy.is_draft:
-            parts.append(
+            banners.append(
                 _banner(
                     "danger hb-draft",
                     "DRAFT: not published",
@@ -132,7 +131,7 @@ class Compiler:
         successor_id = corpus.policy_successor.get(policy.id)
         if successor_id is not None:
             successor = corpus.policies[successor_id]
-            parts.append(
+            banners.append(
                 _banner(
                     "danger hb-superseded",
                     "Superseded: no longer in force",
@@ -140,15 +139,16 @@ class Compiler:
                 )
             )
         elif policy.status is PolicyStatus.RETIRED:
-            parts.append(
+            banners.append(
                 _banner(
                     "danger hb-retired",
                     "Retired: no longer in force",
                     f"This policy was retired with version {policy.version}, effective {time_html(policy.effective)}. It is kept for the record.",
                 )
             )
-        # Each banner is a raw HTML block of its own (it ends in a blank line).
-        parts = parts[:2] + [item for banner in parts[2:] for item in (placed.raw(banner), "")]
+        parts, placed = [f"# {md_text(policy.title)}", ""], Placed()
+        for banner in banners:  # each a raw HTML block of its own
+            parts += [placed.raw(banner), ""]
         due = f' data-review-due="{policy.review_due.isoformat()}"' if not retired and not policy.is_draft else ""
         header = [
             f'<div class="hb-record hb-policy"{due} data-policy="{esc(policy.id)}" {_KIND_ATTRIBUTES.format(kind="Policy")}>',
@@ -188,11 +188,11 @@ class Compiler:
         title_index = _title_index(body)
         head = body[:title_index] + [f"# {html.escape(decision.title, quote=False)}"]
         rest = body[title_index + 1 :]
-        parts = head + [""]
+        banners: list[str] = []
         successor_no = corpus.decision_successor.get(decision.number)
         if successor_no is not None:
             successor = corpus.decisions[successor_no]
-            parts.append(
+            banners.append(
                 _banner(
                     "warning hb-superseded",
                     "Superseded",
@@ -200,7 +200,7 @@ class Compiler:
                 )
             )
         elif status is DecisionStatus.PROPOSED:
-            parts.append(
+            banners.append(
                 _banner(
                     "info hb-proposed",
                     "Proposal",
@@ -208,7 +208,7 @@ class Compiler:
                 )
             )
         elif status in (DecisionStatus.REJECTED, DecisionStatus.DEPRECATED):
-            parts.append(
+            banners.append(
                 _banner(
                     "warning hb-" + status.value,
                     status.value.capitalize(),
@@ -248,10 +248,9 @@ class Compiler:
             f'<span hidden data-pagefind-filter="owner:{esc(corpus.owner_name(o))}"></span>'
             for o in sorted({p.owner for p in shaped_policies})
         ]
-        placed = Placed()
-        # Each banner is a raw HTML block of its own (it ends in a blank line).
-        start = len(head) + 1
-        parts = parts[:start] + [item for banner in parts[start:] for item in (placed.raw(banner), "")]
+        parts, placed = [*head, ""], Placed()
+        for banner in banners:  # each a raw HTML block of its own
+            parts += [placed.raw(banner), ""]
         header = [
             f'<div class="hb-record hb-decision" {_KIND_ATTRIBUTES.format(kind="Decision")}>',
             _standing_html(status not in CURRENT_DECISIONS),

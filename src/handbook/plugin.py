@@ -81,8 +81,8 @@ def _markdown_key(markdown: str) -> bytes:
 
 
 class Prerender:
-    """Version and history pages (most of a handbook's pages) converted from Markdown to HTML
-    by a forked copy of the build while the build itself converts the other pages: a build on
+    """Generated pages (version and history pages are most of a handbook's) converted from
+    Markdown to HTML by a forked copy of the build while the build converts the others: a build on
     two cores instead of one. The worker hands its pages back in pieces as it goes, so that
     the build takes in the first while the worker converts the last. The build uses a page's
     result only if the Markdown it would convert is the very Markdown the worker converted,
@@ -242,9 +242,10 @@ _A_NAME = re.compile(r"""<a\s[^<>]*?\bname=["']([^"']*)["']""")
 
 
 class _PartsRenderer:
-    """Version pages (`pageparts.PageParts`) converted as mkdocs would, with its own link and
-    title processors, but their texts block by block (blocks.py): a policy's versions and their
-    diffs share most paragraphs, and each is converted once."""
+    """Pages made of parts (`pageparts.PageParts`: version, history and record pages) converted
+    as mkdocs would, with its own link and title processors, but their texts block by block
+    (blocks.py): a policy's versions and their diffs share most paragraphs, and each is
+    converted once. Our own HTML parts are placed as they are."""
 
     def __init__(self, config: MkDocsConfig, files: Files) -> None:
         md = markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs or {})
@@ -911,8 +912,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         env.globals["hb_shared"] = partials.Shared(self.nav, [str(t) for t in targets if isinstance(t, str)])
 
     def _start_prebuild(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
-        """Every page is converted now: a worker builds the version and history pages from
-        PREBUILD_FROM% of the list on, while the build builds the rest."""
+        """Every page is converted now: a worker builds the generated pages Pagefind does not
+        read (version and history pages, mostly) from PREBUILD_FROM% of the list on, while the
+        build builds the rest."""
         self._stop_prebuild()
         pages = [f.page for f in files.documentation_pages(inclusion=InclusionLevel.is_included) if f.page is not None]
         # The worker goes on while this process writes the feeds and waits for Pagefind.
@@ -1206,9 +1208,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
 
     @event_priority(100)  # first: Pagefind indexes on its own core while the feeds are written
     def _start_search_on_post_build(self, *, config: MkDocsConfig) -> None:
-        """The searched pages are all written (version pages, which the worker writes, are not
-        searched): Pagefind starts now, unless it started early, and `_search_on_post_build`
-        waits for it."""
+        """The searched pages are all written (the worker's pages are never searched): Pagefind
+        starts now, unless it started early, and `_search_on_post_build` waits for it."""
         if self.search_started:
             self.search_started = False
             return
