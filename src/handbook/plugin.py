@@ -917,12 +917,13 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         build builds the rest."""
         self._stop_prebuild()
         pages = [f.page for f in files.documentation_pages(inclusion=InclusionLevel.is_included) if f.page is not None]
+        # The pages Pagefind reads: this process writes them all, and lists them as it does.
+        searched = {page.file.abs_dest_path for page in pages if self._search_attributes(page) is not None}
         # The worker goes on while this process writes the feeds and waits for Pagefind.
-        # (Not a page Pagefind reads: this process lists those as it writes them.)
         chosen = [
             page
             for page in pages[len(pages) * PREBUILD_FROM // 100 :]
-            if page.file.src_uri in self.prerender_weights and self._search_attributes(page) is None
+            if page.file.src_uri in self.prerender_weights and page.file.abs_dest_path not in searched
         ]
         if not chosen or self.nav is None:
             return None
@@ -936,13 +937,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self.prebuild = Prebuild.start(chosen, build)
         if self.prebuild is None:
             return None
-        # The pages this process writes that Pagefind reads (the worker's are never searched).
-        skipped = self.prebuild.skipped
-        self.search_due = {
-            page.file.abs_dest_path
-            for page in pages
-            if page.file.src_uri not in skipped and self._search_attributes(page) is not None
-        }
+        self.search_due = searched  # (set after the fork: the worker starts no Pagefind)
         self.prebuild_build = build
         logging.getLogger("mkdocs.commands.build").addFilter(self.skipped_filter)
         return _SkipTemplates(env, self)

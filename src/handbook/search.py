@@ -91,11 +91,12 @@ class Indexing:
         if self.folder.exists():
             # Old chunks would otherwise pile up under `mkdocs serve`, which rebuilds in place.
             shutil.rmtree(self.folder)
+        # Without `pages` Pagefind reads the site itself: nothing is staged.
         self.own_staging = staging is None and pages is not None
-        self.staging = Staging(self.site) if staging is None else staging
+        self.staging = Staging(self.site) if self.own_staging else staging
         self.process: subprocess.Popen[str] | None = None
         try:
-            source = self.site if pages is None else self.staging.update(pages)
+            source = self.site if pages is None or self.staging is None else self.staging.update(pages)
             command = [str(_pagefind_binary()), "--site", str(source), "--output-path", str(self.folder), "--silent"]
             for selector in EXCLUDE_SELECTORS:
                 command += ["--exclude-selectors", selector]
@@ -132,7 +133,7 @@ class Indexing:
         return None
 
     def _clean(self) -> None:
-        if self.own_staging:
+        if self.own_staging and self.staging is not None:
             self.staging.cleanup()
 
     def finish(self) -> IndexReport:

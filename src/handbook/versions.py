@@ -232,7 +232,6 @@ class VersionPages:
         src = version_src(policy.id, version.number)
         parts = [f"# {md_text(version.title)}: version {version.number}", ""]
         placed = Placed()
-        place = placed.place
         parts += [placed.raw(self._standing(policy, version, versions[-1])), ""]
         record = [
             f'<div class="hb-record hb-version" data-policy="{esc(policy.id)}" data-version="{version.number}">',
@@ -268,9 +267,9 @@ class VersionPages:
             if old.strip() == new.strip():
                 parts += [placed.raw('<p class="hb-diff-none">The text is unchanged.</p>'), ""]
             else:
-                parts += [place(Part(self._diff(old, new), "hb-diff")), ""]
+                parts += [placed.place(Part(self._diff(old, new), "hb-diff")), ""]
         parts += [f"## Text of version {version.number} {{#text}}", ""]
-        parts += [place(Part(self._text(policy, version, src, keep_self=True).strip())), ""]
+        parts += [placed.place(Part(self._text(policy, version, src, keep_self=True).strip())), ""]
         return PageParts("\n".join(_NOT_SEARCHED) + "\n", "\n".join(parts), tuple(placed.parts))
 
     def _diff(self, old: str, new: str) -> str:
