@@ -1,7 +1,8 @@
 """The build's shortcuts change nothing: version pages converted block by block (blocks.py),
-pages converted and built by forked workers, and Material's partials rendered once per folder
-(partials.py) give the very bytes of mkdocs converting and building every page whole, in one
-process."""
+pages converted and built by forked workers, Material's partials rendered once per folder
+(partials.py) and inline patterns skipped where they cannot match
+(inline_pass.py) give the very bytes of mkdocs converting and building every page whole,
+in one process."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ plugin._PartsRenderer.render = lambda self, page, parts: None
 plugin.Prerender.start = classmethod(lambda cls, *args: None)
 plugin.Prebuild.start = classmethod(lambda cls, *args: None)
 plugin.partials.Shared.key = lambda self, page, name: None
+plugin.inline_pass.install = lambda md: None
 from mkdocs.__main__ import cli
 sys.argv[0] = "mkdocs"
 cli()
