@@ -62,6 +62,9 @@ VERSION_PAGE_COST = 2
 PRERENDER_PIECE = 1000
 # The version and history pages a `Prebuild` worker builds: those from this percentage of the page list on.
 PREBUILD_FROM = 30
+# The folders of Material's own files that its shared blocks link to (style sheets, scripts,
+# the search worker, the favicon): see `_share_partials`.
+MATERIAL_ASSET_DIRS = ["assets/stylesheets/", "assets/javascripts/workers/", "assets/images/"]
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "admonition", "tables", "toc")
 
 
@@ -908,13 +911,17 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         return templates
 
     def _share_partials(self, env: Any, config: MkDocsConfig) -> None:
-        """Material's navigation, tabs, script settings and the header around the page's title,
-        rendered once per folder for the pages outside the nav, most of a handbook's pages
-        (partials.py, and the templates that call `hb_shared`)."""
+        """Material's navigation, tabs, script settings, style sheets, scripts, footer and the
+        header around the page's title, rendered once per folder for the pages outside the nav,
+        most of a handbook's pages (partials.py, and the templates that call `hb_shared`)."""
         dirs = list(config.theme.dirs)
         after = dirs[dirs.index(str(TEMPLATES)) + 1 :] if str(TEMPLATES) in dirs else dirs
         env.loader = partials.next_loader(env.loader, after)
-        targets = [config.extra.get("homepage"), config.theme.get("logo")]  # (`extra` is a mapping)
+        # Every address those blocks link to besides the nav's: a page in one of their folders
+        # has links of its own. (`extra` is a mapping; a script may be a path with options.)
+        targets = [config.extra.get("homepage"), config.theme.get("logo"), config.theme.get("favicon")]
+        targets += [*config.extra_css, *(getattr(script, "path", script) for script in config.extra_javascript)]
+        targets += MATERIAL_ASSET_DIRS
         env.globals["hb_shared"] = partials.Shared(self.nav, [str(t) for t in targets if isinstance(t, str)])
 
     def _start_prebuild(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
