@@ -1,6 +1,6 @@
 """The build's shortcuts change nothing: version pages converted block by block (blocks.py),
 pages converted and built by forked workers, Material's partials rendered once per folder
-(partials.py), inline patterns skipped where they cannot match (inline_pass.py) and front
+(partials.py), Markdown patterns skipped where they cannot match (fast_passes.py) and front
 matter parsed once give the very bytes of mkdocs converting and building every page whole,
 in one process."""
 
@@ -23,7 +23,7 @@ plugin._PartsRenderer.render = lambda self, page, parts: None
 plugin.Prerender.start = classmethod(lambda cls, *args: None)
 plugin.Prebuild.start = classmethod(lambda cls, *args: None)
 plugin.partials.Shared.key = lambda self, page, name: None
-plugin.inline_pass.install = lambda md: None
+plugin.fast_passes.install = lambda md: None
 plugin._front_matter_read_once = lambda: None
 from mkdocs.__main__ import cli
 sys.argv[0] = "mkdocs"

@@ -21,7 +21,7 @@ from typing import Any, Generic, TypeVar
 import markdown
 from markdown.extensions.toc import nest_toc_tokens
 
-from . import inline_pass
+from . import fast_passes
 
 C = TypeVar("C")
 
@@ -34,7 +34,7 @@ SAFE_EXTENSIONS = frozenset({
     "pymdownx.betterem", "pymdownx.caret", "pymdownx.details", "pymdownx.emoji",
     "pymdownx.highlight", "pymdownx.inlinehilite", "pymdownx.keys", "pymdownx.magiclink", "pymdownx.mark",
     "pymdownx.smartsymbols", "pymdownx.superfences", "pymdownx.tabbed", "pymdownx.tasklist", "pymdownx.tilde",
-    "handbook.inline_pass",
+    "handbook.fast_passes",
 })
 # Whatever is defined once and used anywhere in a text: such a text is converted whole (`_unsafe`).
 # Two searches, not one alternation: each finds its first character fast, where the one
@@ -179,7 +179,7 @@ class BlockConverter(Generic[C]):
         self, md: markdown.Markdown, capture: Callable[[], C], *, split: bool = True, limit: int = 20_000
     ) -> None:
         self.md, self.capture, self.split, self.limit = md, capture, split, limit
-        inline_pass.install(md)  # the same HTML, a third sooner
+        fast_passes.install(md)  # the same HTML, sooner
         self.memo: dict[tuple[str, str], Converted] = {}
         self.conversions = self.reused = 0
 

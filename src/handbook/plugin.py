@@ -29,7 +29,7 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import meta as mkdocs_meta
 from mkdocs_rss_plugin.plugin import GitRssPlugin  # type: ignore[import-untyped]
 
-from . import acknowledgements, blocks, feeds, forking, health, inline_pass, pageparts, partials, search, serving, versions
+from . import acknowledgements, blocks, fast_passes, feeds, forking, health, pageparts, partials, search, serving, versions
 from . import compile as pages
 from .builddate import build_datetime, build_epoch
 from .cache import Cache
@@ -481,9 +481,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         for name in REQUIRED_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
-        # mkdocs' own conversions (posts, registers, blog excerpts) skip hopeless inline patterns too.
-        if not any(isinstance(ext, inline_pass.FastInlineExtension) for ext in config.markdown_extensions):
-            config.markdown_extensions.append(inline_pass.FastInlineExtension())  # type: ignore[arg-type]  # (an object is one too)
+        # mkdocs' own conversions (posts, registers, blog excerpts) skip hopeless patterns too.
+        if not any(isinstance(ext, fast_passes.FastPassesExtension) for ext in config.markdown_extensions):
+            config.markdown_extensions.append(fast_passes.FastPassesExtension())  # type: ignore[arg-type]  # (an object is one too)
         for uri in ASSET_URIS.values():
             if uri.endswith(".css"):
                 config.extra_css.append(uri)
