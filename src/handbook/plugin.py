@@ -29,7 +29,20 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import meta as mkdocs_meta
 from mkdocs_rss_plugin.plugin import GitRssPlugin  # type: ignore[import-untyped]
 
-from . import acknowledgements, blocks, fast_passes, feeds, forking, health, pageparts, partials, search, serving, versions
+from . import (
+    acknowledgements,
+    blocks,
+    converted_once,
+    fast_passes,
+    feeds,
+    forking,
+    health,
+    pageparts,
+    partials,
+    search,
+    serving,
+    versions,
+)
 from . import compile as pages
 from .builddate import build_datetime, build_epoch
 from .cache import Cache
@@ -894,6 +907,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
     @event_priority(-100)  # last: the environment every plugin has set up
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any | None:
         self._share_partials(env, config)
+        _excerpts_converted_once(config)
         if not self.serving:
             # Every page is converted, and lives to the end of the build: frozen as in `on_nav`,
             # or the feeds' full garbage collections would walk them all, again and again.
@@ -1360,6 +1374,20 @@ def _index_blog_posts(config: MkDocsConfig) -> None:
         posts = getattr(blog, "posts", None)
         if type(plugin).__module__ == "material.plugins.blog.plugin" and type(posts) is list:
             blog.posts = _Posts(posts)  # type: ignore[union-attr]
+
+
+def _excerpts_converted_once(config: MkDocsConfig) -> None:
+    """Material's blog (9.x) converts a post's whole Markdown again for every index, archive and
+    category page that lists it, three or four times a post, where only the links, made relative
+    to the listing page by its last two tree processors ("relpath", then "excerpt"), differ: each
+    post's excerpt is converted once up to those (converted_once.py)."""
+    for plugin in config.plugins.values():
+        if type(plugin).__module__ != "material.plugins.blog.plugin":
+            continue
+        for post in getattr(getattr(plugin, "blog", None), "posts", None) or ():
+            md = getattr(getattr(post, "excerpt", None), "md", None)
+            if isinstance(md, markdown.Markdown) and "relpath" in md.treeprocessors:
+                converted_once.install(md, "relpath")
 
 
 def _only_under(prefix: str, method: Callable[..., Any]) -> Callable[..., Any]:
