@@ -122,3 +122,21 @@ def test_a_call_renders_once_per_key_and_the_theme_partial_stays_reachable(tmp_p
     outputs = [template.render(page=page(url)) for url in ("policies/a/v1/", "policies/b/v3/", "policies/")]
     assert outputs == ["<nav>1</nav>", "<nav>1</nav>", "<nav>2</nav>"]
     assert template.render(page=page("policies/", "policies.md")) == "<nav>3</nav>"  # in the nav
+
+
+def test_pages_among_materials_own_files_render_their_own() -> None:
+    """The shared style sheet, script and settings blocks link into Material's asset folders:
+    a page in one of them (a docs page under assets/) gets links, and a rendering, of its own."""
+    from handbook.plugin import MATERIAL_ASSET_DIRS
+
+    shared = Shared(nav(), MATERIAL_ASSET_DIRS)
+    assets = ["assets/stylesheets/main.1234.min.css", "assets/javascripts/bundle.5678.min.js"]
+    assets += ["assets/javascripts/workers/search.9abc.min.js", "assets/images/favicon.png"]
+    pages = ["assets/stylesheets/extra/", "assets/javascripts/extra/", "other/stylesheets/extra/", "owners/a/b/"]
+    keys = {url: shared.key(page(url), "styles") for url in pages}
+    for first, second in itertools.combinations(pages, 2):
+        same = [get_relative_url(t, first) for t in assets] == [get_relative_url(t, second) for t in assets]
+        if keys[first] == keys[second]:
+            assert same, (first, second)
+    assert keys["other/stylesheets/extra/"] == keys["owners/a/b/"]
+    assert keys["assets/stylesheets/extra/"] != keys["other/stylesheets/extra/"]
