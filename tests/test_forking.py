@@ -55,3 +55,26 @@ def test_stopping_early_leaves_nothing_behind() -> None:
     assert streamed.next() == 0
     streamed.stop()
     assert streamed.pid == 0 and not os.path.exists(streamed.folder)
+
+
+def test_both_ends_share_the_items_out_once_each() -> None:
+    """The child takes items from the back while this process takes them from the front; each
+    is taken once, by one of them, and the child's share is known afterwards."""
+    ends = forking.BothEnds(2000)
+
+    def job(records: forking.Records) -> list[int]:
+        taken = []
+        while (index := ends.take_back()) is not None:
+            taken.append(index)
+        return taken
+
+    child = forking.Forked.start(job)
+    assert child is not None
+    here = [index for index in range(2000) if ends.take_front(index)]
+    done = child.join()
+    assert done is not None
+    there = done[0]
+    assert sorted(here + there) == list(range(2000))
+    assert here == list(range(len(here)))  # the front is a prefix, the back the rest
+    assert list(ends.taken_by_back()) == sorted(there)
+    assert ends.take_back() is None and not ends.take_front(1999)

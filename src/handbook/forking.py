@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
+import multiprocessing
 import os
 import pickle
 import shutil
@@ -142,6 +143,38 @@ class Streamed(Generic[R]):
             os.close(self.ready)
             self.ready = -1
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class BothEnds:
+    """The indexes of `count` items shared out between this process, which takes them from
+    the front as it comes to them, and a forked child, which takes them from the back: each
+    index is taken once, and the two meet wherever their speeds make them meet. Made before
+    the fork (its memory and lock are shared with the child)."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.lock = multiprocessing.Lock()
+        self.ends = multiprocessing.RawArray("q", [0, count])  # the front's next, the back's last taken
+
+    def take_front(self, index: int) -> bool:
+        """Whether this process takes `index` (asked in increasing order), or the child took it."""
+        with self.lock:
+            if index >= self.ends[1]:
+                return False
+            self.ends[0] = index + 1
+            return True
+
+    def take_back(self) -> int | None:
+        """The next index the child takes, or None once the two have met."""
+        with self.lock:
+            if self.ends[1] <= self.ends[0]:
+                return None
+            self.ends[1] -= 1
+            return int(self.ends[1])
+
+    def taken_by_back(self) -> range:
+        with self.lock:
+            return range(int(self.ends[1]), self.count)
 
 
 def _fork(work: Callable[[Records], None], capture: Sequence[str]) -> int:

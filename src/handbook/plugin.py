@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import markdown
+from mkdocs.commands import build as mkdocs_build
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -54,6 +55,8 @@ from .settings import Settings
 from .urls import Urls
 
 log = get_plugin_logger(__name__)
+# mkdocs' own page builder (1.6), kept: while a `Prebuild` worker runs, mkdocs' build loop calls a stand-in.
+_MKDOCS_BUILD_PAGE = mkdocs_build._build_page
 EMPTY_SITEMAP = b'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>\n'
 ASSETS = Path(__file__).parent / "assets"
 ASSET_URIS = {
@@ -73,8 +76,6 @@ WORKER_LOGGERS = ("", "mkdocs")
 VERSION_PAGE_COST = 2
 # How many pages a `Prerender` worker hands back at a time.
 PRERENDER_PIECE = 1000
-# The version and history pages a `Prebuild` worker builds: those from this percentage of the page list on.
-PREBUILD_FROM = 30
 # The folders of Material's own files that its shared blocks link to (style sheets, scripts,
 # the search worker, the favicon): see `_share_partials`.
 MATERIAL_ASSET_DIRS = ["assets/stylesheets/", "assets/javascripts/workers/", "assets/images/"]
@@ -174,85 +175,50 @@ class Prerender:
 
 
 class Prebuild:
-    """Version and history pages built (template rendered, page written) by a forked copy of
-    the build while the build itself builds the other pages. The build renders nothing for the
-    worker's pages; at the end it replays what the worker logged (so that `--strict` counts
-    it), and builds itself whatever the worker did not."""
+    """Pages Pagefind does not read (version and history pages, mostly) built (template
+    rendered, page written) in part by a forked copy of the build: the worker takes them from
+    the back of the list, the build from the front as it comes to them, and they meet where
+    their speeds make them meet (`forking.BothEnds`). The build skips the worker's pages
+    outright; at the end it replays what the worker logged (so that `--strict` counts it), and
+    builds itself the pages a worker that failed had taken."""
 
-    def __init__(self, worker: forking.Forked[None], pages: list[Page]) -> None:
-        self.worker, self.pages = worker, pages
-        self.skipped = frozenset(page.file.src_uri for page in pages)
+    def __init__(self, worker: forking.Forked[None], pages: list[Page], ends: forking.BothEnds) -> None:
+        self.worker, self.pages, self.ends = worker, pages, ends
+        self.index = {page.file.src_uri: number for number, page in enumerate(pages)}
 
     @classmethod
     def start(cls, pages: list[Page], build: Callable[[Page], None]) -> Prebuild | None:
-        if not pages:
+        if not pages or not forking.can_fork():
             return None
+        ends = forking.BothEnds(len(pages))
 
-        def build_all(records: forking.Records) -> None:
-            for page in pages:
-                build(page)
+        def build_from_the_back(records: forking.Records) -> None:
+            while (taken := ends.take_back()) is not None:
+                build(pages[taken])
 
-        worker = forking.Forked.start(build_all, capture=WORKER_LOGGERS)
-        return None if worker is None else cls(worker, pages)
+        worker = forking.Forked.start(build_from_the_back, capture=WORKER_LOGGERS)
+        return None if worker is None else cls(worker, pages, ends)
+
+    def builds_here(self, page: Page) -> bool:
+        """Whether the build builds `page` itself: any page but those the worker took."""
+        number = self.index.get(page.file.src_uri)
+        return number is None or self.ends.take_front(number)
 
     def finish(self, build: Callable[[Page], None]) -> None:
         """Wait for the worker; replay its logs, or build its pages here if it failed."""
         started = time.monotonic()
         done = self.worker.join()
-        log.debug(f"waited {time.monotonic() - started:.2f} s for {len(self.pages)} pages built alongside")
-        self.skipped = frozenset()
+        taken = self.ends.taken_by_back()
+        log.debug(f"waited {time.monotonic() - started:.2f} s for {len(taken)} of {len(self.pages)} pages built alongside")
         if done is None:
             log.debug("the worker building version pages failed: building them here")
-            for page in self.pages:
-                build(page)
+            for number in taken:
+                build(self.pages[number])
             return
         forking.replay(done[1])
 
     def stop(self) -> None:
         self.worker.stop()
-
-
-class _SkipTemplates:
-    """The build's templates, which render nothing for the pages a `Prebuild` worker builds."""
-
-    def __init__(self, env: Any, plugin: HandbookPlugin) -> None:
-        self.env, self.plugin = env, plugin
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.env, name)
-
-    def get_template(self, name: Any, *args: Any, **kwargs: Any) -> Any:
-        return _SkipTemplate(self.env.get_template(name, *args, **kwargs), self.plugin)
-
-
-class _SkipTemplate:
-    def __init__(self, template: Any, plugin: HandbookPlugin) -> None:
-        self.template, self.plugin = template, plugin
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.template, name)
-
-    def render(self, *args: Any, **kwargs: Any) -> str:
-        context = dict(*args, **kwargs)
-        prebuild = self.plugin.prebuild
-        page = context.get("page")
-        if prebuild is not None and page is not None and page.file.src_uri in prebuild.skipped:
-            return ""
-        return str(self.template.render(context))
-
-
-class _SkippedPages(logging.Filter):
-    """mkdocs says "Page skipped" of a page that rendered empty: not of the worker's pages."""
-
-    def __init__(self, plugin: HandbookPlugin) -> None:
-        super().__init__()
-        self.plugin = plugin
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        prebuild = self.plugin.prebuild
-        if prebuild is None or not prebuild.skipped or not str(record.msg).startswith("Page skipped: '"):
-            return True
-        return str(record.msg).split("'", 2)[1] not in prebuild.skipped
 
 
 Captured = tuple[str | None, dict[str, dict[str, str]]]
@@ -462,7 +428,6 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self.nav: Any = None
         self.prebuild: Prebuild | None = None
         self.prebuild_build: Callable[[Page], None] | None = None
-        self.skipped_filter = _SkippedPages(self)
         self.indexing: search.Indexing | None = None
         self.staging: search.Staging | None = None
         self.watcher: serving.Watcher | None = None
@@ -913,7 +878,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             # or the feeds' full garbage collections would walk them all, again and again.
             gc.collect()
             gc.freeze()
-            return self._start_prebuild(env, config, files)
+            self._start_prebuild(env, config, files)
+            return None
         blog = config.plugins.get("material/blog")
         blog_dir = getattr(getattr(blog, "config", None), "blog_dir", None)
         theme = tuple(sorted((key, repr(config.theme[key])) for key in config.theme))
@@ -938,10 +904,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         targets += MATERIAL_ASSET_DIRS
         env.globals["hb_shared"] = partials.Shared(self.nav, [str(t) for t in targets if isinstance(t, str)])
 
-    def _start_prebuild(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
+    def _start_prebuild(self, env: Any, config: MkDocsConfig, files: Files) -> None:
         """Every page is converted now: a worker builds the generated pages Pagefind does not
-        read (version and history pages, mostly) from PREBUILD_FROM% of the list on, while the
-        build builds the rest."""
+        read (version and history pages, mostly) from the back of the list while the build
+        builds every page from the front, these too until it meets the worker (`Prebuild`)."""
         self._stop_prebuild()
         pages = [f.page for f in files.documentation_pages(inclusion=InclusionLevel.is_included) if f.page is not None]
         # The pages Pagefind reads: this process writes them all, and lists them as it does.
@@ -949,40 +915,46 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         # The worker goes on while this process writes the feeds and waits for Pagefind.
         chosen = [
             page
-            for page in pages[len(pages) * PREBUILD_FROM // 100 :]
+            for page in pages
             if page.file.src_uri in self.prerender_weights and page.file.abs_dest_path not in searched
         ]
         if not chosen or self.nav is None:
-            return None
+            return
         nav, doc_files = self.nav, [page.file for page in pages]
-        # mkdocs' own page builder (1.6): the template, the page events, the file written.
-        from mkdocs.commands.build import _build_page
 
         def build(page: Page) -> None:
-            _build_page(page, config, doc_files, nav, env)
+            _MKDOCS_BUILD_PAGE(page, config, doc_files, nav, env)
 
         self.prebuild = Prebuild.start(chosen, build)
         if self.prebuild is None:
-            return None
+            return
         self.search_due = searched  # (set after the fork: the worker starts no Pagefind)
         self.prebuild_build = build
-        logging.getLogger("mkdocs.commands.build").addFilter(self.skipped_filter)
-        return _SkipTemplates(env, self)
+        prebuild = self.prebuild
+
+        # mkdocs' own page builder (1.6), which its build loop calls for each page: the
+        # worker's pages are skipped outright, not rendered empty.
+        @functools.wraps(_MKDOCS_BUILD_PAGE)
+        def build_unless_taken(page: Page, *args: Any, **kwargs: Any) -> None:
+            if prebuild.builds_here(page):
+                _MKDOCS_BUILD_PAGE(page, *args, **kwargs)
+
+        mkdocs_build._build_page = build_unless_taken
 
     def _finish_prebuild(self) -> None:
+        mkdocs_build._build_page = _MKDOCS_BUILD_PAGE
         if self.prebuild is not None:
             prebuild, self.prebuild = self.prebuild, None
             assert self.prebuild_build is not None
             prebuild.finish(self.prebuild_build)
         self.prebuild_build = None
-        logging.getLogger("mkdocs.commands.build").removeFilter(self.skipped_filter)
 
     def _stop_prebuild(self) -> None:
+        mkdocs_build._build_page = _MKDOCS_BUILD_PAGE
         if self.prebuild is not None:
             self.prebuild.stop()
             self.prebuild = None
         self.prebuild_build = None
-        logging.getLogger("mkdocs.commands.build").removeFilter(self.skipped_filter)
 
     def _render_prerendered(self, page: Page, render: Any, config: MkDocsConfig, files: Files) -> None:
         assert self.prerender is not None and page.markdown is not None
