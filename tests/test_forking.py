@@ -78,3 +78,22 @@ def test_both_ends_share_the_items_out_once_each() -> None:
     assert here == list(range(len(here)))  # the front is a prefix, the back the rest
     assert list(ends.taken_by_back()) == sorted(there)
     assert ends.take_back() is None and not ends.take_front(1999)
+
+
+def test_both_ends_map_gives_every_result_in_order_whatever_runs_first() -> None:
+    items = list(range(500))
+    ran = []
+    results = forking.map_from_both_ends(items, lambda item: item * item, first=lambda: ran.append("first"))
+    assert results == [item * item for item in items] and ran == ["first"]
+    assert forking.map_from_both_ends([], lambda item: item) == []
+
+
+def test_both_ends_map_does_the_share_of_a_child_that_failed() -> None:
+    parent = os.getpid()
+
+    def work(item: int) -> int:
+        if os.getpid() != parent:
+            os._exit(3)  # the child dies on its first item
+        return item + 1
+
+    assert forking.map_from_both_ends(list(range(50)), work) == list(range(1, 51))

@@ -229,6 +229,46 @@ def replay(records: Iterable[logging.LogRecord]) -> None:
         logging.getLogger(record.name).handle(record)
 
 
+def map_from_both_ends(
+    items: Sequence[T], work: Callable[[T], R], *, first: Callable[[], None] | None = None
+) -> list[R]:
+    """`[work(item) for item in items]`: a forked child works from the back of `items` while this
+    process runs `first`, then works from the front, until they meet (`BothEnds`): neither
+    waits for the other, whatever `first` costs. The results in the order of `items`; without
+    a fork, or if the child fails, this process does the child's share too."""
+    ends = BothEnds(len(items)) if items and can_fork() else None
+    child: Forked[dict[int, R]] | None = None
+    if ends is not None:
+        back = ends
+
+        def from_the_back(records: Records) -> dict[int, R]:
+            done = {}
+            while (index := back.take_back()) is not None:
+                done[index] = work(items[index])
+            return done
+
+        child = Forked.start(from_the_back)
+    try:
+        if first is not None:
+            first()
+        results: dict[int, R] = {}
+        for index, item in enumerate(items):
+            if child is not None and ends is not None and not ends.take_front(index):
+                break  # the child took this one and every one after it
+            results[index] = work(item)
+    except BaseException:
+        if child is not None:
+            child.stop()
+        raise
+    if child is not None and ends is not None:
+        done = child.join()
+        if done is None:
+            results.update((index, work(items[index])) for index in ends.taken_by_back())
+        else:
+            results.update(done[0])
+    return [results[index] for index in range(len(items))]
+
+
 def map_in_two(items: Sequence[T], work: Callable[[Sequence[T]], list[R]], *, split: int | None = None) -> list[R]:
     """`work(items)`, its second part (from `split`, by default half way) done by a forked child
     at the same time as the first here; the results in the order of `items`."""

@@ -209,7 +209,8 @@ class Prebuild:
         started = time.monotonic()
         done = self.worker.join()
         taken = self.ends.taken_by_back()
-        log.debug(f"waited {time.monotonic() - started:.2f} s for {len(taken)} of {len(self.pages)} pages built alongside")
+        waited = time.monotonic() - started
+        log.debug(f"waited {waited:.2f} s for {len(taken)} of {len(self.pages)} pages built alongside")
         if done is None:
             log.debug("the worker building version pages failed: building them here")
             for number in taken:
@@ -695,27 +696,45 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             generated[pages.reading_list_src(audience)] = functools.partial(
                 compiler.audience_reading_list, audience, self.config.reading_order, feeds.feed_files(feeds.audience_feed(audience))
             )
-        for src_uri, make in generated.items():
-            if src_uri not in authored:
-                made[src_uri] = Generated(src_uri, content=make())
+        # The pages between the records and the version pages, by path: the version pages' links
+        # need to know they are there, not what they hold, which is made while a worker makes
+        # version pages (`_add_version_pages`), as are the health pages after them.
+        between: dict[str, Callable[[], Generated]] = {
+            src_uri: functools.partial(_made_from, src_uri, make)
+            for src_uri, make in generated.items()
+            if src_uri not in authored
+        }
+        hidden = InclusionLevel.NOT_IN_NAV
         # The feeds' own page (linked from the home page and the blog), unless an author wrote one.
-        add(Generated(feeds.FEEDS_PAGE, content=feeds.feeds_page(config.site_name), inclusion=InclusionLevel.NOT_IN_NAV))
+        if feeds.FEEDS_PAGE not in authored:
+            feeds_page = functools.partial(feeds.feeds_page, config.site_name)
+            between[feeds.FEEDS_PAGE] = functools.partial(_made_from, feeds.FEEDS_PAGE, feeds_page, hidden)
         # Who has acknowledged the current version of each policy that asks for it.
         people, problems = acknowledgements.load_acknowledgements(self.settings)
         for problem in problems:
             log.warning(str(problem))
-        if people or acknowledgements.requiring(corpus):
-            page = acknowledgements.acknowledgements_page(corpus, people, self.urls)
-            add(Generated(acknowledgements.PAGE, content=page, inclusion=InclusionLevel.NOT_IN_NAV))
+        if (people or acknowledgements.requiring(corpus)) and acknowledgements.PAGE not in authored:
+            page = functools.partial(acknowledgements.acknowledgements_page, corpus, people, self.urls)
+            between[acknowledgements.PAGE] = functools.partial(_made_from, acknowledgements.PAGE, page, hidden)
         for src_uri in ASSET_URIS.values():
-            made[src_uri] = Generated(src_uri, abs_src_path=str(ASSETS / posixpath.basename(src_uri)))
-        self._add_version_pages(made, authored, compiler, history)
-        # The "Handbook health" page and one page per owner (health.py); out of the nav, linked
-        # from the policy register. What depends on today is worked out in the reader's browser.
-        assert self.cache is not None
-        for src_uri, content in health.HealthPages(corpus, history, self.urls, cache=self.cache).files():
-            add(Generated(src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
-        self.cache.save()
+            asset = str(ASSETS / posixpath.basename(src_uri))
+            between[src_uri] = functools.partial(Generated, src_uri, abs_src_path=asset)
+        after: list[Generated] = []
+
+        def meanwhile() -> None:
+            for make in between.values():
+                item = make()
+                made[item.src_uri] = item
+            # The "Handbook health" page and one page per owner (health.py); out of the nav, linked
+            # from the policy register. What depends on today is worked out in the reader's browser.
+            assert self.cache is not None
+            for src_uri, content in health.HealthPages(corpus, history, self.urls, cache=self.cache).files():
+                after.append(Generated(src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
+            self.cache.save()
+
+        self._add_version_pages(made, authored, frozenset(authored | made.keys() | between.keys()), meanwhile)
+        for item in after:
+            add(item)
         # Any generated page may be converted beside the build (`Prerender`), not only version
         # and history pages: the record pages may not, their Markdown is made as they are read.
         for src_uri, item in made.items():
@@ -740,20 +759,27 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         return Files(others[:first] + [ours[uri] for uri in self.generated if uri in ours] + others[first:])
 
     def _add_version_pages(
-        self, made: dict[str, Generated], authored: set[str], compiler: pages.Compiler, history: History
+        self, made: dict[str, Generated], authored: set[str], known: frozenset[str], meanwhile: Callable[[], None]
     ) -> None:
         """Each published version's permanent page, each policy's history page, and redirects
-        from the old addresses of policies renamed with `git mv`."""
+        from the old addresses of policies renamed with `git mv`. `known`: every source path on
+        the site; `meanwhile` makes the pages before them while a worker starts on them."""
+        compiler, history = self.compiler, self.history
+        assert compiler is not None and history is not None
         serving = self.serving
         made_pages = versions.VersionPages(
-            compiler, history, known=frozenset(authored | made.keys()),
+            compiler, history, known=known,
             diffs=self.diffs if serving else None, memo=self.pages_memo if serving else None,
         )
         policies = made_pages.policies()
         if serving:  # one process: its diffs are kept for the next rebuild
+            meanwhile()
             pages_made = list(made_pages.pages(policies))
-        else:  # the diffs of half the policies worked out on the second core
-            pages_made = forking.map_in_two(policies, lambda some: list(made_pages.pages(some)))
+        else:  # a forked worker takes policies from the back, this process from the front
+            by_policy = forking.map_from_both_ends(
+                policies, lambda policy: list(made_pages.pages([policy])), first=meanwhile
+            )
+            pages_made = [page for policy_pages in by_policy for page in policy_pages]
         self.part_pages, self.prerender_weights = {}, {}
         for src_uri, made_page in pages_made:
             if src_uri in authored or src_uri in made:
@@ -1264,6 +1290,13 @@ class _Laps:
 
     def __str__(self) -> str:
         return ", ".join(self.laps)
+
+
+def _made_from(
+    src_uri: str, make: Callable[[], str], inclusion: InclusionLevel = InclusionLevel.UNDEFINED
+) -> Generated:
+    """A generated page made now (`_generate` makes some while a worker makes others)."""
+    return Generated(src_uri, content=make(), inclusion=inclusion)
 
 
 def _whole(reason: str) -> bool:
