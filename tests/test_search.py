@@ -342,6 +342,34 @@ def test_staging_follows_the_searched_pages(tmp_path: Path) -> None:
     assert not folder.exists()
 
 
+def test_pages_handed_over_as_written_are_staged_without_reading_them_back(tmp_path: Path) -> None:
+    """`mkdocs build` hands each searched page over as it writes it: staged cut from what it
+    handed over, and found up to date afterwards; what does not match the file is read from it."""
+    from handbook.search import Staging, searched_part
+
+    page = (
+        b'<!doctype html><html lang="en"><head><title>A</title></head><body><nav>menu</nav>'
+        b'<article class="md-content__inner md-typeset" data-pagefind-body><h1>A</h1><p>Text</p></article>'
+        b"<footer>f</footer></body></html>\n"
+    )
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    written, other = site / "a" / "index.html", site / "b.html"
+    written.write_bytes(page)
+    other.write_bytes(page)
+    staging = Staging(site, reduce=True)
+    try:
+        staging.stage(written, page)
+        staging.stage(other, page + b"changed by a later plugin")  # not what the file holds
+        assert (staging.folder / "a" / "index.html").read_bytes() == searched_part(page)
+        assert (staging.folder / "b.html").read_bytes() == searched_part(page)
+        before = (staging.folder / "a" / "index.html").stat().st_mtime_ns
+        assert staging.update([written, other]) == staging.folder
+        assert (staging.folder / "a" / "index.html").stat().st_mtime_ns == before  # up to date
+    finally:
+        staging.cleanup()
+
+
 def test_reduced_pages_give_pagefind_the_same_index(built_sample_site: Path, tmp_path: Path) -> None:
     """Under `mkdocs serve`, Pagefind reads each searched page cut to what it indexes
     (`searched_part`): the index is byte for byte the one whole pages give."""

@@ -411,6 +411,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self.search_pages: dict[str, None] = {}
         self.search_due: set[str] | None = None
         self.search_started = False
+        # `mkdocs build`: the searched page last handed over, staged for Pagefind once it is written.
+        self.handed: tuple[str, bytes] | None = None
         # Under `mkdocs serve`, what a rebuild can reuse from the one before (the instance lives
         # on): diffs by their texts, and each page's rendered HTML by its Markdown (`_render_cached`).
         self.diffs: dict[bytes, str] = {}
@@ -1048,7 +1050,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self.post_pages = {}
         self.post_paths = None
         self.history = None
-        self.search_pages, self.search_due, self.search_started = {}, None, False
+        self.search_pages, self.search_due, self.search_started, self.handed = {}, None, False, None
+        if not self.serving:
+            self._stop_staging()  # (the last build's, if it failed)
         # mkdocs-rss-plugin 1.19 empties its page list only at startup: each `mkdocs serve`
         # rebuild would add every post again.
         for plugin in _rss_plugins(config):
@@ -1177,6 +1181,26 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             self.search_due.discard(page.file.abs_dest_path)
         return marked
 
+    @event_priority(-100)  # last: the page as mkdocs writes it
+    def _stage_on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> None:
+        """`mkdocs build`: each searched page staged for Pagefind from what is written, cut to
+        what Pagefind reads (`search.Staging.stage`), as soon as the file is there: at the next
+        page, or when Pagefind starts."""
+        if self.serving or not self.config.search_index:
+            return
+        self._stage_handed(config)
+        if page.file.abs_dest_path in self.search_pages:
+            self.handed = (page.file.abs_dest_path, output.encode("utf-8", errors="xmlcharrefreplace"))
+
+    def _stage_handed(self, config: MkDocsConfig) -> None:
+        if self.handed is None or not os.path.exists(self.handed[0]):
+            return  # (none, or not written: an empty page)
+        path, data = self.handed
+        self.handed = None
+        if self.staging is None:
+            self.staging = search.Staging(Path(config.site_dir).resolve(), reduce=True)
+        self.staging.stage(Path(path), data)
+
     def _search_attributes(self, page: Page) -> str | None:
         """The attributes that put a page in the search index, or None to leave it out: drafts,
         `search: {exclude: true}` pages (registers, reading lists, version and history pages)
@@ -1208,6 +1232,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             report = indexing.finish()
         except search.SearchIndexError as exc:
             raise PluginError(f"search index: {exc}") from None
+        finally:
+            if not self.serving:
+                self._stop_staging()
         log.info(f"Pagefind indexed {report.pages} pages in {report.seconds:.2f} s ({report.bytes // 1024} KiB in {search.INDEX_DIR}/)")
 
     @event_priority(-110)  # after every other plugin's post_build: the build is complete
@@ -1236,13 +1263,14 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self._stop_indexing()
         if not self.config.search_index:
             return
-        staging = None
-        if self.serving:  # the searched pages' links, kept from one rebuild to the next
-            site = Path(config.site_dir).resolve()
+        site = Path(config.site_dir).resolve()
+        if self.serving:  # the searched pages' copies, kept from one rebuild to the next
             if self.staging is None or self.staging.site != site:
                 self._stop_staging()
                 self.staging = search.Staging(site, reduce=True)
-            staging = self.staging
+        else:  # the searched pages handed over as they were written (`_stage_on_post_page`)
+            self._stage_handed(config)
+        staging = self.staging if self.staging is not None and self.staging.site == site else None
         try:
             self.indexing = search.Indexing(
                 config.site_dir, pages=self.search_pages, staging=staging, renumber=not self.serving
@@ -1270,7 +1298,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             self.indexing.stop()
             self.indexing = None
 
-    on_post_page = CombinedEvent(_feed_links_on_post_page, _search_on_post_page)
+    on_post_page = CombinedEvent(_feed_links_on_post_page, _search_on_post_page, _stage_on_post_page)
     on_post_build = CombinedEvent(
         _start_search_on_post_build, _feeds_on_post_build, _search_on_post_build, _built_on_post_build
     )

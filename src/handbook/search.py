@@ -173,7 +173,8 @@ class Staging:
     Pages are hard-linked (copied where links fail): a page rewritten in place is up to date
     through its link. With `reduce`, each page is instead copied as the part Pagefind reads
     (`searched_part`): Pagefind then parses a third of the bytes, which pays where copies are
-    made once and kept (under serve), not where every page is copied for one run."""
+    made once and kept (under serve), or made from what a build hands over as it writes each
+    page (`stage`), not where every page would be read back for one run."""
 
     def __init__(self, site: Path, *, reduce: bool = False) -> None:
         self.site, self.reduce = site, reduce
@@ -187,25 +188,34 @@ class Staging:
             (self.folder / page.relative_to(self.site)).unlink(missing_ok=True)
             del self.staged[page]
         for page in sorted(wanted):
-            stat = page.stat()
-            linked, copied = (stat.st_dev, stat.st_ino), (stat.st_ino, stat.st_size, stat.st_mtime_ns)
-            if page in self.staged and self.staged[page] == (copied if self.reduce else linked):
-                continue
-            target = self.folder / page.relative_to(self.site)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.unlink(missing_ok=True)
-            if self.reduce:
-                data = page.read_bytes()
-                target.write_bytes(searched_part(data) or data)
-                self.staged[page] = copied
-                continue
-            try:
-                os.link(page, target)
-                self.staged[page] = linked
-            except OSError:
-                shutil.copyfile(page, target)
-                self.staged[page] = None  # copied again every time
+            self._stage(page)
         return self.folder
+
+    def stage(self, page: Path, data: bytes) -> None:
+        """`page` of the site, just written with `data`, staged now from `data` (not read back):
+        the build hands over each searched page as it writes it, and `update` finds it done."""
+        self._stage(page.resolve(), data)
+
+    def _stage(self, page: Path, data: bytes | None = None) -> None:
+        stat = page.stat()
+        linked, copied = (stat.st_dev, stat.st_ino), (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        if page in self.staged and self.staged[page] == (copied if self.reduce else linked):
+            return
+        target = self.folder / page.relative_to(self.site)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.unlink(missing_ok=True)
+        if self.reduce:
+            if data is None or len(data) != stat.st_size:  # (what was handed over is not what is there)
+                data = page.read_bytes()
+            target.write_bytes(searched_part(data) or data)
+            self.staged[page] = copied
+            return
+        try:
+            os.link(page, target)
+            self.staged[page] = linked
+        except OSError:
+            shutil.copyfile(page, target)
+            self.staged[page] = None  # copied again every time
 
     def cleanup(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
