@@ -69,15 +69,20 @@ PAGES = [
 ]
 
 
+def assert_sharing_pages_link_alike(keys: dict[str, Any], targets: list[str]) -> None:
+    """Any two pages (by URL) with the same key link to every target alike."""
+    for first, second in itertools.combinations(keys, 2):
+        if keys[first] == keys[second]:
+            links = [get_relative_url(t, first) for t in targets], [get_relative_url(t, second) for t in targets]
+            assert links[0] == links[1], (first, second)
+
+
 def test_pages_sharing_a_key_have_the_same_links() -> None:
     shared = Shared(nav(), ["assets/logo.png"])
     targets = [*NAV_URLS, "blog/archive/2026/", "assets/logo.png", "assets/stylesheets/main.css"]
     keys = {url: shared.key(page(url), "nav") for url in PAGES}
     assert all(key is not None for key in keys.values())
-    for first, second in itertools.combinations(PAGES, 2):
-        same = [get_relative_url(t, first) for t in targets] == [get_relative_url(t, second) for t in targets]
-        if keys[first] == keys[second]:
-            assert same, (first, second)
+    assert_sharing_pages_link_alike(keys, targets)
     # Version pages of different policies share one rendering; record pages another.
     assert keys["policies/returns/v1/"] == keys["policies/returns/v2/"]
     assert keys["policies/returns/v1/"] != keys["policies/returns/"]
@@ -134,9 +139,6 @@ def test_pages_among_materials_own_files_render_their_own() -> None:
     assets += ["assets/javascripts/workers/search.9abc.min.js", "assets/images/favicon.png"]
     pages = ["assets/stylesheets/extra/", "assets/javascripts/extra/", "other/stylesheets/extra/", "owners/a/b/"]
     keys = {url: shared.key(page(url), "styles") for url in pages}
-    for first, second in itertools.combinations(pages, 2):
-        same = [get_relative_url(t, first) for t in assets] == [get_relative_url(t, second) for t in assets]
-        if keys[first] == keys[second]:
-            assert same, (first, second)
+    assert_sharing_pages_link_alike(keys, assets)
     assert keys["other/stylesheets/extra/"] == keys["owners/a/b/"]
     assert keys["assets/stylesheets/extra/"] != keys["other/stylesheets/extra/"]
