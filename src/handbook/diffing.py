@@ -63,7 +63,8 @@ class _Unit:
     table: bool = False  # a row of a table: marks must not cross its `|`
 
 
-def _units(text: str) -> list[_Unit]:
+@functools.lru_cache(maxsize=4)  # a version's text is the new one of a diff, then the old one of the next
+def _units(text: str) -> tuple[_Unit, ...]:
     lines = text.strip("\n").split("\n")
     units: list[_Unit] = []
     tables = _table_lines(lines)
@@ -91,7 +92,7 @@ def _units(text: str) -> list[_Unit]:
         else:
             units.append(_Unit("line", line, table=i in tables))
         i += 1
-    return units
+    return tuple(units)
 
 
 def _table_lines(lines: Sequence[str]) -> set[int]:
