@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 
 import pytest
@@ -60,24 +61,29 @@ def test_stopping_early_leaves_nothing_behind() -> None:
 def test_both_ends_share_the_items_out_once_each() -> None:
     """The child takes items from the back while this process takes them from the front; each
     is taken once, by one of them, and the child's share is known afterwards."""
-    ends = forking.BothEnds(2000)
+    ends = forking.BothEnds(200)
 
     def job(records: forking.Records) -> list[int]:
         taken = []
         while (index := ends.take_back()) is not None:
             taken.append(index)
+            time.sleep(0.002)  # slower than this process: both get some
         return taken
 
     child = forking.Forked.start(job)
     assert child is not None
-    here = [index for index in range(2000) if ends.take_front(index)]
+    deadline = time.monotonic() + 10
+    while not ends.taken_by_back() and time.monotonic() < deadline:
+        time.sleep(0.001)  # until the child has started
+    here = [index for index in range(200) if ends.take_front(index)]
     done = child.join()
     assert done is not None
     there = done[0]
-    assert sorted(here + there) == list(range(2000))
+    assert here and there
+    assert sorted(here + there) == list(range(200))
     assert here == list(range(len(here)))  # the front is a prefix, the back the rest
     assert list(ends.taken_by_back()) == sorted(there)
-    assert ends.take_back() is None and not ends.take_front(1999)
+    assert ends.take_back() is None and not ends.take_front(200)
 
 
 def test_both_ends_map_gives_every_result_in_order_whatever_runs_first() -> None:

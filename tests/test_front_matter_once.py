@@ -23,8 +23,9 @@ DOCUMENTS = [
 
 @pytest.fixture
 def get_data(monkeypatch: pytest.MonkeyPatch) -> Any:
-    original = mkdocs_meta.get_data
-    monkeypatch.setattr(mkdocs_meta, "get_data", original)  # restored after the test
+    # mkdocs' own: a build earlier in this process may have installed the stand-in already.
+    original = getattr(mkdocs_meta.get_data, "__wrapped__", mkdocs_meta.get_data)
+    monkeypatch.setattr(mkdocs_meta, "get_data", original)  # the stand-in again after the test
     plugin._front_matter_read_once()
     assert mkdocs_meta.get_data is not original
     return original
