@@ -1,7 +1,8 @@
 """The build's shortcuts change nothing: version pages converted block by block (blocks.py),
 pages converted and built by forked workers, Material's partials rendered once per folder
-(partials.py), Markdown patterns skipped where they cannot match (fast_passes.py) and front
-matter parsed once give the very bytes of mkdocs converting and building every page whole,
+(partials.py) with Material's strings and each table of contents worked out once, Markdown
+patterns skipped where they cannot match (fast_passes.py), front matter parsed once and blog
+excerpts converted once (converted_once.py) give the very bytes of mkdocs converting and building every page whole,
 in one process."""
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import pytest
 # The reference build: every shortcut switched off.
 PLAIN = """
 import sys
+import jinja2
 import handbook.plugin as plugin
 plugin._PartsRenderer.render = lambda self, page, parts: None
 plugin.Prerender.start = classmethod(lambda cls, *args: None)
@@ -25,6 +27,13 @@ plugin.Prebuild.start = classmethod(lambda cls, *args: None)
 plugin.partials.Shared.key = lambda self, page, name: None
 plugin.fast_passes.install = lambda md: None
 plugin._front_matter_read_once = lambda: None
+plugin._excerpts_converted_once = lambda config: None
+plugin.partials.Once.__call__ = lambda self, name, key, *more, caller: caller()
+plugin.partials.Translations.__call__ = jinja2.pass_context(  # Material's module, made for each string
+    lambda self, context, key: self.env.get_template("hb-next/partials/language.html")
+    .make_module({"config": context.get("config")})
+    .t(key)
+)
 from mkdocs.__main__ import cli
 sys.argv[0] = "mkdocs"
 cli()

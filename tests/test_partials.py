@@ -1,15 +1,20 @@
-"""partials.py: a partial is shared only between pages whose every link comes out the same."""
+"""partials.py: a partial is shared only between pages whose every link comes out the same;
+Material's strings and tables of contents are worked out once and read the same."""
 
 from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import jinja2
+import material
+import pytest
 from mkdocs.utils import get_relative_url
 
-from handbook.partials import Shared, next_loader
+import handbook
+from handbook.partials import Once, Shared, Translations, next_loader, toc_key
 
 
 @dataclass
@@ -142,3 +147,77 @@ def test_pages_among_materials_own_files_render_their_own() -> None:
     assert_sharing_pages_link_alike(keys, assets)
     assert keys["other/stylesheets/extra/"] == keys["owners/a/b/"]
     assert keys["assets/stylesheets/extra/"] != keys["other/stylesheets/extra/"]
+
+
+MATERIAL = str(Path(material.__file__).parent / "templates")
+OURS = str(Path(handbook.__file__).parent / "templates")
+STRINGS = '{% import "partials/language.html" as lang with context %}'
+STRINGS += '{{ lang.t("toc") }}|{{ lang.t("action.skip") }}|{{ lang.t("no.such.key") }}|{{ lang.t("direction") }}'
+
+
+@pytest.mark.parametrize("language", ["en", "de", "fr", "ja"])
+def test_materials_strings_are_looked_up_once_and_read_the_same(language: str) -> None:
+    """Our partials/language.html gives each key what Material's own gives, and makes
+    Material's module once per language, not once per page."""
+    config = {"theme": {"language": language}}
+    theirs = jinja2.Environment(loader=jinja2.FileSystemLoader([MATERIAL]))
+    env = jinja2.Environment(loader=next_loader(jinja2.FileSystemLoader([OURS, MATERIAL]), [MATERIAL]))
+    translations = Translations(env)
+    env.globals["hb_t"] = translations
+    expected = theirs.from_string(STRINGS).render(config=config)
+    made = []
+    real = jinja2.Template.make_module
+
+    def counted(template: jinja2.Template, *args: Any, **kwargs: Any) -> Any:
+        made.append(template.name)
+        return real(template, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(jinja2.Template, "make_module", counted)
+        pages = [env.from_string(STRINGS).render(config=config) for _ in range(3)]
+    assert pages == [expected] * 3
+    assert expected.split("|")[2] == "no.such.key" and expected.split("|")[3] == "ltr"
+    # The language's strings and the English fallback, imported once for the three pages.
+    imported = [name for name in made if name.startswith("partials/languages/")]
+    assert imported == list(dict.fromkeys([f"partials/languages/{language}.html", "partials/languages/en.html"]))
+    # Without the build's lookup (Material's blog renders the partial in an environment of its
+    # own), the same partial reads Material's strings itself.
+    bare = jinja2.Environment(loader=jinja2.FileSystemLoader([OURS, MATERIAL]))
+    assert bare.from_string(STRINGS).render(config=config) == expected
+
+
+@dataclass
+class Anchor:
+    id: str
+    title: str
+    level: int
+    children: list[Any] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return "#" + self.id
+
+
+def test_a_table_of_contents_is_shared_only_with_one_that_reads_the_same() -> None:
+    def toc(title: str = "Scope", level: int = 2) -> list[Anchor]:
+        return [Anchor("purpose", "Purpose", 1, [Anchor("scope", title, level)])]
+
+    assert toc_key(toc()) == toc_key(toc()) is not None
+    assert toc_key(toc()) != toc_key(toc("Scope and reach"))
+    assert toc_key(toc()) != toc_key(toc(level=3))
+    assert toc_key([]) == ()
+    typeset = toc()
+    typeset[0].children[0].typeset = {"title": "<code>Scope</code>"}  # type: ignore[attr-defined]
+    assert toc_key(typeset) is None
+
+    once, calls = Once(), []
+
+    def caller() -> str:
+        calls.append(1)
+        return f"<nav>{len(calls)}</nav>"
+
+    assert once("toc", toc_key(toc()), False, caller=caller) == "<nav>1</nav>"
+    assert once("toc", toc_key(toc()), False, caller=caller) == "<nav>1</nav>"
+    assert once("toc", toc_key(toc()), True, caller=caller) == "<nav>2</nav>"  # a page in the nav
+    assert once("toc", None, False, caller=caller) == "<nav>3</nav>"
+    assert once("toc", None, False, caller=caller) == "<nav>4</nav>"

@@ -96,3 +96,58 @@ def _parts(path: str) -> list[str]:
     """`path`'s names, normalised as mkdocs' `get_relative_url` does."""
     normal = posixpath.normpath("/" + path)[1:]
     return normal.split("/") if normal else []
+
+
+class Translations:
+    """Material's `lang.t(key)` (its partials/language.html, through `NEXT`), worked out once
+    per language and key. Material's base.html imports that partial with the page's context,
+    so on every page Jinja makes the module again and re-imports the language's strings, whose
+    `t` builds a dictionary of every string on every call: a tenth of a page's rendering."""
+
+    def __init__(self, env: jinja2.Environment) -> None:
+        self.env = env
+        self.modules: dict[Any, Any] = {}
+        self.done: dict[tuple[Any, str], Any] = {}
+
+    @jinja2.pass_context
+    def __call__(self, context: jinja2.runtime.Context, key: str) -> Any:
+        config = context.get("config")
+        language = self.env.getattr(self.env.getattr(config, "theme"), "language")  # (as the partial reads it)
+        found = self.done.get((language, key))
+        if found is None:
+            module: Any = self.modules.get(language)
+            if module is None:  # (the partial reads nothing else from the page's context)
+                template = self.env.get_template(NEXT + "partials/language.html")
+                module = self.modules[language] = template.make_module({"config": config})
+            found = self.done[(language, key)] = module.t(key)
+        return found
+
+
+class Once:
+    """`{% call hb_once(name, key, ...) %}...{% endcall %}`: the block's HTML rendered once per
+    `key` (and whatever follows it) the template gives; every time where `key` is None."""
+
+    def __init__(self) -> None:
+        self.html: dict[tuple[Any, ...], str] = {}
+
+    def __call__(self, name: str, key: Any, *more: Any, caller: Callable[[], str]) -> str:
+        if key is None:
+            return caller()
+        html = self.html.get((name, key, *more))
+        if html is None:
+            html = self.html[(name, key, *more)] = caller()
+        return html
+
+
+def toc_key(toc: Any) -> tuple[Any, ...] | None:
+    """All that Material's table of contents partials read of `toc` (each entry's level, link,
+    title and entries), or None where an entry has more (a `typeset` title)."""
+    key = []
+    for item in toc or ():
+        if getattr(item, "typeset", None) is not None:
+            return None
+        children = toc_key(getattr(item, "children", None))
+        if children is None:
+            return None
+        key.append((item.level, str(item.url), str(item.title), children))
+    return tuple(key)

@@ -921,7 +921,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
     def _share_partials(self, env: Any, config: MkDocsConfig) -> None:
         """Material's navigation, tabs, script settings, style sheets, scripts, footer and the
         header around the page's title, rendered once per folder for the pages outside the nav,
-        most of a handbook's pages (partials.py, and the templates that call `hb_shared`)."""
+        most of a handbook's pages (partials.py, and the templates that call `hb_shared`); its
+        strings once per key, and each table of contents once (`hb_t`, `hb_once`)."""
         dirs = list(config.theme.dirs)
         after = dirs[dirs.index(str(TEMPLATES)) + 1 :] if str(TEMPLATES) in dirs else dirs
         env.loader = partials.next_loader(env.loader, after)
@@ -931,6 +932,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         targets += [*config.extra_css, *(getattr(script, "path", script) for script in config.extra_javascript)]
         targets += MATERIAL_ASSET_DIRS
         env.globals["hb_shared"] = partials.Shared(self.nav, [str(t) for t in targets if isinstance(t, str)])
+        # Material's strings, and each table of contents, worked out once (templates/partials/).
+        env.globals.update(hb_t=partials.Translations(env), hb_once=partials.Once(), hb_toc_key=partials.toc_key)
 
     def _start_prebuild(self, env: Any, config: MkDocsConfig, files: Files) -> None:
         """Every page is converted now: a worker builds the generated pages Pagefind does not
