@@ -65,7 +65,7 @@ def test_both_ends_share_the_items_out_once_each() -> None:
 
     def job(records: forking.Records) -> list[int]:
         taken = []
-        while (index := ends.take_back()) is not None:
+        for index in ends.from_the_back():
             taken.append(index)
             time.sleep(0.002)  # slower than this process: both get some
         return taken

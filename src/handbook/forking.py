@@ -172,6 +172,11 @@ class BothEnds:
             self.ends[1] -= 1
             return int(self.ends[1])
 
+    def from_the_back(self) -> Iterator[int]:
+        """The indexes the child takes, from the last, until the two meet (`take_back` in a loop)."""
+        while (index := self.take_back()) is not None:
+            yield index
+
     def taken_by_back(self) -> range:
         with self.lock:
             return range(int(self.ends[1]), self.count)
@@ -242,10 +247,7 @@ def map_from_both_ends(
         back = ends
 
         def from_the_back(records: Records) -> dict[int, R]:
-            done = {}
-            while (index := back.take_back()) is not None:
-                done[index] = work(items[index])
-            return done
+            return {index: work(items[index]) for index in back.from_the_back()}
 
         child = Forked.start(from_the_back)
     try:

@@ -193,7 +193,7 @@ class Prebuild:
         ends = forking.BothEnds(len(pages))
 
         def build_from_the_back(records: forking.Records) -> None:
-            while (taken := ends.take_back()) is not None:
+            for taken in ends.from_the_back():
                 build(pages[taken])
 
         worker = forking.Forked.start(build_from_the_back, capture=WORKER_LOGGERS)
