@@ -18,7 +18,8 @@ serve: $(STAMP)
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 # Builds into a fresh folder and swaps it in only when the whole build succeeded
-# (mkdocs empties its site_dir first: a failed build in place would leave no site).
+# (mkdocs empties its site_dir first: a failed build in place would leave no site);
+# one build at a time (site.lock), and a killed build is recovered from by the next.
 build: $(STAMP)
 	$(BIN)/handbook build . --site-dir site
 

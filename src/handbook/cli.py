@@ -190,12 +190,29 @@ def _prefix(root: Path) -> str:
 
 @main.command()
 @click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".")
-@click.option("--site-dir", type=click.Path(path_type=Path), default=Path("site"), show_default=True)
-def build(path: Path, site_dir: Path) -> None:
-    """Build the site with --strict; replace SITE_DIR only when the whole build succeeded."""
-    from .publish import build_and_swap
+@click.option(
+    "--site-dir",
+    type=click.Path(path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="Where the site goes (relative to PATH); never a folder that holds or lies inside the sources.",
+)
+@click.option("--no-wait", is_flag=True, help="While another build of this site runs, exit 2 at once, not waiting.")
+def build(path: Path, site_dir: Path, no_wait: bool) -> None:
+    """Build the site with --strict; replace SITE_DIR only when the whole build succeeded.
 
-    sys.exit(build_and_swap(path.resolve(), site_dir))
+    One build of a site runs at a time (a lock in SITE_DIR.lock); a build that was killed is
+    recovered from by the next. Exit 1 when the strict build fails, 2 when the site folder
+    overlaps the sources, another build runs (--no-wait) or the site cannot be written.
+    """
+    from .publish import PublishError, build_and_swap
+
+    try:
+        code = build_and_swap(path.resolve(), site_dir, wait=not no_wait)
+    except PublishError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_UNLOADABLE)
+    sys.exit(code)
 
 
 # The editor's commands (new, supersede, import-*, codeowners, ack, digest) live in cli_editor.
