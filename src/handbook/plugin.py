@@ -45,9 +45,10 @@ from . import (
     versions,
 )
 from . import compile as pages
+from .blog_settings import with_blog
 from .builddate import build_datetime, build_epoch
 from .cache import Cache
-from .config import HandbookConfig, settings_from
+from .config import ConfigError, HandbookConfig, settings_from
 from .history import GitMemo, History, read_history
 from .loading import Corpus, load_corpus
 from .records import Decision, Policy
@@ -457,6 +458,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         assert config.config_file_path
         self.settings = settings_from(self.config, config.config_file_path, config.docs_dir, config.site_url)
+        blogs = [p.config for p in config.plugins.values() if type(p).__module__ == "material.plugins.blog.plugin"]
+        try:
+            self.settings = with_blog(self.settings, blogs, config.config_file_path)
+        except ConfigError as exc:
+            raise PluginError(str(exc)) from None
         self.urls = Urls(config.use_directory_urls)
         self.cache = Cache.for_handbook(self.settings)
         for name in REQUIRED_EXTENSIONS:
