@@ -993,3 +993,25 @@ def test_a_blog_that_drafts_posts_by_the_clock_is_refused(
         build(config)
     assert [r.getMessage() for r in caplog.records] == [message]
     assert not (root / "site" / "index.html").exists()
+
+
+def test_a_link_from_a_post_to_a_draft_post_fails_check_and_the_strict_build(
+    write_handbook: Writer, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    draft = "docs/blog/posts/draft.md"
+    root = write_handbook({
+        **BLOG_FILES,
+        POST: POST_HEAD + "---\n# Hello\n\nSee [what comes next](draft.md).\n",
+        draft: POST_HEAD + "draft: true\n---\n# What comes next\n",
+    })  # fmt: skip
+    assert checked(root, INTEGRITY) == [
+        f"{POST}:7: link 'draft.md' goes to the draft 'draft.md', which is not on the built site: link to it once it is published"
+    ]
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site"), strict=True)
+    with caplog.at_level(logging.WARNING), pytest.raises(Abort, match="Aborted with 1 warnings in strict mode!"):
+        build(config)
+    # As a link to a draft policy is: the draft is no file of the site.
+    assert [r.getMessage() for r in caplog.records] == [
+        "Doc file 'blog/posts/hello.md' contains a link 'draft.md', but the target 'blog/posts/draft.md' is not found among documentation files."
+    ]
