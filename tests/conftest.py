@@ -47,6 +47,45 @@ plugins:
       audiences: [all-staff, new-hires, support, managers]
 """
 
+# MKDOCS_YML with Material's blog and mkdocs-rss-plugin set up as the sample handbook's are
+# (without a Pagefind index: tests that read the search index turn it on).
+BLOG_MKDOCS_YML = """\
+site_name: Test handbook
+site_url: https://handbook.example.com/
+site_description: A handbook for tests.
+nav:
+  - Home: index.md
+  - Blog:
+      - blog/index.md
+theme:
+  name: material
+  font: false
+plugins:
+  - blog:
+      categories_allowed: [News, How-to]
+  - rss:
+      match_path: blog/posts/.*
+      use_git: false
+      date_from_meta: {as_creation: date, as_update: date, default_timezone: UTC}
+      use_material_blog: false
+      use_material_social_cards: false
+      json_feed_enabled: false
+      stylesheet: ""
+  - handbook:
+      audiences: [all-staff, new-hires, support, managers]
+      search_index: false
+"""
+BLOG_AUTHORS_FILE = "docs/blog/.authors.yml"
+BLOG_FILES = {
+    "mkdocs.yml": BLOG_MKDOCS_YML,
+    "docs/blog/index.md": "# Blog\n",
+    BLOG_AUTHORS_FILE: (
+        "authors:\n"
+        "  jdoe: {name: Jane Doe, description: Head of Support, avatar: jdoe.svg}\n"
+        "  spatel: {name: Sam Patel, description: Support Operations, avatar: spatel.svg}\n"
+    ),
+}
+
 
 def policy(
     title: str = "Refunds",

@@ -5,6 +5,7 @@ from `handbook check` and from `mkdocs build`, and never a traceback."""
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,8 +16,8 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from conftest import OWNERS, Writer, decision, policy, settings_for
-from handbook.cli import main
+from conftest import BLOG_AUTHORS_FILE, BLOG_FILES, OWNERS, Writer, decision, policy
+from handbook.cli import load_settings, main
 from handbook.frontmatter import MAX_FRONT_MATTER_BYTES
 from handbook.loading import load_corpus
 
@@ -26,6 +27,9 @@ D = "decisions/0001-use-a-shared-inbox.md"
 POST = "docs/blog/posts/hello.md"
 # The start of a valid post; a case adds its own keys and body.
 POST_HEAD = "---\ndate: 2026-01-05\nauthors: [jdoe]\n"
+# Far enough up to leave tmp_path, were it followed from the site's blog/2026/01/05/.
+ESCAPING_SLUG = "../../../../../../../hb-escaped-post"
+NO_AUTHORS_FILE = {path: text for path, text in BLOG_FILES.items() if path != BLOG_AUTHORS_FILE}
 
 
 @dataclass(frozen=True)
@@ -744,6 +748,73 @@ CASES = [
         {POST: POST_HEAD + "categoies: [How-to]\n---\n# Hello\n"},
         (f"{POST}:4: unknown key 'categoies': did you mean 'categories'?",),
     ),
+    # A post's `slug` and `template` become paths: one safe part each, never '../' out of the site.
+    Case(
+        "post slug climbing to the home page",
+        {POST: POST_HEAD + "slug: ../../../../index\n---\n# Hello\n"},
+        (
+            f"{POST}:4: 'slug' must be one part of a web address, like 'holiday-cover' (letters, digits, '-', '_' and '.', starting with a letter or digit), got '../../../../index'",
+        ),
+    ),
+    Case(
+        "post slug climbing out of the site",
+        {POST: POST_HEAD + f"slug: {ESCAPING_SLUG}\n---\n# Hello\n"},
+        (
+            f"{POST}:4: 'slug' must be one part of a web address, like 'holiday-cover' (letters, digits, '-', '_' and '.', starting with a letter or digit), got '{ESCAPING_SLUG}'",
+        ),
+    ),
+    Case(
+        "post slug longer than a file name",
+        {POST: POST_HEAD + f"slug: {'a' * 201}\n---\n# Hello\n"},
+        (f"{POST}:4: 'slug' is 201 bytes long: shorten it to 200 at most",),
+    ),
+    Case(
+        "post template outside the theme",
+        {POST: POST_HEAD + "template: ../../../etc/passwd\n---\n# Hello\n"},
+        (
+            f"{POST}:4: 'template' must be the file name of one of the theme's templates, like 'blog-post.html', got '../../../etc/passwd'",
+        ),
+    ),
+    # What Material's blog or the feeds refuse, said with the file and line.
+    Case(
+        "post dated in the year 1",
+        {POST: "---\ndate: 0001-01-01\nauthors: [jdoe]\n---\n# Hello\n"},
+        (f"{POST}:2: 'date' is 0001-01-01, before 1900: give the day the post is published, as YYYY-MM-DD",),
+    ),
+    Case(
+        "post title with a vertical tab",
+        {POST: POST_HEAD + "---\n# Hello\x0bworld\n\nText.\n"},
+        (f"{POST}:5: control character U+000B at column 8: delete it (a feed cannot carry it)",),
+    ),
+    Case(
+        "post title with an escaped control character",
+        {POST: POST_HEAD + 'title: "Hello\\vworld"\n---\nText.\n'},
+        (f"{POST}:4: 'title' holds the control character U+000B: delete it (a feed cannot carry it)",),
+    ),
+    Case(
+        "post pinned in quotes",
+        {POST: POST_HEAD + 'pin: "yes"\n---\n# Hello\n'},
+        (f"{POST}:4: 'pin' must be true or false, got 'yes'",),
+    ),
+    Case(
+        "post by an author the blog does not know",
+        {**BLOG_FILES, POST: "---\ndate: 2026-01-05\nauthors: [nobody]\n---\n# Hello\n"},
+        (
+            f"{POST}:3: 'authors' has unknown value 'nobody': use one of jdoe, spatel (the authors in docs/blog/.authors.yml)",
+        ),
+    ),
+    Case(
+        "post by an author without an authors file",
+        {**NO_AUTHORS_FILE, POST: POST_HEAD + "---\n# Hello\n"},
+        (f"{POST}:3: 'authors' has unknown value 'jdoe': docs/blog/.authors.yml lists no author; add 'jdoe' there",),
+    ),
+    Case(
+        "post in a category the blog does not allow",
+        {**BLOG_FILES, POST: POST_HEAD + "categories: [News, Gossip]\n---\n# Hello\n"},
+        (
+            f"{POST}:4: 'categories' has unknown value 'Gossip': use one of News, How-to (the blog's categories_allowed in mkdocs.yml)",
+        ),
+    ),
     # -- every error, not just the first ------------------------------------------------------------
     Case(
         "three broken files",
@@ -776,18 +847,17 @@ def test_the_corpus_is_large_and_distinct() -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
 def test_loader_reports_exact_errors(write_handbook: Writer, case: Case) -> None:
-    corpus = load_corpus(settings_for(write_case(write_handbook, case)))
+    corpus = load_corpus(load_settings(write_case(write_handbook, case)))
     assert [str(error) for error in corpus.errors] == list(case.errors)
     assert bool(corpus.load_errors) == (case.exit_code == LOAD)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
-def test_check_prints_exact_errors(write_handbook: Writer, case: Case) -> None:
-    root = write_case(write_handbook, case)
+def checked(root: Path, exit_code: int) -> list[str]:
+    """`handbook check`'s errors as `path:line: message`, after asserting its exit code and summary."""
     # A fixed day, so that no review falls due as the years pass; notes (no git here) aside.
     result = CliRunner().invoke(main, ["check", "--today", "2026-06-01", "--no-cache", str(root)])
     assert "Traceback" not in result.output
-    assert result.exit_code == case.exit_code, result.output
+    assert result.exit_code == exit_code, result.output
     *problems, summary = [line for line in result.output.splitlines() if not line.startswith("note: ")]
     printed = []
     for line in problems:
@@ -796,8 +866,13 @@ def test_check_prints_exact_errors(write_handbook: Writer, case: Case) -> None:
         code, _, message = rest.partition(" ")
         assert code.isdigit() and len(code) == 3, line
         printed.append(f"{location}: {message}")
-    assert printed == list(case.errors)
-    assert summary.startswith(f"{len(case.errors)} error(s), 0 warning(s) in ")
+    assert summary.startswith(f"{len(printed)} error(s), 0 warning(s) in ")
+    return printed
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_check_prints_exact_errors(write_handbook: Writer, case: Case) -> None:
+    assert checked(write_case(write_handbook, case), case.exit_code) == list(case.errors)
 
 
 # The site reads records through the same loader as `check`: a build per kind of failure, since
@@ -836,20 +911,107 @@ def test_build_cases_are_cases() -> None:
     assert len(BUILD_CASES) == 21
 
 
-@pytest.mark.parametrize("case", BUILD_CASES, ids=[case.id for case in BUILD_CASES])
-def test_site_build_fails_listing_every_error(
-    write_handbook: Writer, case: Case, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def built(root: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The errors the handbook plugin logs as `mkdocs build --strict` fails, after asserting that it
+    fails with a BuildError, logs the count last and writes no page."""
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
-    root = write_case(write_handbook, case)
     config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site"), strict=True)
     with caplog.at_level(logging.ERROR), pytest.raises(Abort, match="Aborted with a BuildError!"):
         build(config)
     # The plugin's logger prefixes each line with the plugin's name, as mkdocs prints it.
     ours = [r.getMessage() for r in caplog.records if r.name.startswith("mkdocs.plugins.handbook")]
-    assert ours == [f"handbook: {error}" for error in case.errors]
-    count = len(case.errors)
+    assert all(message.startswith("handbook: ") for message in ours), ours
+    count = len(ours)
     assert caplog.records[-1].getMessage() == (
         f"{count} error{'s' if count != 1 else ''} in the handbook's records: fix them and build again"
     )
     assert not (root / "site" / "index.html").exists()
+    return [message.removeprefix("handbook: ") for message in ours]
+
+
+@pytest.mark.parametrize("case", BUILD_CASES, ids=[case.id for case in BUILD_CASES])
+def test_site_build_fails_listing_every_error(
+    write_handbook: Writer, case: Case, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert built(write_case(write_handbook, case), caplog, monkeypatch) == list(case.errors)
+
+
+# Posts that Material's blog or the feeds refused in the build, without a line, and that `check`
+# passed: each case on the sample's blog and RSS settings, through `check` and the strict build.
+POST_CASES = [
+    Case(case.id, {**BLOG_FILES, **case.files}, case.errors) if "mkdocs.yml" not in case.files else case
+    for case in CASES
+    if case.id
+    in {
+        "post slug climbing to the home page",
+        "post slug climbing out of the site",
+        "post slug longer than a file name",
+        "post template outside the theme",
+        "post dated in the year 1",
+        "post title with a vertical tab",
+        "post title with an escaped control character",
+        "post pinned in quotes",
+        "post by an author the blog does not know",
+        "post by an author without an authors file",
+        "post in a category the blog does not allow",
+    }
+]
+
+
+def test_post_cases_are_cases() -> None:
+    assert len(POST_CASES) == 11
+
+
+@pytest.mark.parametrize("case", POST_CASES, ids=[case.id for case in POST_CASES])
+def test_check_and_the_strict_build_refuse_a_post_alike(
+    write_handbook: Writer, case: Case, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_case(write_handbook, case)
+    assert checked(root, case.exit_code) == list(case.errors)
+    assert built(root, caplog, monkeypatch) == list(case.errors)
+    # Refused before anything is written: inside the site folder or, for a slug climbing out, beside it.
+    for slug in ("../../../../index", ESCAPING_SLUG):
+        assert not Path(os.path.normpath(root / "site" / "blog" / "2026" / "01" / "05" / slug)).exists()
+
+
+def test_a_blog_that_drafts_posts_by_the_clock_is_refused(
+    write_handbook: Writer, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blog = BLOG_FILES["mkdocs.yml"].replace("  - blog:\n", "  - blog:\n      draft_if_future_date: true\n")
+    root = write_handbook({**BLOG_FILES, "mkdocs.yml": blog, POST: POST_HEAD + "---\n# Hello\n"})
+    message = (
+        f"{root / 'mkdocs.yml'}: the blog's 'draft_if_future_date' publishes a post when the machine that builds "
+        "the site reaches its date, so the same commit builds different sites: remove it, and keep a post off "
+        "the site with 'draft: true' until its day"
+    )
+    result = CliRunner().invoke(main, ["check", "--today", "2026-06-01", "--no-cache", str(root)])
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == f"Error: {message}"
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site"), strict=True)
+    with caplog.at_level(logging.ERROR), pytest.raises(Abort, match="Aborted with a BuildError!"):
+        build(config)
+    assert [r.getMessage() for r in caplog.records] == [message]
+    assert not (root / "site" / "index.html").exists()
+
+
+def test_a_link_from_a_post_to_a_draft_post_fails_check_and_the_strict_build(
+    write_handbook: Writer, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    draft = "docs/blog/posts/draft.md"
+    root = write_handbook({
+        **BLOG_FILES,
+        POST: POST_HEAD + "---\n# Hello\n\nSee [what comes next](draft.md).\n",
+        draft: POST_HEAD + "draft: true\n---\n# What comes next\n",
+    })  # fmt: skip
+    assert checked(root, INTEGRITY) == [
+        f"{POST}:7: link 'draft.md' goes to the draft 'draft.md', which is not on the built site: link to it once it is published"
+    ]
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site"), strict=True)
+    with caplog.at_level(logging.WARNING), pytest.raises(Abort, match="Aborted with 1 warnings in strict mode!"):
+        build(config)
+    # As a link to a draft policy is: the draft is no file of the site.
+    assert [r.getMessage() for r in caplog.records] == [
+        "Doc file 'blog/posts/hello.md' contains a link 'draft.md', but the target 'blog/posts/draft.md' is not found among documentation files."
+    ]

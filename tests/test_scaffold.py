@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import Git, Writer, decision, policy, settings_for
+from conftest import BLOG_FILES, Git, Writer, decision, policy, settings_for
 from handbook import scaffold
 from handbook.cli import main
 from handbook.errors import HandbookError
@@ -209,6 +209,17 @@ def test_new_post_is_a_draft_with_known_authors(write_handbook: Writer, monkeypa
     code, _, err = run(root, "new", "post", "Another", "--author", "nobody")
     assert code == 2
     assert "author 'nobody' is not in docs/blog/.authors.yml: use one of jdoe" in err
+
+
+def test_new_post_takes_only_a_category_the_blog_allows(write_handbook: Writer) -> None:
+    root = write_handbook(BLOG_FILES)
+    code, _, err = run(root, "new", "post", "Gossip corner", "--author", "jdoe", "--category", "Gossip")
+    assert code == 2
+    assert err == (
+        "Error: 'categories' has unknown value 'Gossip': use one of News, How-to "
+        "(the blog's categories_allowed in mkdocs.yml)\n"
+    )
+    assert not (root / "docs/blog/posts/gossip-corner.md").exists()
 
 
 @pytest.mark.parametrize(

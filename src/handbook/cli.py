@@ -95,10 +95,11 @@ def _annotation(finding: Any, path: str) -> str:
 
 def load_settings(root: Path) -> Settings:
     """Settings from the `handbook` section of root/mkdocs.yml; a bad file is bad usage (exit 2)."""
+    from .blog_settings import with_blog_from_file
     from .config import ConfigError, read_settings
 
     try:
-        return read_settings(root)
+        return with_blog_from_file(read_settings(root), root / "mkdocs.yml")
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import posixpath
 import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
@@ -17,7 +18,7 @@ from . import schema as s
 from .errors import HandbookError
 from .frontmatter import Document, decode, parse_tree, read_document
 from .records import Decision, DecisionStatus, Owner, Policy, PolicyStatus, Post
-from .settings import Settings
+from .settings import BlogSettings, Settings
 
 if TYPE_CHECKING:
     from .cache import Cache
@@ -73,13 +74,23 @@ OWNER_FIELDS = (
 )
 
 
+# RSS dates need a four-digit year (RFC 5322: from 1900 on); an earlier one is a typing slip.
+EARLIEST_POST = dt.date(1900, 1, 1)
+
+
 def _post_date(value: Any) -> Any:
     # Material accepts `date: 2024-01-31` or `date: {created: ..., updated: ...}`.
     if isinstance(value, dict):
         if "created" not in value:
             raise ValueError("must be a date, or a mapping with 'created'")
-        return s.date(value["created"])
-    return s.date(value)
+        day = s.date(value["created"])
+    else:
+        day = s.date(value)
+    if day < EARLIEST_POST:
+        raise ValueError(
+            f"is {day.isoformat()}, before {EARLIEST_POST.year}: give the day the post is published, as YYYY-MM-DD"
+        )
+    return day
 
 
 POST_FIELDS = (
@@ -87,24 +98,51 @@ POST_FIELDS = (
     s.Field("authors", s.words(), default=()),
     s.Field("categories", s.words(), default=()),
     s.Field("draft", s.boolean, default=False),
-    s.Field("slug", s.text),
+    # Material makes the post's address of it: one safe part, never '../' out of the site.
+    s.Field("slug", s.path_segment("holiday-cover")),
     s.Field("title", s.text),
+    s.Field("template", s.template_name),
+    s.Field("pin", s.boolean, default=False),
+    s.Field("readtime", s.whole(0)),
 )
+# Keys Material's blog reads that the Post record does not keep.
+_POST_KEYS_FOR_MATERIAL = ("template", "pin", "readtime")
 # Material's other post keys, checked by Material itself.
 POST_PASSTHROUGH = (
     "description",
     "links",
-    "readtime",
-    "pin",
     "hide",
     "search",
     "tags",
-    "template",
     "comments",
     "status",
     "icon",
     "subtitle",
 )
+
+
+def post_fields(settings: Settings) -> tuple[s.Field, ...]:
+    """POST_FIELDS, with the authors and categories that Material's blog allows (`settings.blog`)."""
+    blog = settings.blog
+    if blog is None:
+        return POST_FIELDS
+    checked: dict[str, s.Convert] = {}
+    if blog.authors is not None:
+        where = f"the authors in {blog.authors_file}"
+        known = s.one_of(blog.authors, "author", listed=where) if blog.authors else _no_author(blog)
+        checked["authors"] = s.words(known)
+    if blog.categories_allowed:
+        where = "the blog's categories_allowed in mkdocs.yml"
+        checked["categories"] = s.words(s.one_of(blog.categories_allowed, "category", listed=where))
+    return tuple(replace(f, convert=checked.get(f.name, f.convert)) for f in POST_FIELDS)
+
+
+def _no_author(blog: BlogSettings) -> s.Convert:
+    def convert(value: Any) -> str:
+        word = s.text(value)
+        raise ValueError(f"has unknown value {word!r}: {blog.authors_file} lists no author; add '{word}' there")
+
+    return convert
 
 
 @dataclass(frozen=True)
@@ -461,11 +499,55 @@ def load_decision(settings: Settings, path: str, *, taken: Mapping[str, tuple[in
 
 def load_post(settings: Settings, path: str) -> Post:
     doc = read_document(settings.root, path)
-    values = s.validate(doc, POST_FIELDS, passthrough=POST_PASSTHROUGH)
+    problems = _characters_feeds_refuse(doc)
+    try:
+        values = s.validate(doc, post_fields(settings), passthrough=POST_PASSTHROUGH)
+    except s.LoadErrors as exc:
+        raise s.LoadErrors(exc.errors + problems) from None
+    if problems:
+        raise s.LoadErrors(problems)
+    for key in _POST_KEYS_FOR_MATERIAL:
+        values.pop(key)
     title = values.pop("title") or first_heading(doc)[0]
     if title is None:
         raise HandbookError(path, _body_or_last_line(doc), "no title: start the post with a '# Title' heading")
     return Post(path=path, title=title, lines=dict(doc.key_lines), **values)
+
+
+# What XML 1.0 cannot carry: a post's title and excerpt go into the blog's feeds as they are.
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_WHY = "(a feed cannot carry it)"
+
+
+def _characters_feeds_refuse(doc: Document) -> list[HandbookError]:
+    """Control characters in a post's front matter values (YAML escapes like "\\v") and text."""
+    problems = []
+    for key, value in doc.meta.items():
+        if found := next(filter(None, map(_NOT_IN_XML.search, _strings(value))), None):
+            message = f"'{key}' holds the control character {_code(found)}: delete it {_WHY}"
+            problems.append(HandbookError(doc.path, doc.line_of(key), message))
+    if _NOT_IN_XML.search(doc.body):
+        for offset, line in enumerate(doc.body.split("\n")):
+            if found := _NOT_IN_XML.search(line):
+                message = f"control character {_code(found)} at column {found.start() + 1}: delete it {_WHY}"
+                problems.append(HandbookError(doc.path, doc.body_line + offset, message))
+    return problems
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key)
+            yield from _strings(item)
+
+
+def _code(found: re.Match[str]) -> str:
+    return f"U+{ord(found.group()):04X}"
 
 
 def _body_or_last_line(doc: Document) -> int:

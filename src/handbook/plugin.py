@@ -45,9 +45,10 @@ from . import (
     versions,
 )
 from . import compile as pages
+from .blog_settings import with_blog
 from .builddate import build_datetime, build_epoch
 from .cache import Cache
-from .config import HandbookConfig, settings_from
+from .config import ConfigError, HandbookConfig, settings_from
 from .history import GitMemo, History, read_history
 from .loading import Corpus, load_corpus
 from .records import Decision, Policy
@@ -404,6 +405,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self.history: History | None = None
         self.post_pages: dict[str, feeds.PostPage] = {}
         self.post_paths: frozenset[str] | None = None
+        # Draft posts by source path: kept off the site (`_keep_draft_posts_out`) and out of search.
+        self.draft_posts: frozenset[str] = frozenset()
         # Why history is missing (no git, a shallow clone) is said once, not on every rebuild.
         self.history_noted = False
         # The built pages marked for search: Pagefind reads these alone. `mkdocs build`: those
@@ -457,6 +460,13 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         assert config.config_file_path
         self.settings = settings_from(self.config, config.config_file_path, config.docs_dir, config.site_url)
+        blogs = [p.config for p in config.plugins.values() if type(p).__module__ == "material.plugins.blog.plugin"]
+        try:
+            self.settings = with_blog(self.settings, blogs, config.config_file_path)
+        except ConfigError as exc:
+            raise PluginError(str(exc)) from None
+        if not self.serving and any(blog.enabled and blog.draft for blog in blogs):
+            log.info("the blog's 'draft: true' is not followed: the handbook never publishes a draft post")
         self.urls = Urls(config.use_directory_urls)
         self.cache = Cache.for_handbook(self.settings)
         for name in REQUIRED_EXTENSIONS:
@@ -631,14 +641,28 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
     def _pages(files: Files, uris: Sequence[str]) -> list[File]:
         return [file for uri in uris if (file := files.get_file_from_path(uri)) is not None]
 
-    @event_priority(50)
+    @event_priority(50)  # before Material's blog (-50): it never sees a draft post that is not shown
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
         self._load()
+        self._keep_draft_posts_out(files)
         self.generated = {}
         self.generated = self._generate(config, files)
         for item in self.generated.values():
             files.append(item.file(config))
         return files
+
+    def _keep_draft_posts_out(self, files: Files) -> None:
+        """Draft posts leave the site here, whatever the blog's settings (or without a blog):
+        no page, search entry, sitemap line, feed item or blog listing. Only `mkdocs serve`
+        with `draft_on_serve` keeps them, for the editor's preview, as Material's blog shows them."""
+        assert self.corpus is not None and self.settings is not None
+        docs = self.settings.docs_dir
+        self.draft_posts = frozenset(pages.docs_relative(p.path, docs) for p in self.corpus.posts if p.draft)
+        if self.serving and self.config.draft_on_serve:
+            return
+        for src_uri in sorted(self.draft_posts):
+            if (file := files.get_file_from_path(src_uri)) is not None:
+                files.remove(file)
 
     def _load(self, *, report: bool = True) -> bool:
         """The records, their history and the compiler of their pages. A bad record is a
@@ -1218,7 +1242,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             # The record's header block carries its kind, status, audience and owner.
             return "" if not getattr(record, "is_draft", False) else None
         if self.settings is not None and page.file.src_uri.startswith(posixpath.join(self.config.posts_dir, "")):
-            return search.kind_attributes("Post")
+            # (a draft post is here only in `mkdocs serve`'s preview)
+            return None if page.file.src_uri in self.draft_posts else search.kind_attributes("Post")
         return search.kind_attributes("Page")
 
     @event_priority(-100)  # last: every other plugin has written its pages

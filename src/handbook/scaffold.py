@@ -21,12 +21,12 @@ from .loading import (
     DECISION_FIELDS,
     DECISION_NAME,
     PAGE_KEYS,
-    POST_FIELDS,
     POST_PASSTHROUGH,
     Corpus,
     first_heading,
     load_owners,
     policy_fields,
+    post_fields,
 )
 from .records import Decision, DecisionStatus, Policy, PolicyStatus
 from .settings import Settings
@@ -334,7 +334,7 @@ def new_post(
     meta["draft"] = True
     text = front_matter(meta) + f"# {title.strip()}\n\n" + POST_BODY
     path = f"{settings.posts_dir.rstrip('/')}/{slug}.md"
-    _validate(path, text, POST_FIELDS, passthrough=POST_PASSTHROUGH)
+    _validate(path, text, post_fields(settings), passthrough=POST_PASSTHROUGH)
     return NewRecord(path, text)
 
 

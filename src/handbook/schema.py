@@ -114,20 +114,52 @@ def email(value: Any) -> str:
     return address
 
 
-def one_of(allowed: Iterable[str], what: str) -> Convert:
+def one_of(allowed: Iterable[str], what: str, *, listed: str | None = None) -> Convert:
+    """One of `allowed`; `listed` says where they are listed (default: the `what`s in mkdocs.yml)."""
     choices = tuple(allowed)
+    where = listed or f"the {what}s in mkdocs.yml"
 
     def convert(value: Any) -> str:
         word = text(value)
         if word not in choices:
             close = difflib.get_close_matches(word.lower(), choices, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
-            raise ValueError(
-                f"has unknown value {word!r}{hint}: use one of {', '.join(choices)} (the {what}s in mkdocs.yml)"
-            )
+            raise ValueError(f"has unknown value {word!r}{hint}: use one of {', '.join(choices)} ({where})")
         return word
 
     return convert
+
+
+# One part of a path or web address: no '/', never '.' or '..', nothing a file system or URL treats apart.
+_SEGMENT = re.compile(r"\w[\w.-]*")
+# Longest file name most file systems take is 255 bytes; the site adds '.html' or a folder to it.
+MAX_SEGMENT_BYTES = 200
+
+
+def path_segment(example: str) -> Convert:
+    """Text that becomes one part of a file's path on the site, like a post's `slug`."""
+
+    def convert(value: Any) -> str:
+        text(value)  # (its messages for numbers, dates and empty values)
+        if not _SEGMENT.fullmatch(value):
+            raise ValueError(
+                f"must be one part of a web address, like '{example}' (letters, digits, '-', '_' and '.', "
+                f"starting with a letter or digit), got {value!r}"
+            )
+        if len(value.encode("utf-8")) > MAX_SEGMENT_BYTES:
+            raise ValueError(f"is {len(value.encode('utf-8'))} bytes long: shorten it to {MAX_SEGMENT_BYTES} at most")
+        return str(value)
+
+    return convert
+
+
+def template_name(value: Any) -> str:
+    """A theme template's file name, like `blog-post.html`, in a folder of the theme or not."""
+    text(value)
+    parts = value.split("/")
+    if not value.endswith(".html") or not all(_SEGMENT.fullmatch(part) for part in parts):
+        raise ValueError(f"must be the file name of one of the theme's templates, like 'blog-post.html', got {value!r}")
+    return str(value)
 
 
 @dataclass(frozen=True)

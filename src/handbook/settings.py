@@ -9,6 +9,18 @@ DEFAULT_AUDIENCES: tuple[str, ...] = ("all-staff", "new-hires")
 
 
 @dataclass(frozen=True)
+class BlogSettings:
+    """What Material's blog plugin requires of a post, as mkdocs.yml sets it up."""
+
+    # The authors file, from the handbook's root (named in messages).
+    authors_file: str
+    # Author ids in the authors file; None when the blog does not check authors.
+    authors: tuple[str, ...] | None = None
+    # The blog's `categories_allowed`; empty: any category.
+    categories_allowed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Settings:
     """Where the records live and the vocabularies they are checked against."""
 
@@ -26,6 +38,8 @@ class Settings:
     # Where the site is built from: used to compute edit links and page URLs.
     docs_dir: str = "docs"
     site_url: str = ""
+    # Material's blog, when it is on and its posts are the handbook's posts.
+    blog: BlogSettings | None = None
     extra: dict[str, object] = field(default_factory=dict, compare=False)
 
     def path(self, relative: str) -> Path:
