@@ -9,6 +9,15 @@ DEFAULT_AUDIENCES: tuple[str, ...] = ("all-staff", "new-hires")
 
 
 @dataclass(frozen=True)
+class ConfigValue:
+    """A value of mkdocs.yml's handbook section and where it is given, for messages."""
+
+    value: str
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
 class Settings:
     """Where the records live and the vocabularies they are checked against."""
 
@@ -26,6 +35,8 @@ class Settings:
     # Where the site is built from: used to compute edit links and page URLs.
     docs_dir: str = "docs"
     site_url: str = ""
+    # Policy ids read first on Start here; not part of what a record parses to (the cache's salt).
+    reading_order: tuple[ConfigValue, ...] = field(default=(), compare=False, repr=False)
     extra: dict[str, object] = field(default_factory=dict, compare=False)
 
     def path(self, relative: str) -> Path:
