@@ -927,7 +927,9 @@ def site_laughs() -> str:
 
 BLOG = "  - blog:\n      blog_dir: blog\n"
 AUTHORS = "docs/blog/.authors.yml"
-MARKUP_FIX = "which Material prints as HTML, not as text: write it without '<', '>', '\"' or character references like '&amp;'"
+MARKUP_FIX = (
+    "which Material prints as HTML, not as text: write it without '<', '>', '\"' or character references like '&amp;'"
+)
 
 
 @dataclass(frozen=True)
@@ -953,7 +955,11 @@ CONFIG_CASES = [
     ),
     ConfigCase(
         "audience with markup",
-        {"mkdocs.yml": site(replace={"[all-staff, new-hires, support, managers]": "\n        - all-staff\n        - '<b>x'"})},
+        {
+            "mkdocs.yml": site(
+                replace={"[all-staff, new-hires, support, managers]": "\n        - all-staff\n        - '<b>x'"}
+            )
+        },
         (
             "mkdocs.yml:16: 'audiences' has '<b>x', which is not a lowercase id like 'all-staff' (letters, digits, hyphens): it names pages and feed files",
         ),
@@ -1013,7 +1019,13 @@ CONFIG_CASES = [
     ),
     ConfigCase(
         "handbook options that are a list",
-        {"mkdocs.yml": site(replace={"  - handbook:\n      audiences: [all-staff, new-hires, support, managers]\n": "  - handbook: [audiences]\n"})},
+        {
+            "mkdocs.yml": site(
+                replace={
+                    "  - handbook:\n      audiences: [all-staff, new-hires, support, managers]\n": "  - handbook: [audiences]\n"
+                }
+            )
+        },
         ("mkdocs.yml:13: the handbook plugin's options must be 'key: value' lines, indented under it",),
     ),
     ConfigCase(
@@ -1067,21 +1079,28 @@ CONFIG_CASES = [
         "site_description that ends an attribute, and a character reference in site_name",
         {
             "mkdocs.yml": site(
-                replace={"site_name: Test handbook": 'site_name: R&amp;D handbook\nsite_description: \'x" onload="y\''}
+                replace={"site_name: Test handbook": "site_name: R&amp;D handbook\nsite_description: 'x\" onload=\"y'"}
             )
         },
-        (f"mkdocs.yml:1: site_name has '&amp;', {MARKUP_FIX}", f"mkdocs.yml:2: site_description has '\"', {MARKUP_FIX}"),
+        (
+            f"mkdocs.yml:1: site_name has '&amp;', {MARKUP_FIX}",
+            f"mkdocs.yml:2: site_description has '\"', {MARKUP_FIX}",
+        ),
     ),
     ConfigCase(
         "blog category with markup",
-        {"mkdocs.yml": site(plugins=BLOG + "      categories_allowed:\n        - News\n        - <script>x</script>\n")},
+        {
+            "mkdocs.yml": site(
+                plugins=BLOG + "      categories_allowed:\n        - News\n        - <script>x</script>\n"
+            )
+        },
         (f"mkdocs.yml:19: category '<script>x</script>' has '<', {MARKUP_FIX}",),
     ),
     ConfigCase(
         "author name and description with markup",
         {
             "mkdocs.yml": site(plugins=BLOG),
-            AUTHORS: "authors:\n  jdoe:\n    name: Jane <b>Doe</b>\n    description: Head of \"Support\"\n    avatar: x.png\n",
+            AUTHORS: 'authors:\n  jdoe:\n    name: Jane <b>Doe</b>\n    description: Head of "Support"\n    avatar: x.png\n',
         },
         (
             f"{AUTHORS}:3: the name of author 'jdoe' has '<', {MARKUP_FIX}",
@@ -1096,7 +1115,9 @@ def _located(lines: list[str]) -> list[str]:
     and from `WARNING -  handbook: path:line: message` (the plugin, in mkdocs' log)."""
     found = []
     for line in lines:
-        line = line.split("handbook: ", 1)[1] if line.startswith(("WARNING", "ERROR")) and "handbook: " in line else line
+        line = (
+            line.split("handbook: ", 1)[1] if line.startswith(("WARNING", "ERROR")) and "handbook: " in line else line
+        )
         location, sep, rest = line.partition(": error HB")
         if sep:
             line = f"{location}: {rest.partition(' ')[2]}"
@@ -1179,7 +1200,9 @@ def test_mkdocs_own_tags_are_read_as_mkdocs_reads_them(write_handbook: Writer, m
         "  - pymdownx.snippets:\n"
         "      base_path: !relative $config_dir\n"
     )
-    root = write_handbook({"mkdocs.yml": site("      review_every: !ENV [HB_TEST_REVIEW_EVERY, 6]\n") + extensions, P: policy()})
+    root = write_handbook(
+        {"mkdocs.yml": site("      review_every: !ENV [HB_TEST_REVIEW_EVERY, 6]\n") + extensions, P: policy()}
+    )
     assert read_settings(root).review_every == 3
     # Every 3 months from 2026-01-05: due in April, overdue in June.
     result = CliRunner().invoke(main, ["check", "--today", "2026-02-01", "--no-cache", str(root)])
