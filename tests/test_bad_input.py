@@ -942,6 +942,8 @@ class ConfigCase:
     errors: tuple[str, ...]
     exit_code: int = LOAD
     links: Mapping[str, str] = field(default_factory=dict)
+    # The code `handbook check` gives each error.
+    code: str = "HB010"
 
 
 CONFIG_CASES = [
@@ -1035,6 +1037,7 @@ CONFIG_CASES = [
             "mkdocs.yml:17: reading_order names 'refund', which is not a policy: give a policy's id (its file name without .md), or remove it",
         ),
         INTEGRITY,
+        code="HB308",
     ),
     ConfigCase(
         "reading_order naming a draft",
@@ -1047,6 +1050,7 @@ CONFIG_CASES = [
             "mkdocs.yml:15: reading_order names 'returns', a draft: drafts are never published; remove it, or publish the policy first",
         ),
         INTEGRITY,
+        code="HB308",
     ),
     # -- YAML that mkdocs would take a minute to read, or never finish -------------------------------------
     ConfigCase(
@@ -1063,6 +1067,11 @@ CONFIG_CASES = [
         "mkdocs.yml with a tab",
         {"mkdocs.yml": site(replace={"  font: false": "\tfont: false"})},
         ("mkdocs.yml:10: a tab character in YAML (YAML indents with spaces only): use spaces in the file",),
+    ),
+    ConfigCase(
+        "mkdocs.yml in latin-1",
+        {"mkdocs.yml": site(replace={"Test handbook": "Caf\u00e9 handbook"}).encode("latin-1")},
+        ("mkdocs.yml:1: file is not UTF-8 (byte 0xe9): save it as UTF-8",),
     ),
     ConfigCase(
         "billion laughs in .authors.yml",
@@ -1110,6 +1119,9 @@ CONFIG_CASES = [
 ]
 
 
+CONFIG_ERRORS = {case.id: case.errors for case in CONFIG_CASES}
+
+
 def _located(lines: list[str]) -> list[str]:
     """`path:line: message` from `path:line: error HB123 message` (check, and build's own check)
     and from `WARNING -  handbook: path:line: message` (the plugin, in mkdocs' log)."""
@@ -1145,6 +1157,9 @@ def test_check_and_build_refuse_a_bad_configuration_alike(write_handbook: Writer
     assert "Traceback" not in checked.output
     assert checked.exit_code == case.exit_code, checked.output
     assert _located(checked.output.splitlines()) == list(case.errors)
+    assert {line.split(": error ")[1].split()[0] for line in checked.output.splitlines() if ": error " in line} == {
+        case.code
+    }
 
     # `handbook build` runs mkdocs in a process of its own: its log is read from there.
     built = subprocess.run(
@@ -1170,9 +1185,11 @@ PLAIN_MKDOCS = {
     "policies_dir outside the handbook": (
         "Config value 'plugins': Plugin 'handbook' option 'policies_dir': must be a path relative to the handbook's folder (where mkdocs.yml is), like 'policies', got '/etc'"
     ),
-    "posts_dir through a symlinked folder of docs": "handbook: " + CONFIG_CASES[8].errors[0],
-    "site_name with markup": "handbook: " + CONFIG_CASES[17].errors[0],
-    "author name and description with markup": "handbook: " + CONFIG_CASES[20].errors[0],
+    "posts_dir through a symlinked folder of docs": "handbook: "
+    + CONFIG_ERRORS["posts_dir through a symlinked folder of docs"][0],
+    "site_name with markup": "handbook: " + CONFIG_ERRORS["site_name with markup"][0],
+    "author name and description with markup": "handbook: "
+    + CONFIG_ERRORS["author name and description with markup"][0],
 }
 
 

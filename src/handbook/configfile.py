@@ -89,7 +89,10 @@ def _read(root: Path, path: str, chain: tuple[str, ...]) -> YamlFile:
     if len(raw) > MAX_BYTES:
         limit = MAX_BYTES // (1024 * 1024)
         raise HandbookError(path, 1, f"file is larger than {limit} MiB: a configuration file is far smaller", CODE)
-    text = decode(path, raw)
+    try:
+        text = decode(path, raw)
+    except HandbookError as exc:  # not UTF-8, or a NUL byte: this file's code, not a record's
+        raise HandbookError(exc.path, exc.line, exc.message, CODE) from None
     loader = _BoundedLoader(text, path)
     try:
         node = loader.get_single_node()
