@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from unittest.mock import ANY
 
 import pytest
 from click.testing import CliRunner
@@ -16,8 +19,10 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from conftest import BLOG_AUTHORS_FILE, BLOG_FILES, OWNERS, Writer, decision, policy
+from conftest import BLOG_AUTHORS_FILE, BLOG_FILES, MKDOCS_YML, OWNERS, Writer, decision, policy, settings_for
+from handbook.acknowledgements import load_acknowledgements
 from handbook.cli import load_settings, main
+from handbook.config import read_settings
 from handbook.frontmatter import MAX_FRONT_MATTER_BYTES
 from handbook.loading import load_corpus
 
@@ -710,6 +715,47 @@ CASES = [
         ),
         INTEGRITY,
     ),
+    Case(
+        "owner id with a slash: it names feeds/owners/<owner>.xml",
+        owners_with(OWNERS + "../../x:\n  name: X\n  email: x@example.com\n  handle: '@x'\n"),
+        ("policies/owners.yml:9: owner id '../../x' is not a lowercase id like 'support-ops': rename it to 'x'",),
+    ),
+    Case(
+        "owner id with markup",
+        owners_with(OWNERS + "'<b>ops':\n  name: Ops\n  email: ops@example.com\n  handle: '@ops'\n"),
+        ("policies/owners.yml:9: owner id '<b>ops' is not a lowercase id like 'support-ops': rename it to 'b-ops'",),
+    ),
+    Case(
+        "owner name with a control character",
+        owners_with(OWNERS.replace("name: Billing Team", 'name: "Billing\\bTeam"')),
+        ("policies/owners.yml:6: 'name' has a control character (U+0008): remove it",),
+    ),
+    # -- control characters: pages would carry them raw, feeds drop them; refused instead ------------
+    Case(
+        "control character in a title",
+        {P: policy(title='"Refunds\\a"')},
+        (f"{P}:2: 'title' has a control character (U+0007): remove it",),
+    ),
+    Case(
+        "line break in a title",
+        {P: policy(title='"Refunds\\nand returns"')},
+        (f"{P}:2: 'title' has a line break: write it on one line",),
+    ),
+    Case(
+        "control character in a tag",
+        {P: policy(extra='tags: [refunds, "esc\\e"]\n')},
+        (f"{P}:11: 'tags' has a control character (U+001B): remove it",),
+    ),
+    Case(
+        "control character in a summary of several lines",
+        {P: policy(summary='"How refunds work.\\nAll of them.\\x7f"')},
+        (f"{P}:9: 'summary' has a control character (U+007F): remove it",),
+    ),
+    Case(
+        "control character in a decision's title",
+        {D: decision(title="Use a shared\x1b inbox")},
+        (f"{D}:5: the title has a control character (U+001B): remove it",),
+    ),
     # -- blog posts ---------------------------------------------------------------------------------
     Case(
         "post dated 'soon'",
@@ -789,7 +835,7 @@ CASES = [
     Case(
         "post title with an escaped control character",
         {POST: POST_HEAD + 'title: "Hello\\vworld"\n---\nText.\n'},
-        (f"{POST}:4: 'title' holds the control character U+000B: delete it (a feed cannot carry it)",),
+        (f"{POST}:4: 'title' has a control character (U+000B): remove it",),
     ),
     Case(
         "post pinned in quotes",
@@ -903,12 +949,13 @@ BUILD_CASES = [
         "owners registry with a tab",
         "post dated 30 February",
         "three broken files",
+        "control character in a title",
     }
 ]
 
 
 def test_build_cases_are_cases() -> None:
-    assert len(BUILD_CASES) == 21
+    assert len(BUILD_CASES) == 22
 
 
 def built(root: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -979,14 +1026,19 @@ def test_a_blog_that_drafts_posts_by_the_clock_is_refused(
 ) -> None:
     blog = BLOG_FILES["mkdocs.yml"].replace("  - blog:\n", "  - blog:\n      draft_if_future_date: true\n")
     root = write_handbook({**BLOG_FILES, "mkdocs.yml": blog, POST: POST_HEAD + "---\n# Hello\n"})
-    message = (
-        f"{root / 'mkdocs.yml'}: the blog's 'draft_if_future_date' publishes a post when the machine that builds "
+    refusal = (
+        "the blog's 'draft_if_future_date' publishes a post when the machine that builds "
         "the site reaches its date, so the same commit builds different sites: remove it, and keep a post off "
         "the site with 'draft: true' until its day"
     )
+    message = f"{root / 'mkdocs.yml'}: {refusal}"
+    line = blog.splitlines().index("      draft_if_future_date: true") + 1
     result = CliRunner().invoke(main, ["check", "--today", "2026-06-01", "--no-cache", str(root)])
     assert result.exit_code == 2
-    assert result.output.splitlines()[-1] == f"Error: {message}"
+    assert result.output.splitlines() == [
+        f"mkdocs.yml:{line}: error HB010 {refusal}",
+        "1 error(s) in the site's configuration: fix them, then check again",
+    ]
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
     config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site"), strict=True)
     with caplog.at_level(logging.ERROR), pytest.raises(Abort, match="Aborted with a BuildError!"):
@@ -1015,3 +1067,356 @@ def test_a_link_from_a_post_to_a_draft_post_fails_check_and_the_strict_build(
     assert [r.getMessage() for r in caplog.records] == [
         "Doc file 'blog/posts/hello.md' contains a link 'draft.md', but the target 'blog/posts/draft.md' is not found among documentation files."
     ]
+
+
+# -- the site's configuration: mkdocs.yml and the blog's .authors.yml ----------------------------
+# The fixture's mkdocs.yml has the handbook plugin's options from line 14 (audiences); more go after.
+OPTIONS_LINE = 15
+
+
+def site(options: str = "", *, replace: Mapping[str, str] | None = None, plugins: str = "") -> str:
+    """The fixture's mkdocs.yml with more handbook options (from line 15), text replaced, and
+    other plugins added after the handbook's."""
+    text = MKDOCS_YML + options
+    for old, new in (replace or {}).items():
+        assert old in text
+        text = text.replace(old, new)
+    return text + plugins
+
+
+def site_laughs() -> str:
+    """mkdocs.yml with a 'billion laughs' under `extra`: ten aliases per level, nine levels."""
+    lines = ["extra:", '  lol0: &lol0 "lol"']
+    lines += [f"  lol{n}: &lol{n} [{', '.join([f'*lol{n - 1}'] * 10)}]" for n in range(1, 10)]
+    return site() + "\n".join(lines) + "\n"
+
+
+BLOG = "  - blog:\n      blog_dir: blog\n"
+AUTHORS = "docs/blog/.authors.yml"
+MARKUP_FIX = (
+    "which Material prints as HTML, not as text: write it without '<', '>', '\"' or character references like '&amp;'"
+)
+
+
+@dataclass(frozen=True)
+class ConfigCase:
+    """A handbook whose configuration is broken: `handbook check` and `handbook build` both refuse it
+    with the same located messages (exit 2: nothing is built; 1 for the build's own warnings)."""
+
+    id: str
+    files: Mapping[str, str | bytes]
+    errors: tuple[str, ...]
+    exit_code: int = LOAD
+    links: Mapping[str, str] = field(default_factory=dict)
+    # The code `handbook check` gives each error.
+    code: str = "HB010"
+
+
+CONFIG_CASES = [
+    # -- options that become paths or file names ------------------------------------------------------
+    ConfigCase(
+        "audience that leads out of the site",
+        {"mkdocs.yml": site(replace={"managers]": "managers, '../../../x']"}), P: policy()},
+        (
+            "mkdocs.yml:14: 'audiences' has '../../../x', which is not a lowercase id like 'all-staff' (letters, digits, hyphens): it names pages and feed files",
+        ),
+    ),
+    ConfigCase(
+        "audience with markup",
+        {
+            "mkdocs.yml": site(
+                replace={"[all-staff, new-hires, support, managers]": "\n        - all-staff\n        - '<b>x'"}
+            )
+        },
+        (
+            "mkdocs.yml:16: 'audiences' has '<b>x', which is not a lowercase id like 'all-staff' (letters, digits, hyphens): it names pages and feed files",
+        ),
+    ),
+    ConfigCase(
+        "audience listed twice",
+        {"mkdocs.yml": site(replace={"managers]": "managers, support]"})},
+        ("mkdocs.yml:14: 'audiences' lists 'support' twice: keep one",),
+    ),
+    ConfigCase(
+        "policies_dir outside the handbook",
+        {"mkdocs.yml": site("      policies_dir: /etc\n")},
+        (
+            "mkdocs.yml:15: 'policies_dir' must be a path relative to the handbook's folder (where mkdocs.yml is), like 'policies', got '/etc'",
+        ),
+    ),
+    ConfigCase(
+        "decisions_dir above the handbook",
+        {"mkdocs.yml": site("      decisions_dir: ../../decisions\n")},
+        (
+            "mkdocs.yml:15: 'decisions_dir' must be a path inside the handbook's folder (where mkdocs.yml is), like 'decisions', got '../../decisions'",
+        ),
+    ),
+    ConfigCase(
+        "owners_file outside the handbook",
+        {"mkdocs.yml": site("      owners_file: /etc/passwd\n")},
+        (
+            "mkdocs.yml:15: 'owners_file' must be a path relative to the handbook's folder (where mkdocs.yml is), like 'policies/owners.yml', got '/etc/passwd'",
+        ),
+    ),
+    ConfigCase(
+        "policies_dir through a symlink out of the handbook",
+        {"mkdocs.yml": site("      policies_dir: rules\n")},
+        (
+            "mkdocs.yml:15: 'policies_dir' leads outside the handbook's folder through a symlink ('rules' is '/etc'): give a folder inside it, like 'policies'",
+        ),
+        links={"rules": "/etc"},
+    ),
+    ConfigCase(
+        "posts_dir above the repository",
+        {"mkdocs.yml": site("      posts_dir: ../../..\n")},
+        ("mkdocs.yml:15: 'posts_dir' must be a path inside docs_dir, like 'blog/posts', got '../../..'",),
+    ),
+    ConfigCase(
+        "posts_dir through a symlinked folder of docs",
+        {"mkdocs.yml": site("      posts_dir: news/posts\n")},
+        (
+            "mkdocs.yml:15: 'posts_dir' (with docs_dir 'docs') leads outside the handbook's folder through a symlink ('docs/news/posts' is '/etc/posts'): give a folder inside it, like 'blog/posts'",
+        ),
+        links={"docs/news": "/etc"},
+    ),
+    # -- keys and values the build would refuse -------------------------------------------------------
+    ConfigCase(
+        "misspelt handbook option",
+        {"mkdocs.yml": site("      reading_ordr: [refunds]\n"), P: policy()},
+        ("mkdocs.yml:15: unknown key 'reading_ordr' in the handbook plugin's options: did you mean 'reading_order'?",),
+    ),
+    ConfigCase(
+        "handbook options that are a list",
+        {
+            "mkdocs.yml": site(
+                replace={
+                    "  - handbook:\n      audiences: [all-staff, new-hires, support, managers]\n": "  - handbook: [audiences]\n"
+                }
+            )
+        },
+        ("mkdocs.yml:13: the handbook plugin's options must be 'key: value' lines, indented under it",),
+    ),
+    ConfigCase(
+        "reading_order naming an unknown id",
+        {"mkdocs.yml": site("      reading_order:\n        - refunds\n        - refund\n"), P: policy()},
+        (
+            "mkdocs.yml:17: reading_order names 'refund', which is not a policy: give a policy's id (its file name without .md), or remove it",
+        ),
+        INTEGRITY,
+        code="HB308",
+    ),
+    ConfigCase(
+        "reading_order naming a draft",
+        {
+            "mkdocs.yml": site("      reading_order: [returns, refunds]\n"),
+            P: policy(),
+            "policies/returns.md": policy(title="Returns", status="draft"),
+        },
+        (
+            "mkdocs.yml:15: reading_order names 'returns', a draft: drafts are never published; remove it, or publish the policy first",
+        ),
+        INTEGRITY,
+        code="HB308",
+    ),
+    # -- YAML that mkdocs would take a minute to read, or never finish -------------------------------------
+    ConfigCase(
+        "billion laughs in mkdocs.yml",
+        {"mkdocs.yml": site_laughs()},
+        ("mkdocs.yml:21: YAML aliases ('*') expand to more than 100,000 values: write the values out",),
+    ),
+    ConfigCase(
+        "alias inside the value it repeats",
+        {"mkdocs.yml": site() + "extra:\n  loop: &loop\n    again: *loop\n"},
+        ("mkdocs.yml:17: alias '*loop' is inside the value it repeats: write the value out",),
+    ),
+    ConfigCase(
+        "mkdocs.yml with a tab",
+        {"mkdocs.yml": site(replace={"  font: false": "\tfont: false"})},
+        ("mkdocs.yml:10: a tab character in YAML (YAML indents with spaces only): use spaces in the file",),
+    ),
+    ConfigCase(
+        "mkdocs.yml in latin-1",
+        {"mkdocs.yml": site(replace={"Test handbook": "Caf\u00e9 handbook"}).encode("latin-1")},
+        ("mkdocs.yml:1: file is not UTF-8 (byte 0xe9): save it as UTF-8",),
+    ),
+    ConfigCase(
+        "billion laughs in .authors.yml",
+        {"mkdocs.yml": site(plugins=BLOG), AUTHORS: laughs().replace("---\n", "")},
+        (f"{AUTHORS}:6: YAML aliases ('*') expand to more than 100,000 values: write the values out",),
+    ),
+    # -- names Material prints as HTML -----------------------------------------------------------
+    ConfigCase(
+        "site_name with markup",
+        {"mkdocs.yml": site(replace={"site_name: Test handbook": "site_name: Test <img src=x onerror=alert(1)>"})},
+        (f"mkdocs.yml:1: site_name has '<', {MARKUP_FIX}",),
+    ),
+    ConfigCase(
+        "site_description that ends an attribute, and a character reference in site_name",
+        {
+            "mkdocs.yml": site(
+                replace={"site_name: Test handbook": "site_name: R&amp;D handbook\nsite_description: 'x\" onload=\"y'"}
+            )
+        },
+        (
+            f"mkdocs.yml:1: site_name has '&amp;', {MARKUP_FIX}",
+            f"mkdocs.yml:2: site_description has '\"', {MARKUP_FIX}",
+        ),
+    ),
+    ConfigCase(
+        "blog category with markup",
+        {
+            "mkdocs.yml": site(
+                plugins=BLOG + "      categories_allowed:\n        - News\n        - <script>x</script>\n"
+            )
+        },
+        (f"mkdocs.yml:19: category '<script>x</script>' has '<', {MARKUP_FIX}",),
+    ),
+    ConfigCase(
+        "author name and description with markup",
+        {
+            "mkdocs.yml": site(plugins=BLOG),
+            AUTHORS: 'authors:\n  jdoe:\n    name: Jane <b>Doe</b>\n    description: Head of "Support"\n    avatar: x.png\n',
+        },
+        (
+            f"{AUTHORS}:3: the name of author 'jdoe' has '<', {MARKUP_FIX}",
+            f"{AUTHORS}:4: the description of author 'jdoe' has '\"', {MARKUP_FIX}",
+        ),
+    ),
+]
+
+
+CONFIG_ERRORS = {case.id: case.errors for case in CONFIG_CASES}
+
+
+def _located(lines: list[str]) -> list[str]:
+    """`path:line: message` from `path:line: error HB123 message` (check, and build's own check)
+    and from `WARNING -  handbook: path:line: message` (the plugin, in mkdocs' log)."""
+    found = []
+    for line in lines:
+        line = (
+            line.split("handbook: ", 1)[1] if line.startswith(("WARNING", "ERROR")) and "handbook: " in line else line
+        )
+        location, sep, rest = line.partition(": error HB")
+        if sep:
+            line = f"{location}: {rest.partition(' ')[2]}"
+        if line.startswith(("mkdocs.yml:", "docs/", "policies/")):
+            found.append(line)
+    return found
+
+
+def write_config_case(write_handbook: Writer, case: ConfigCase) -> Path:
+    root = write_handbook(case.files)
+    for link, target in case.links.items():
+        (root / link).parent.mkdir(parents=True, exist_ok=True)
+        (root / link).symlink_to(target)
+    return root
+
+
+def test_config_cases_are_distinct() -> None:
+    assert len({case.id for case in CONFIG_CASES}) == len(CONFIG_CASES) >= 20
+
+
+@pytest.mark.parametrize("case", CONFIG_CASES, ids=[case.id for case in CONFIG_CASES])
+def test_check_and_build_refuse_a_bad_configuration_alike(write_handbook: Writer, case: ConfigCase) -> None:
+    root = write_config_case(write_handbook, case)
+    checked = CliRunner().invoke(main, ["check", "--today", "2026-06-01", "--no-cache", str(root)])
+    assert "Traceback" not in checked.output
+    assert checked.exit_code == case.exit_code, checked.output
+    assert _located(checked.output.splitlines()) == list(case.errors)
+    assert {line.split(": error ")[1].split()[0] for line in checked.output.splitlines() if ": error " in line} == {
+        case.code
+    }
+
+    # `handbook build` runs mkdocs in a process of its own: its log is read from there.
+    built = subprocess.run(
+        [sys.executable, "-c", "from handbook.cli import main; main()", "build", str(root)],
+        capture_output=True, text=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+    )  # fmt: skip
+    output = built.stdout + built.stderr
+    assert "Traceback" not in output
+    assert built.returncode == case.exit_code, output
+    assert _located(output.splitlines()) == list(case.errors)
+    if case.exit_code == LOAD:  # refused before mkdocs ran: nothing written
+        assert not list(root.glob("site*"))
+    # Nothing was written outside the site (the audience '../../../x' wrote x.xml and x.json here).
+    assert not list(root.parent.glob("x.*")) and not list(root.glob("x.*"))
+
+
+# Plain `mkdocs build`: mkdocs has parsed mkdocs.yml before the plugin can act (so a billion laughs
+# is only refused by `handbook build`), but the plugin validates its options and names the same way.
+PLAIN_MKDOCS = {
+    "audience that leads out of the site": (
+        "Config value 'plugins': Plugin 'handbook' option 'audiences': has '../../../x', which is not a lowercase id like 'all-staff' (letters, digits, hyphens): it names pages and feed files"
+    ),
+    "policies_dir outside the handbook": (
+        "Config value 'plugins': Plugin 'handbook' option 'policies_dir': must be a path relative to the handbook's folder (where mkdocs.yml is), like 'policies', got '/etc'"
+    ),
+    "posts_dir through a symlinked folder of docs": "handbook: "
+    + CONFIG_ERRORS["posts_dir through a symlinked folder of docs"][0],
+    "site_name with markup": "handbook: " + CONFIG_ERRORS["site_name with markup"][0],
+    "author name and description with markup": "handbook: "
+    + CONFIG_ERRORS["author name and description with markup"][0],
+}
+
+
+@pytest.mark.parametrize("case_id", sorted(PLAIN_MKDOCS))
+def test_plain_mkdocs_build_refuses_it_too(
+    write_handbook: Writer, case_id: str, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    case = next(case for case in CONFIG_CASES if case.id == case_id)
+    root = write_config_case(write_handbook, case)
+    with caplog.at_level(logging.ERROR), pytest.raises(Abort):
+        build(load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site"), strict=True))
+    assert PLAIN_MKDOCS[case_id] in [record.getMessage() for record in caplog.records]
+    assert not list(root.parent.glob("x.*")) and not list(root.glob("x.*"))
+    assert not (root / "site" / "index.html").exists()
+
+
+def test_mkdocs_own_tags_are_read_as_mkdocs_reads_them(write_handbook: Writer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`!ENV` is resolved; `!relative` and `!!python/name:` are kept as they are, never imported."""
+    monkeypatch.setenv("HB_TEST_REVIEW_EVERY", "3")
+    extensions = (
+        "markdown_extensions:\n"
+        "  - pymdownx.emoji:\n"
+        "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+        "  - pymdownx.snippets:\n"
+        "      base_path: !relative $config_dir\n"
+    )
+    root = write_handbook(
+        {"mkdocs.yml": site("      review_every: !ENV [HB_TEST_REVIEW_EVERY, 6]\n") + extensions, P: policy()}
+    )
+    assert read_settings(root).review_every == 3
+    # Every 3 months from 2026-01-05: due in April, overdue in June.
+    result = CliRunner().invoke(main, ["check", "--today", "2026-02-01", "--no-cache", str(root)])
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(main, ["check", "--today", "2026-06-01", "--no-cache", str(root)])
+    assert result.exit_code == 1 and "every 3 months" in result.output, result.output
+
+
+# -- editors' commands: a clear one-line error, exit 2 ------------------------------------------------
+def test_ack_refuses_a_name_its_own_loader_would_refuse(write_handbook: Writer) -> None:
+    root = write_handbook({P: policy(extra="acknowledge: true\n")})
+    args = ["ack", "refunds", "--as", "jdoe", "--date", "2026-02-01", "--root", str(root)]
+    result = CliRunner().invoke(main, [*args, "--name", "Jane\nDoe"])
+    assert (result.exit_code, result.output) == (2, "Error: --name has a line break: write it on one line\n")
+    assert not (root / "acknowledgements").exists()
+    result = CliRunner().invoke(main, [*args, "--name", "Jane \x1b[31mDoe"])
+    assert (result.exit_code, result.output) == (2, "Error: --name has a control character (U+001B): remove it\n")
+    assert CliRunner().invoke(main, [*args, "--name", "Jane Doe"]).exit_code == 0
+    assert load_acknowledgements(settings_for(root)) == ({"jdoe": ANY}, [])
+
+
+def test_digest_since_further_back_than_the_calendar(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["digest", "--since", "1000000000d", "--root", str(tmp_path)])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert result.output.splitlines()[-1] == (
+        "Error: Invalid value for --since: goes back before the year 1: give a shorter span like 7d or 2w, or a date, got '1000000000d'"
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_codeowners_into_a_file_that_cannot_be_written(write_handbook: Writer) -> None:
+    root = write_handbook({P: policy()})
+    result = CliRunner().invoke(main, ["codeowners", "--file", "/dev/full", "--root", str(root)])
+    assert (result.exit_code, result.output) == (2, "Error: /dev/full: cannot write it: No space left on device\n")

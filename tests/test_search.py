@@ -170,7 +170,7 @@ def test_unknown_reading_order_id_fails_the_strict_build(write_handbook: Writer)
     root = _handbook(write_handbook, first="no-such-policy")
     done = _build(root)
     assert done.returncode == 1
-    assert "reading_order in mkdocs.yml names 'no-such-policy', which is not a policy in force" in done.stderr
+    assert "handbook: mkdocs.yml:11: reading_order names 'no-such-policy', which is not a policy: " in done.stderr
 
 
 def test_reading_lists_per_audience(built: Path) -> None:

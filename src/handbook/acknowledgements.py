@@ -34,7 +34,7 @@ ENTRY_FIELDS = (
     s.Field("date", s.date, required=True),
 )
 PERSON_FIELDS = (
-    s.Field("name", s.text),
+    s.Field("name", s.line),
     s.Field("acknowledged", lambda v: v, default=None),
 )
 
@@ -211,6 +211,11 @@ def acknowledge(
         raise Refused(
             f"person {person_id!r} is not a lowercase id like 'jdoe' (it names the file acknowledgements/<person>.yml)"
         )
+    if name is not None:
+        try:
+            name = s.line(name)  # as the loader reads it back
+        except ValueError as exc:
+            raise Refused(f"--name {exc}") from None
     rel = f"{FOLDER}/{person_id}.yml"
     full = settings.path(rel)
     entry = f"- {{policy: {policy.id}, version: {policy.version}, date: {today.isoformat()}}}\n"

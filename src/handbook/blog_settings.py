@@ -17,12 +17,20 @@ from material.plugins.blog.author import Authors  # type: ignore[import-untyped]
 from material.plugins.blog.config import BlogConfig  # type: ignore[import-untyped]
 
 from .config import ConfigError
+from .configfile import read_yaml
 from .errors import HandbookError
-from .frontmatter import decode, parse_mapping
 from .settings import BlogSettings, Settings
 
 # The names mkdocs.yml may give Material's blog plugin.
 BLOG_PLUGIN_NAMES = ("blog", "material/blog")
+
+
+class BlogSettingError(ConfigError):
+    """A blog setting the handbook refuses: `key` names it, so that its line can be found."""
+
+    def __init__(self, text: str, *, key: str, message: str) -> None:
+        super().__init__(text)
+        self.key, self.message = key, message
 
 
 def with_blog(settings: Settings, blogs: Iterable[BlogConfig], config_file: str) -> Settings:
@@ -36,11 +44,12 @@ def with_blog(settings: Settings, blogs: Iterable[BlogConfig], config_file: str)
             continue
         if blog.draft_if_future_date:
             # Material compares a post's date with the clock: the same commit would build another site tomorrow.
-            raise ConfigError(
-                f"{config_file}: the blog's 'draft_if_future_date' publishes a post when the machine that builds "
-                "the site reaches its date, so the same commit builds different sites: remove it, and keep a post "
-                "off the site with 'draft: true' until its day"
+            message = (
+                "the blog's 'draft_if_future_date' publishes a post when the machine that builds the site reaches "
+                "its date, so the same commit builds different sites: remove it, and keep a post off the site "
+                "with 'draft: true' until its day"
             )
+            raise BlogSettingError(f"{config_file}: {message}", key="draft_if_future_date", message=message)
         authors_file = posixpath.join(
             settings.docs_dir, posixpath.normpath(blog.authors_file.format(blog=blog.blog_dir))
         )
@@ -56,14 +65,10 @@ def with_blog(settings: Settings, blogs: Iterable[BlogConfig], config_file: str)
 
 
 def with_blog_from_file(settings: Settings, config_file: Path) -> Settings:
-    """`with_blog` for mkdocs.yml as it is on disk (`handbook check`), read as mkdocs reads it."""
-    from mkdocs.utils.yaml import yaml_load
+    """`with_blog` for mkdocs.yml as it is on disk, read with bounds (`config.read_config_file`)."""
+    from .config import read_config_file
 
-    try:
-        with config_file.open("rb") as f:
-            data: Any = yaml_load(f) or {}
-    except Exception as exc:  # mkdocs wraps YAML and !ENV errors in several types
-        raise ConfigError(f"{config_file}: cannot read it: {exc}") from None
+    data = read_config_file(config_file).data
     if not isinstance(data, dict):
         return settings
     return with_blog(settings, blogs_in_file(data, str(config_file)), str(config_file))
@@ -74,10 +79,10 @@ def author_ids(root: Path, authors_file: str) -> tuple[str, ...]:
     path = root / authors_file
     if not path.is_file():
         return ()
-    try:
-        data, _ = parse_mapping(authors_file, decode(authors_file, path.read_bytes()), what="authors file")
+    try:  # with bounds: Material reads it with none (`configfile`)
+        data = read_yaml(root, authors_file).data
     except HandbookError as exc:
-        raise ConfigError(str(exc)) from None
+        raise ConfigError(str(exc), [exc]) from None
     except OSError as exc:
         raise ConfigError(f"{authors_file}: cannot read it: {exc.strerror or exc}") from None
     authors = Authors(config_file_path=str(path))

@@ -108,6 +108,25 @@ def load(root: Path) -> Corpus:
     return load_corpus(load_settings(root))
 
 
+def site_settings(root: Path, output_format: str, *, then: str) -> Settings:
+    """Settings after mkdocs.yml and .authors.yml are read with bounds and checked, as `check`
+    and `build` read them before anything else; each problem is printed and exits 2 (HB010)."""
+    from .checks import from_error
+    from .config import ConfigError, read_site_config
+
+    try:
+        site = read_site_config(root)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    if site.errors or site.settings is None:
+        report = Report(output_format, path_prefix=_prefix(root))
+        for error in site.errors:
+            report.add(from_error(error))
+        report.finish(f"{report.errors} error(s) in the site's configuration: fix them, then {then} again")
+        sys.exit(EXIT_UNLOADABLE)
+    return site.settings
+
+
 @click.group()
 @click.version_option(package_name="handbook")
 def main() -> None:
@@ -143,22 +162,23 @@ def check(
     file cannot be loaded (HB0xx) or the usage is wrong.
     """
     from .cache import Cache
-    from .checks import parse_selectors, run_checks, select
+    from .checks import from_error, parse_selectors, run_checks, select
+    from .config import reading_order_problems
     from .history import History, read_history
 
     try:
         chosen, left_out = parse_selectors(selected), parse_selectors(ignored)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="'--select' / '--ignore'") from None
-    settings = load_settings(path)
+    settings = site_settings(path, output_format, then="check")
     cache = Cache.disabled() if no_cache else Cache.for_handbook(settings)
     corpus = load_corpus(settings, cache=cache)
     wants_history = any(_kept(code, chosen, left_out) for code in HISTORY_CODES)
     history = read_history(corpus) if wants_history and not corpus.load_errors else History(complete=False)
-    findings = select(
-        run_checks(corpus, history, today=today.date() if today else dt.date.today(), cache=cache),
-        select=chosen, ignore=left_out,
-    )  # fmt: skip
+    findings = run_checks(corpus, history, today=today.date() if today else dt.date.today(), cache=cache)
+    if not corpus.load_errors:  # the build warns of each, and --strict fails on a warning
+        findings += [from_error(problem) for problem in reading_order_problems(corpus)]
+    findings = select(findings, select=chosen, ignore=left_out)
     cache.save()
     report = Report(output_format, path_prefix=_prefix(settings.root))
     for finding in findings:
@@ -202,12 +222,15 @@ def _prefix(root: Path) -> str:
 def build(path: Path, site_dir: Path, no_wait: bool) -> None:
     """Build the site with --strict; replace SITE_DIR only when the whole build succeeded.
 
-    One build of a site runs at a time (a lock in SITE_DIR.lock); a build that was killed is
-    recovered from by the next. Exit 1 when the strict build fails, 2 when the site folder
+    mkdocs.yml and the blog's .authors.yml are read first, with bounds (mkdocs and Material read
+    them without any), and checked as `handbook check` checks them. One build of a site runs at
+    a time (a lock in SITE_DIR.lock); a build that was killed is recovered from by the next.
+    Exit 1 when the strict build fails, 2 when the configuration is bad, the site folder
     overlaps the sources, another build runs (--no-wait) or the site cannot be written.
     """
     from .publish import PublishError, build_and_swap
 
+    site_settings(path, "text", then="build")
     try:
         code = build_and_swap(path.resolve(), site_dir, wait=not no_wait)
     except PublishError as exc:
@@ -234,14 +257,13 @@ def _as_of_day(ctx: click.Context, param: click.Parameter, value: str) -> dt.dat
 
 def _use_directory_urls(root: Path) -> bool:
     """mkdocs.yml's `use_directory_urls` (default true): permanent URLs end in `/` or `.html`."""
-    from mkdocs.utils.yaml import yaml_load
+    from .config import ConfigError, read_config_file
 
     try:
-        with (root / "mkdocs.yml").open("rb") as f:
-            data: Any = yaml_load(f) or {}
-    except Exception:  # load_settings has already reported an unreadable mkdocs.yml
+        data: Any = read_config_file(root / "mkdocs.yml").data
+    except ConfigError:  # load_settings has already reported an unreadable mkdocs.yml
         return True
-    value = data.get("use_directory_urls", True) if isinstance(data, dict) else True
+    value = data.get("use_directory_urls", True)
     return value if isinstance(value, bool) else True
 
 

@@ -336,8 +336,11 @@ def codeowners(check_only: bool, rule: Sequence[str], explicit: Path | None, roo
     if not changed:
         click.echo(f"{display} is up to date")
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8", newline="\n")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="\n")
+    except OSError as exc:
+        raise Refusal(f"{display}: cannot write it: {exc.strerror or exc}") from None
     click.echo(f"wrote {display}")
 
 

@@ -155,7 +155,12 @@ def parse_since(text: str, *, today: dt.date) -> dt.date:
     value = text.strip()
     if m := re.fullmatch(r"(\d+)\s*([dw])", value):
         days = int(m.group(1)) * (7 if m.group(2) == "w" else 1)
-        return today - dt.timedelta(days=days)
+        try:
+            return today - dt.timedelta(days=days)
+        except OverflowError:  # past the year 1, or more days than a timedelta holds
+            raise ValueError(
+                f"goes back before the year 1: give a shorter span like 7d or 2w, or a date, got {text!r}"
+            ) from None
     try:
         return dt.date.fromisoformat(value)
     except ValueError:

@@ -197,6 +197,11 @@ def _syntax_error(path: str, text: str, exc: yaml.MarkedYAMLError, first_line: i
     return HandbookError(path, line_of(mark), f"YAML syntax error: {problem}: fix {_the(what)}")
 
 
+def yaml_error(path: str, text: str, exc: yaml.MarkedYAMLError, *, what: str) -> HandbookError:
+    """A YAML error in a whole YAML file (not front matter), worded as for front matter."""
+    return _syntax_error(path, text, exc, 1, what)
+
+
 def _file_line(text: str, mark: Any, first_line: int) -> int:
     """The file line of a YAML mark. YAML also breaks lines at U+0085, U+2028 and U+2029, and
     puts "end of stream" past the last line: count the newlines before the mark's character instead."""

@@ -39,7 +39,7 @@ _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 def policy_fields(settings: Settings) -> tuple[s.Field, ...]:
     return (
-        s.Field("title", s.text, required=True),
+        s.Field("title", s.line, required=True),
         s.Field("version", s.whole(1), required=True),
         s.Field("status", PolicyStatus.from_text, required=True),
         s.Field("owner", s.id_like("support-ops"), required=True),
@@ -68,9 +68,9 @@ DECISION_FIELDS = (
 )
 
 OWNER_FIELDS = (
-    s.Field("name", s.text, required=True),
+    s.Field("name", s.line, required=True),
     s.Field("email", s.email, required=True),
-    s.Field("handle", s.text, required=True),
+    s.Field("handle", s.line, required=True),
 )
 
 
@@ -482,9 +482,11 @@ def load_decision(settings: Settings, path: str, *, taken: Mapping[str, tuple[in
     number, _ = _check_decision_name(path, taken or {})
     doc = read_document(settings.root, path)
     values = s.validate(doc, DECISION_FIELDS, passthrough=PAGE_KEYS)
-    title, _ = first_heading(doc)
+    title, title_line = first_heading(doc)
     if title is None:
         raise HandbookError(path, _body_or_last_line(doc), "no title: start the text with a '# Title' heading")
+    if problem := s.control_problem(title, one_line=True):
+        raise HandbookError(path, title_line, f"the title {problem}")
     return Decision(
         number=number,
         id=_stem(path),
@@ -520,9 +522,13 @@ _WHY = "(a feed cannot carry it)"
 
 
 def _characters_feeds_refuse(doc: Document) -> list[HandbookError]:
-    """Control characters in a post's front matter values (YAML escapes like "\\v") and text."""
+    """Control characters in a post's front matter values (YAML escapes like "\\v") and text.
+    The fields the schema converts refuse them themselves (`schema.control_problem`)."""
     problems = []
+    validated = {field.name for field in POST_FIELDS}
     for key, value in doc.meta.items():
+        if key in validated:
+            continue
         if found := next(filter(None, map(_NOT_IN_XML.search, _strings(value))), None):
             message = f"'{key}' holds the control character {_code(found)}: delete it {_WHY}"
             problems.append(HandbookError(doc.path, doc.line_of(key), message))

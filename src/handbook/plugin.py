@@ -48,9 +48,11 @@ from . import compile as pages
 from .blog_settings import with_blog
 from .builddate import build_datetime, build_epoch
 from .cache import Cache
-from .config import ConfigError, HandbookConfig, settings_from
+from .config import ConfigError, HandbookConfig, read_config_file, reading_order_problems, settings_from
+from .errors import HandbookError
 from .history import GitMemo, History, read_history
 from .loading import Corpus, load_corpus
+from .names import markup_problems
 from .records import Decision, Policy
 from .settings import Settings
 from .urls import Urls
@@ -459,7 +461,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         assert config.config_file_path
-        self.settings = settings_from(self.config, config.config_file_path, config.docs_dir, config.site_url)
+        self.settings = _settings(self.config, config)
         blogs = [p.config for p in config.plugins.values() if type(p).__module__ == "material.plugins.blog.plugin"]
         try:
             self.settings = with_blog(self.settings, blogs, config.config_file_path)
@@ -826,12 +828,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             made[src_uri] = Generated(src_uri, abs_src_path=str(ASSETS / name))
 
     def _reading_order(self, compiler: pages.Compiler) -> list[str]:
-        order = list(self.config.reading_order)
-        for policy_id in order:
-            policy = compiler.corpus.policies.get(policy_id)
-            if policy is None or policy.is_draft or compiler.corpus.is_retired(policy):
-                log.warning(f"reading_order in mkdocs.yml names '{policy_id}', which is not a policy in force: remove it or fix the id")
-        return order
+        for problem in reading_order_problems(compiler.corpus):
+            log.warning(str(problem))  # `handbook check` reports the same, as an error (HB308)
+        return list(self.config.reading_order)
 
     def _records_on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if pages.CHANGES_MARKER in markdown and self.compiler is not None:
@@ -1358,6 +1357,24 @@ def _made_from(
 def _whole(reason: str) -> bool:
     log.info(f"Building the whole site: {reason}")
     return False
+
+
+def _settings(plugin_config: HandbookConfig, config: MkDocsConfig) -> Settings:
+    """The handbook's settings, after mkdocs.yml and .authors.yml are read again with bounds and
+    checked as `handbook check` and `handbook build` check them (which read them before mkdocs)."""
+    config_file = Path(config.config_file_path)
+    try:
+        source = read_config_file(config_file)
+        settings = settings_from(plugin_config, config_file, config.docs_dir, config.site_url, source=source)
+    except ConfigError as exc:
+        problems: list[HandbookError | str] = [*exc.errors] or [str(exc)]
+    else:
+        problems = [*markup_problems(config_file.parent, source)]
+        if not problems:
+            return settings
+    for problem in problems:
+        log.error(str(problem))
+    raise PluginError(f"{len(problems)} error(s) in the site's configuration: fix them and build again")
 
 
 def _blog_events_in_blog_dir(config: MkDocsConfig) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -30,13 +31,39 @@ def _describe(value: Any) -> str:
     return repr(value)
 
 
+def control_problem(value: str, *, one_line: bool) -> str | None:
+    """What is wrong with a control character in `value` (a tab aside), or None: pages would
+    carry it raw, and feeds drop it, so it is refused rather than shown two ways."""
+    for char in value:
+        if unicodedata.category(char) == "Cc" and char != "\t":
+            if char == "\n" and not one_line:
+                continue
+            if char == "\n":
+                return "has a line break: write it on one line"
+            return f"has a control character (U+{ord(char):04X}): remove it"
+    return None
+
+
 def text(value: Any) -> str:
+    """Text, possibly of several lines (a summary)."""
     if isinstance(value, (bool, int, float, dt.date)):
         # YAML reads `1984`, `no` and `2026-01-05` as other things than text.
         raise ValueError(f"must be text, got {_describe(value)}: put it in quotes")
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"must be text, got {_describe(value)}")
+    problem = control_problem(value.strip(), one_line=False)
+    if problem:
+        raise ValueError(problem)
     return value.strip()
+
+
+def line(value: Any) -> str:
+    """Text on one line: a title, a name, a tag."""
+    words = text(value)
+    problem = control_problem(words, one_line=True)
+    if problem:
+        raise ValueError(problem)
+    return words
 
 
 def whole(minimum: int) -> Convert:
@@ -70,7 +97,7 @@ def boolean(value: Any) -> bool:
     return value
 
 
-def words(item: Convert = text) -> Convert:
+def words(item: Convert = line) -> Convert:
     """A list of items; a single item is taken as a list of one."""
 
     def convert(value: Any) -> tuple[Any, ...]:

@@ -21,6 +21,15 @@ class BlogSettings:
 
 
 @dataclass(frozen=True)
+class ConfigValue:
+    """A value of mkdocs.yml's handbook section and where it is given, for messages."""
+
+    value: str
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
 class Settings:
     """Where the records live and the vocabularies they are checked against."""
 
@@ -40,6 +49,8 @@ class Settings:
     site_url: str = ""
     # Material's blog, when it is on and its posts are the handbook's posts.
     blog: BlogSettings | None = None
+    # Policy ids read first on Start here; not part of what a record parses to (the cache's salt).
+    reading_order: tuple[ConfigValue, ...] = field(default=(), compare=False, repr=False)
     extra: dict[str, object] = field(default_factory=dict, compare=False)
 
     def path(self, relative: str) -> Path:

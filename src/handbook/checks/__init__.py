@@ -1,8 +1,8 @@
 """`handbook check`: findings about a loaded handbook, as values; printing is the CLI's business.
 
-Codes: HB0xx a file that cannot become a record, HB1xx stale, HB2xx duplicate, HB3xx integrity.
-`run_checks` returns every finding, sorted by file and line; the same findings feed the site's
-health page.
+Codes: HB0xx a file that cannot become a record (HB010: mkdocs.yml or .authors.yml), HB1xx
+stale, HB2xx duplicate, HB3xx integrity. `run_checks` returns every finding, sorted by file and
+line; the same findings feed the site's health page.
 """
 
 from __future__ import annotations
@@ -81,6 +81,12 @@ _CODES = (
         Severity.ERROR,
         "file cannot be loaded",
         "Fix the file as the message says, so that it loads as a record.",
+    ),
+    Code(
+        "HB010",
+        Severity.ERROR,
+        "site configuration cannot be used",
+        "Fix mkdocs.yml (or the blog's .authors.yml) as the message says.",
     ),
     Code(
         "HB101",
@@ -197,6 +203,12 @@ _CODES = (
         Severity.ERROR,
         "link to a record that does not resolve",
         "Link to an existing record's file, like '../policies/refunds-and-returns.md'.",
+    ),
+    Code(
+        "HB308",
+        Severity.ERROR,
+        "reading_order names no policy in force",
+        "List only the ids of policies in force in mkdocs.yml's reading_order.",
     ),
     Code(
         "HB401",
