@@ -14,7 +14,7 @@ from typing import Any
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
-from .settings import DEFAULT_AUDIENCES, Settings
+from .settings import DEFAULT_AUDIENCES, MARKDOWN_EXTENSIONS, Settings
 
 
 class ConfigError(ValueError):
@@ -40,10 +40,20 @@ class HandbookConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs leaves 
     recent_changes = c.Type(int, default=5)
     # Index the built site with Pagefind; off only for builds that nobody searches.
     search_index = c.Type(bool, default=True)
+    # Raw HTML that runs a script in a page (HB308) is then a warning, not an error.
+    allow_raw_html = c.Type(bool, default=False)
 
 
-def settings_from(plugin_config: HandbookConfig, config_file: str | os.PathLike[str], docs_dir: str, site_url: str | None) -> Settings:
-    """Core settings from the plugin's section; paths are relative to mkdocs.yml's folder."""
+def settings_from(
+    plugin_config: HandbookConfig,
+    config_file: str | os.PathLike[str],
+    docs_dir: str,
+    site_url: str | None,
+    markdown: tuple[list[Any], dict[str, dict[str, Any]]] = ([], {}),
+) -> Settings:
+    """Core settings from the plugin's section; paths are relative to mkdocs.yml's folder.
+    `markdown`: mkdocs' `markdown_extensions` and `mdx_configs`."""
+    extensions = [name for name in markdown[0] if isinstance(name, str)]
     root = Path(config_file).resolve().parent
     docs_rel = os.path.relpath(Path(docs_dir).resolve(), root) if Path(docs_dir).is_absolute() else docs_dir
     return Settings(
@@ -59,6 +69,9 @@ def settings_from(plugin_config: HandbookConfig, config_file: str | os.PathLike[
         due_soon_days=plugin_config.due_soon_days,
         docs_dir=Path(docs_rel).as_posix(),
         site_url=site_url or "",
+        allow_raw_html=plugin_config.allow_raw_html,
+        markdown_extensions=tuple(dict.fromkeys([*extensions, *MARKDOWN_EXTENSIONS])),
+        markdown_configs=dict(markdown[1]),
     )
 
 
@@ -90,4 +103,22 @@ def read_settings(root: Path) -> Settings:
     if failed:
         problems = "; ".join(f"'{key}': {err}" for key, err in failed)
         raise ConfigError(f"{config_file}: the handbook section is invalid: {problems}")
-    return settings_from(plugin_config, config_file, str(data.get("docs_dir", "docs")), data.get("site_url"))
+    markdown = _markdown_extensions(config_file, data.get("markdown_extensions"))
+    return settings_from(plugin_config, config_file, str(data.get("docs_dir", "docs")), data.get("site_url"), markdown)
+
+
+class _MarkdownConfig(Config):  # type: ignore[no-untyped-call]
+    """mkdocs.yml's `markdown_extensions`, read by mkdocs' own option (its built-in extensions too)."""
+
+    markdown_extensions = c.MarkdownExtensions(builtins=["toc", "tables", "fenced_code"], configkey="mdx_configs")
+    mdx_configs = c.Private[dict[str, dict[str, Any]]]()
+
+
+def _markdown_extensions(config_file: Path, value: Any) -> tuple[list[Any], dict[str, dict[str, Any]]]:
+    markdown = _MarkdownConfig(config_file_path=str(config_file))
+    markdown.load_dict({"markdown_extensions": value if value is not None else []})
+    failed, _ = markdown.validate()
+    if failed:
+        problems = "; ".join(f"'{key}': {err}" for key, err in failed)
+        raise ConfigError(f"{config_file}: markdown_extensions is invalid: {problems}")
+    return list(markdown.markdown_extensions), dict(markdown.mdx_configs or {})

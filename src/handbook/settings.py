@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 DEFAULT_AUDIENCES: tuple[str, ...] = ("all-staff", "new-hires")
+# The Markdown extensions of every handbook site: mkdocs' own and those the plugin adds.
+MARKDOWN_EXTENSIONS: tuple[str, ...] = ("toc", "tables", "fenced_code", "attr_list", "md_in_html", "admonition")
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,11 @@ class Settings:
     # Where the site is built from: used to compute edit links and page URLs.
     docs_dir: str = "docs"
     site_url: str = ""
+    # Raw HTML that runs a script (HB308) is a warning, not an error: the site needs it.
+    allow_raw_html: bool = False
+    # How the site converts Markdown (mkdocs.yml's markdown_extensions): raw HTML is found as it does.
+    markdown_extensions: tuple[str, ...] = MARKDOWN_EXTENSIONS
+    markdown_configs: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False)
     extra: dict[str, object] = field(default_factory=dict, compare=False)
 
     def path(self, relative: str) -> Path:
