@@ -451,7 +451,9 @@ def test_redirects_without_directory_urls(git_repo: Git) -> None:
         "policies/a/history.html",
         "policies/a/v1.html",
     ]
-    assert dict(made.redirects())["policies/a/v1.html"] == redirect_html("../b/v1.html")
+    assert dict(made.redirects())["policies/a/v1.html"] == redirect_html(
+        "../b/v1.html", "../../assets/handbook/redirect.js"
+    )
     assert [path for path, _ in made.files()] == [
         "policies/b/v1.md",
         "policies/b/history.md",
@@ -460,5 +462,5 @@ def test_redirects_without_directory_urls(git_repo: Git) -> None:
 
 
 def test_redirect_html_escapes_its_target() -> None:
-    page = redirect_html('../x/"><script>/')
+    page = redirect_html('../x/"><script>/', "../assets/handbook/redirect.js")
     assert '"><script>' not in page and "&quot;&gt;&lt;script&gt;" in page
