@@ -5,8 +5,11 @@ whatever the page's depth) and nothing written into a page's Markdown."""
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -136,3 +139,36 @@ def test_a_template_script_the_policy_cannot_allow_fails_the_strict_build(write_
         "policies/refunds.md: an inline script of its template is not in the site's Content-Security-Policy, "
         "so browsers will not run it: 'var shown = \"policies/refunds/\";'" in warnings
     )
+
+
+def test_mkdocs_serve_allows_its_live_reload_script(write_handbook: Writer) -> None:
+    """`mkdocs serve` adds an inline script of its own to each page it serves, another on each
+    request: the policy of the page it serves allows it, and the file on disk is as built."""
+    root = write_handbook({"policies/refunds.md": policy()})
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+    )  # fmt: skip
+    try:
+        page = ""
+        for _ in range(120):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/policies/refunds/", timeout=2) as response:
+                    page = response.read().decode("utf-8")
+                break
+            except OSError:
+                time.sleep(0.5)
+        assert page, "mkdocs serve did not answer"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    head = Head()
+    head.feed(page)
+    reload = [body for kind, body in head.scripts if "livereload(" in body]
+    assert len(reload) == 1 and len(head.policies) == 1
+    allowed = sources(head.policies[0], "script-src")
+    assert f"'{script_hash(reload[0])}'" in allowed
+    assert all(f"'{script_hash(body)}'" in allowed for kind, body in head.scripts if kind in SCRIPT_TYPES)

@@ -18,6 +18,7 @@ FILE = "csp.txt"
 # Types that make a <script> run (an empty one included); others (application/json) are data.
 _SCRIPT_TYPES = frozenset({"", "text/javascript", "application/javascript", "module", "text/ecmascript"})
 _META_CHARSET = '<meta charset="utf-8">'
+_SCRIPT_SRC = "script-src 'self' 'wasm-unsafe-eval'"
 
 
 def policy(script_hashes: Iterable[str]) -> str:
@@ -27,7 +28,7 @@ def policy(script_hashes: Iterable[str]) -> str:
     hashes = "".join(f" '{h}'" for h in sorted(set(script_hashes)))
     return (
         "default-src 'self'; "
-        f"script-src 'self' 'wasm-unsafe-eval'{hashes}; "
+        f"{_SCRIPT_SRC}{hashes}; "
         "style-src 'self' 'unsafe-inline'; "
         "img-src 'self' data:; "
         "worker-src 'self'; "
@@ -63,6 +64,17 @@ def with_meta(page: str, value: str) -> str | None:
     indent = line if not line.strip() else ""
     at = charset + len(_META_CHARSET)
     return page[:at] + "\n" + indent + meta_tag(value) + page[at:]
+
+
+def with_added_script_allowed(page: bytes, served: bytes) -> bytes:
+    """`served` (`page` with one inline script added by a server, mkdocs' live reload) with
+    that script's hash added to the policy in its tag."""
+    added = inline_scripts(served.decode("utf-8", "replace"))
+    for body in inline_scripts(page.decode("utf-8", "replace")):
+        if body in added:
+            added.remove(body)
+    allowed = _SCRIPT_SRC.encode() + b"".join(f" '{script_hash(body)}'".encode() for body in added)
+    return served.replace(_SCRIPT_SRC.encode(), allowed, 1) if added else served
 
 
 class _Scripts(HTMLParser):

@@ -513,6 +513,16 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
 
         # An edit to the records rebuilds what it changes (`update_site`), any other the whole site.
         server.builder = serving.Rebuilder(builder, self.update_site, roots=watched, narrow=records)
+        # mkdocs' live reload adds an inline script, another on each request, to every page it
+        # serves (1.6): the policy of the page served (not of the file) allows that one too.
+        inject = getattr(server, "_inject_js_into_html", None)
+        if inject is not None:
+
+            def inject_allowed(content: bytes, epoch: int) -> bytes:
+                served: bytes = inject(content, epoch)
+                return csp.with_added_script_allowed(content, served)
+
+            server._inject_js_into_html = inject_allowed  # type: ignore[method-assign]
         return server
 
     def update_site(self, edited: set[Path]) -> bool:
