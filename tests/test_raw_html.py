@@ -10,11 +10,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from conftest import MKDOCS_YML, OWNERS, Git, Writer, decision, policy
 from handbook.cli import main
 from handbook.csp import inline_scripts, script_hash
+from handbook.rawhtml import escape_unsafe, find_unsafe
+from handbook.settings import Settings
 from test_versions import parse
 
 # A policy's text: its body starts on line 12 of the file (policy()'s front matter is 11 lines).
@@ -167,3 +170,43 @@ def test_a_script_in_an_old_version_is_shown_as_text(git_repo: Git) -> None:
         )
     text = " ".join(parse(site / "policies/refunds/v1/index.html").find("article").text.split())
     assert "<script>alert('v1')</script>" in text and "[here](javascript:alert('v1'))" in text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("`<script>x</script>` in a code span", []),
+        ("```\n<script>x</script>\n```", []),
+        ("Code:\n\n    <script>x</script>", []),
+        ("<!-- <script>x</script> -->", []),
+        ("&lt;script&gt;x&lt;/script&gt;", []),
+        ('![logo](data:image/png;base64,AAAA) and <img src="data:image/png;base64,AAAA">', []),
+        ("Not escaped by Markdown:\n\\<script>x</script>", [(2, "a <script> element")]),
+        # (`/onerror=...` after an unquoted value is part of the value, for a browser too.)
+        ("<img/src=x/onerror=steal()>", []),
+        ("<img/src=x onerror=steal()>", [(1, "an event handler attribute 'onerror' on <img>")]),
+        ("<a/href=javascript:steal()>x</a>", [(1, "a javascript: URL in 'href' on <a>")]),
+        ("Line one\n<br/>\n<span\n  onclick=steal()>x</span>", [(4, "an event handler attribute 'onclick' on <span>")]),
+        ('# Title {: onclick="steal()" }', [(1, "an event handler attribute 'onclick' on <h1>")]),
+        ("[x](data:text/html,hi)", [(1, "a data: URL in 'href' on <a>")]),
+        ("[x][r]\n\n[r]: <JaVaScRiPt:steal()>", [(3, "a javascript: URL in 'href' on <a>")]),
+        ('<a href="java&#x09;script:steal()">x</a>', [(1, "a javascript: URL in 'href' on <a>")]),
+        ('<iframe srcdoc="<p>hi</p>"></iframe>', [(1, "an HTML document in 'srcdoc' on <iframe>")]),
+    ],
+)
+def test_what_python_markdown_passes_through_is_found_and_nothing_else(
+    text: str, expected: list[tuple[int, str]]
+) -> None:
+    found = find_unsafe(text, 1, Settings(root=Path(".")))
+    assert [(u.line, u.what) for u in found] == expected
+
+
+def test_an_old_text_is_shown_as_written_without_running() -> None:
+    settings = Settings(root=Path("."))
+    old = 'Pay <b onclick="x()">now</b> [here](javascript:x()).\n\n<script>\nx();\n</script>\n\n# Fees {: onclick=x }\n'
+    shown = escape_unsafe(old, settings)
+    assert find_unsafe(shown, 1, settings) == []
+    assert shown == (
+        'Pay &lt;b onclick="x()">now</b> \\[here](javascript:x()).\n\n&lt;script>\nx();\n&lt;/script>\n\n'
+        "# Fees \\{: onclick=x }\n"
+    )

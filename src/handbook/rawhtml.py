@@ -48,7 +48,9 @@ class Unsafe:
 class _Found:
     what: str
     at: int  # where in the text it starts
-    kind: str  # "element" (raw HTML tag at `at`), "link" (a URL in Markdown) or "attribute" (`{: on...}`)
+    # "element" (a raw HTML tag opens at `tag_at`), "link" (a Markdown link's URL), "attribute"
+    # (`{: on...}`), or "unplaced" (not traced back to one place: `at` is a guess, for its line)
+    kind: str
     tag_at: int = -1  # the raw tag's `<`, for an element's attributes
     end: int = -1  # a link's URL ends here
 
@@ -94,7 +96,10 @@ def _find(text: str, settings: Settings) -> list[_Found]:
     openings = [match.start() for match in matches]
     probed, last = [], 0
     for number, match in enumerate(matches):
-        probed += [text[last : match.end(1)], f" {PROBE}={number}"]
+        # Written so that Python-Markdown reads the tag as it reads it without: `<img/src=x>`,
+        # whose name runs on to `>` for its pattern, becomes `<img/data-hb-probe=0/src=x>`.
+        glue = "/" if text[match.end(1)] == "/" else " "
+        probed += [text[last : match.end(1)], f"{glue}{PROBE}={number}"]
         last = match.end(1)
     probed.append(text[last:])
     reader = _Elements()
@@ -111,11 +116,14 @@ def _find(text: str, settings: Settings) -> list[_Found]:
         return at
 
     for tag, attrs in reader.elements:
-        probe = dict(attrs).get(PROBE)
-        tag_at = openings[int(probe)] if probe is not None and probe.isdigit() and int(probe) < len(openings) else -1
+        number = _probe_number(attrs)
+        tag_at = openings[number] if 0 <= number < len(openings) else -1
         if tag_at >= 0 and tag == "script":
             found.append(_Found("a <script> element", tag_at, "element", tag_at))
             continue
+        if tag_at >= 0:  # raw HTML, passed through as written: its attributes as a browser reads them
+            raw, written = _parse_start_tag(text, tag_at)
+            attrs = written if raw else attrs
         for name, value in attrs:
             what = _unsafe_attribute(tag, name, value)
             if what is None:
@@ -126,7 +134,10 @@ def _find(text: str, settings: Settings) -> list[_Found]:
                 found.append(_Found(what, inside if inside >= 0 else tag_at, "element", tag_at))
             elif name.startswith("on"):  # an attribute list, `{: onclick=...}`
                 at = traced(a for a in _occurrences(lower, name) if _in_attribute_list(text, a))
-                found.append(_Found(what, max(at, 0), "attribute" if at >= 0 else "unplaced"))
+                if at >= 0:
+                    found.append(_Found(what, at, "attribute"))
+                else:
+                    found.append(_Found(what, max(traced(_occurrences(lower, name)), 0), "unplaced"))
             else:  # a Markdown link or image
                 wanted = _scheme(value or "")
                 at = traced(start for start, _, url in links if _scheme(html.unescape(url)) == wanted)
@@ -173,6 +184,13 @@ def _scheme(url: str) -> str | None:
     # Leading spaces and controls are dropped, and tabs and newlines anywhere.
     clean = "".join(c for c in url.lstrip("".join(map(chr, range(33)))) if c not in "\t\n\r").lower()
     return next((scheme for scheme in _SCHEMES if clean.startswith(scheme)), None)
+
+
+def _probe_number(attrs: list[tuple[str, str | None]]) -> int:
+    """The probe's number on an element (-1 for none): its value may run on (`0/src=x`)."""
+    value = dict(attrs).get(PROBE) or ""
+    digits = value[: len(value) - len(value.lstrip("0123456789"))]
+    return int(digits) if digits else -1
 
 
 def _may_hold_unsafe(text: str) -> bool:
