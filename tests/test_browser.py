@@ -340,13 +340,80 @@ def test_pages_request_nothing_from_any_other_host(page: Any, base_url: str, sit
     assert elsewhere == [], f"requests to other hosts: {elsewhere}"
 
 
+# -- Content-Security-Policy -----------------------------------------------------------------
+
+# Every violation a page reports, kept where the test can read it (an init script: no CSP applies).
+_RECORD_VIOLATIONS = """
+window.__hbViolations = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  var where = (e.sourceFile || "") + ":" + e.lineNumber;
+  window.__hbViolations.push(e.violatedDirective + " " + e.blockedURI + " " + where);
+});
+"""
+
+
+def _every_kind_of_page(site_dir: Path) -> list[str]:
+    first = lambda pattern: next(  # noqa: E731 - a one-line helper for the list below
+        p.parent.relative_to(site_dir).as_posix() + "/" for p in sorted(site_dir.glob(pattern))
+    )
+    return [
+        HOME, START_HERE, POLICY_REGISTER, POLICY, RETIRED_POLICY, first("policies/*/v[0-9]*/index.html"),
+        first("policies/*/history/index.html"), DECISION_LOG, DECISION, SUPERSEDED_DECISION, "health/",
+        "owners/", first("owners/*/index.html"), READING_LIST, FEEDS, BLOG, POST, "404.html",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("delivery", ["meta tag", "header"])
+def test_no_page_breaks_its_content_security_policy(browser: Any, site_dir: Path, delivery: str) -> None:
+    """Every kind of page, and a search, under the site's policy: as the pages' own meta tag,
+    and also as the header a server that can sets (then Pagefind's worker is under it too)."""
+    policy = (site_dir / "csp.txt").read_text(encoding="utf-8").strip()
+    headers = {"Content-Security-Policy": f"{policy}; frame-ancestors 'self'"} if delivery == "header" else {}
+    refused: list[str] = []
+    errors: list[str] = []
+    seen: dict[str, list[str]] = {}
+
+    def heard(message: Any) -> None:
+        text = message.text.lower()
+        if "content security policy" in text or "refused to" in text or "falling back" in text:
+            refused.append(message.text)
+
+    with serve(site_dir, headers=headers) as url:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        try:
+            context.add_init_script(_RECORD_VIOLATIONS)
+            context.on("console", heard)
+            page = context.new_page()
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.on("worker", lambda worker: worker.on("console", heard))
+            for path in _every_kind_of_page(site_dir):
+                page.goto(url + path)
+                page.wait_for_timeout(200)  # what scripts do after load (Material reads sitemaps)
+                seen[path] = page.evaluate("window.__hbViolations")
+            page.goto(url + POLICY)
+            assert _search(page, "refund"), "the search found nothing under the policy"
+            seen["search"] = page.evaluate("window.__hbViolations")
+            # The policy is in force: an inline script of another's is refused.
+            with pytest.raises(Exception, match="Content Security Policy"):
+                page.add_script_tag(content="window.__hbInjected = true;")
+            assert page.evaluate("window.__hbInjected === undefined")
+        finally:
+            context.close()
+    assert {path: found for path, found in seen.items() if found} == {}
+    # What the console said of the policy: the refused injection (once for each policy in
+    # force: the header's and the meta tag's), and nothing else.
+    assert len(refused) == len(headers) + 1 and all("inline script violates" in m for m in refused), refused
+    assert errors == [], errors
+
+
 # -- accessibility ---------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("path", [HOME, POLICY_REGISTER, POLICY, DECISION, POST, START_HERE])
 def test_no_serious_accessibility_violations(browser: Any, base_url: str, path: str, scheme: str) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    # axe-core goes in as an inline script: the site's Content-Security-Policy would refuse it.
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme, bypass_csp=True)
     try:
         page = context.new_page()
         page.goto(base_url + path)
@@ -374,17 +441,23 @@ def test_no_serious_accessibility_violations(browser: Any, base_url: str, path: 
         context.close()
 
 
-def test_search_results_have_no_serious_accessibility_violations(page: Any, base_url: str) -> None:
-    page.goto(base_url)
-    _search(page, "refund")
-    page.locator(".hb-search-filters > summary").click()
-    page.locator(".hb-search-filters select[name=kind]").wait_for()
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate(
-        "async () => (await axe.run('.hb-search', {resultTypes: ['violations']})).violations"
-        ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
-        ".map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' ' + n.failureSummary).join('; '))"
-    )
+def test_search_results_have_no_serious_accessibility_violations(browser: Any, base_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light", bypass_csp=True)
+    try:
+        page = context.new_page()
+        page.goto(base_url)
+        _search(page, "refund")
+        page.locator(".hb-search-filters > summary").click()
+        page.locator(".hb-search-filters select[name=kind]").wait_for()
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate(
+            "async () => (await axe.run('.hb-search', {resultTypes: ['violations']})).violations"
+            ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+            ".map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' ' + n.failureSummary)"
+            ".join('; '))"
+        )
+    finally:
+        context.close()
     assert violations == [], "\n".join(violations)
 
 

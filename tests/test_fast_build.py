@@ -16,6 +16,8 @@ from types import ModuleType
 
 import pytest
 
+from test_csp import assert_every_page_carries_the_policy
+
 # The reference build: every shortcut switched off.
 PLAIN = """
 import sys
@@ -101,8 +103,14 @@ def differences(left: Path, right: Path) -> list[str]:
     return found
 
 
-def test_shortcuts_build_the_same_bytes(corpus: Path) -> None:
-    log = build(corpus, "fast", sys.executable, "-m", "mkdocs")
+@pytest.fixture(scope="module")
+def fast_log(corpus: Path) -> str:
+    """The corpus built with every shortcut, into corpus/fast: mkdocs' log."""
+    return build(corpus, "fast", sys.executable, "-m", "mkdocs")
+
+
+def test_shortcuts_build_the_same_bytes(corpus: Path, fast_log: str) -> None:
+    log = fast_log
     build(corpus, "plain", sys.executable, "-c", PLAIN)
     assert differences(corpus / "fast", corpus / "plain") == []
     pages = list((corpus / "fast" / "policies").glob("*/v*/index.html"))
@@ -112,3 +120,11 @@ def test_shortcuts_build_the_same_bytes(corpus: Path) -> None:
     assert "pages converted alongside" in log and "pages built alongside" in log
     counts = next(line for line in log.splitlines() if "version pages here:" in line)
     assert " 0 blocks reused" not in counts and " 0 converted whole" not in counts
+
+
+def test_pages_the_workers_wrote_carry_the_policy_that_allows_their_scripts(corpus: Path, fast_log: str) -> None:
+    """The policy is worked out before the workers fork: the pages they write carry it too, and
+    it allows every inline script at every depth (version pages are three folders down)."""
+    assert "pages built alongside" in fast_log
+    _, checked = assert_every_page_carries_the_policy(corpus / "fast")
+    assert checked > 300

@@ -611,3 +611,51 @@ def test_import_policies_with_an_owner_loads_cleanly_and_never_overwrites(root: 
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cli_editor, "today", lambda: dt.date(2026, 6, 1))
+
+
+# -- raw HTML that would run a script -------------------------------------------------------------
+
+SCRIPTED_ADR = """\
+---
+status: accepted
+date: 2024-05-01
+---
+# Use a status page
+
+## Context
+
+Outages <b onclick="track()">confuse</b> customers. See [the page](javascript:open()).
+
+<script>
+track();
+</script>
+
+Keep `<script>` in code.
+"""
+
+
+def test_import_decisions_strips_scripts_and_says_where(root: Path) -> None:
+    code, out = import_folder(root, "adr", {"0001-use-a-status-page.md": SCRIPTED_ADR})
+    assert code == 0, out
+    assert out.splitlines() == [
+        "imported               adr/0001-use-a-status-page.md -> decisions/0001-use-a-status-page.md",
+        "                         note: adr/0001-use-a-status-page.md:9: removed an event handler attribute 'onclick' on <b> (raw HTML that would run a script)",
+        "                         note: adr/0001-use-a-status-page.md:9: removed a javascript: URL in 'href' on <a> (raw HTML that would run a script)",
+        "                         note: adr/0001-use-a-status-page.md:11: removed a <script> element (raw HTML that would run a script)",
+        "1 file: 1 imported, 0 imported with guesses, 0 not imported",
+    ]
+    text = (root / "decisions/0001-use-a-status-page.md").read_text(encoding="utf-8")
+    assert "Outages <b>confuse</b> customers. See [the page](#).\n\n\n\nKeep `<script>` in code.\n" in text
+    result = CliRunner().invoke(main, ["check", str(root), "--select", "HB309"])
+    assert result.exit_code == 0, result.output
+
+
+def test_import_policies_strips_scripts_and_says_where(root: Path) -> None:
+    source = '# Visitors\n\nSign in at the desk.\n\n<img src=x onerror="steal()">\n'
+    code, out = import_folder(root, "wiki", {"visitors.md": source}, "--owner", "billing", command="import-policies")
+    assert (
+        "note: wiki/visitors.md:5: removed an event handler attribute 'onerror' on <img> (raw HTML that would run a script)"
+        in out
+    )
+    text = (root / "policies/visitors.md").read_text(encoding="utf-8")
+    assert '<img src="x">' in text and "onerror" not in text

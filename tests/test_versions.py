@@ -20,6 +20,7 @@ from handbook.diffing import diff_markdown, diff_words
 from handbook.history import read_history
 from handbook.urls import Urls
 from handbook.versions import LinkTarget, VersionPages, redirect_html, rewrite_links
+from test_csp import assert_every_page_carries_the_policy
 from test_history import build_history_repo, corpus_at
 
 # -- reading built HTML with the standard library's parser ----------------------------------
@@ -300,6 +301,14 @@ def test_renamed_policy_old_urls_redirect(built: Built) -> None:
         assert (built.site / old / new / "index.html").resolve().is_file()
 
 
+def test_every_page_and_redirect_carries_the_policy_and_no_inline_script_of_its_own(built: Built) -> None:
+    assert_every_page_carries_the_policy(built.site)
+    page = parse(built.site / "policies/refunds/v1/index.html")
+    scripts = [(script.attrs.get("src"), script.text) for script in page.find_all("script")]
+    assert scripts == [("../../../assets/handbook/redirect.js", "")]
+    assert (built.site / "assets/handbook/redirect.js").is_file()
+
+
 def test_a_copy_without_git_builds_strict_and_says_why_history_is_missing(
     built: Built, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
@@ -334,11 +343,17 @@ with serve(Path(sys.argv[1])) as base, sync_playwright() as p:
     page.click("form.hb-compare button")
     page.wait_for_selector(".hb-compare-result .hb-compare-text", timeout=10000)
     result = page.locator(".hb-compare-result")
-    print(json.dumps({
+    seen = {
         "heading": result.locator(".hb-compare-heading").inner_text(),
         "fields": result.locator(".hb-field-changes li").all_inner_texts(),
         "ins": result.locator(".hb-compare-text ins").all_inner_texts(),
         "del": result.locator(".hb-compare-text del").all_inner_texts(),
+    }
+    # A renamed policy's old address sends the reader on (redirect.js: no inline script), #section kept.
+    page.goto(base + "policies/refunds/v1/#text")
+    page.wait_for_url(base + "policies/refunds-and-returns/v1/#text", timeout=10000)
+    print(json.dumps({**seen, "redirected": page.url[len(base):],
+
         "errors": errors,
     }))
     browser.close()
@@ -374,6 +389,7 @@ def test_compare_any_two_versions_in_a_browser(built: Built, tmp_path: Path) -> 
             "Ask [the shared inbox](../decisions/0002-use-a-ticket-queue.md).\n",
         ],
         "del": ["30"],
+        "redirected": "policies/refunds-and-returns/v1/#text",
         "errors": [],
     }
 
@@ -451,7 +467,9 @@ def test_redirects_without_directory_urls(git_repo: Git) -> None:
         "policies/a/history.html",
         "policies/a/v1.html",
     ]
-    assert dict(made.redirects())["policies/a/v1.html"] == redirect_html("../b/v1.html")
+    assert dict(made.redirects())["policies/a/v1.html"] == redirect_html(
+        "../b/v1.html", "../../assets/handbook/redirect.js"
+    )
     assert [path for path, _ in made.files()] == [
         "policies/b/v1.md",
         "policies/b/history.md",
@@ -460,5 +478,5 @@ def test_redirects_without_directory_urls(git_repo: Git) -> None:
 
 
 def test_redirect_html_escapes_its_target() -> None:
-    page = redirect_html('../x/"><script>/')
+    page = redirect_html('../x/"><script>/', "../assets/handbook/redirect.js")
     assert '"><script>' not in page and "&quot;&gt;&lt;script&gt;" in page

@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Any
 from mkdocs.config import config_options as c
 from mkdocs.config.base import BaseConfigOption, Config, ValidationError
 
-from .configfile import Key, YamlFile, read_yaml
+from .configfile import Key, Opaque, YamlFile, read_yaml
 from .errors import HandbookError
 from .schema import SLUG
-from .settings import DEFAULT_AUDIENCES, ConfigValue, Settings
+from .settings import DEFAULT_AUDIENCES, MARKDOWN_EXTENSIONS, ConfigValue, Settings
 
 if TYPE_CHECKING:
     from .blog_settings import BlogSettingError
@@ -156,6 +156,8 @@ class HandbookConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs leaves 
     recent_changes = c.Type(int, default=5)
     # Index the built site with Pagefind; off only for builds that nobody searches.
     search_index = c.Type(bool, default=True)
+    # Raw HTML that runs a script in a page (HB309) is then a warning, not an error.
+    allow_raw_html = c.Type(bool, default=False)
 
 
 def settings_from(
@@ -165,11 +167,14 @@ def settings_from(
     site_url: str | None,
     *,
     source: YamlFile | None = None,
+    markdown: tuple[list[Any], dict[str, dict[str, Any]]] = ([], {}),
 ) -> Settings:
     """Core settings from the plugin's section; paths are relative to mkdocs.yml's folder.
 
-    `source` (mkdocs.yml as read by `read_config_file`) locates values for messages. Raises
-    ConfigError when posts_dir, joined to docs_dir, leads outside the handbook's folder."""
+    `source` (mkdocs.yml as read by `read_config_file`) locates values for messages; `markdown`:
+    mkdocs' `markdown_extensions` and `mdx_configs`. Raises ConfigError when posts_dir, joined
+    to docs_dir, leads outside the handbook's folder."""
+    extensions = [name for name in markdown[0] if isinstance(name, str)]
     root = Path(config_file).resolve().parent
     docs_rel = os.path.relpath(Path(docs_dir).resolve(), root) if Path(docs_dir).is_absolute() else docs_dir
     posts_dir = posixpath.join(Path(docs_rel).as_posix(), plugin_config.posts_dir)
@@ -200,6 +205,9 @@ def settings_from(
             ConfigValue(policy_id, *where("reading_order", index))
             for index, policy_id in enumerate(plugin_config.reading_order)
         ),
+        allow_raw_html=plugin_config.allow_raw_html,
+        markdown_extensions=tuple(dict.fromkeys([*extensions, *MARKDOWN_EXTENSIONS])),
+        markdown_configs=dict(markdown[1]),
     )
 
 
@@ -256,6 +264,7 @@ def settings_of(source: YamlFile, config_file: Path) -> Settings:
         docs_dir if isinstance(docs_dir, str) else "docs",
         site_url if isinstance(site_url, str) else None,
         source=source,
+        markdown=_markdown_extensions(config_file, source.data.get("markdown_extensions")),
     )
 
 
@@ -331,3 +340,30 @@ def reading_order_problems(corpus: Corpus) -> list[HandbookError]:
             continue
         problems.append(HandbookError(entry.path, entry.line, f"reading_order names '{entry.value}', {why}", "HB308"))
     return problems
+
+
+class _MarkdownConfig(Config):  # type: ignore[no-untyped-call]
+    """mkdocs.yml's `markdown_extensions`, read by mkdocs' own option (its built-in extensions too)."""
+
+    markdown_extensions = c.MarkdownExtensions(builtins=["toc", "tables", "fenced_code"], configkey="mdx_configs")
+    mdx_configs = c.Private[dict[str, dict[str, Any]]]()
+
+
+def _markdown_extensions(config_file: Path, value: Any) -> tuple[list[Any], dict[str, dict[str, Any]]]:
+    markdown = _MarkdownConfig(config_file_path=str(config_file))
+    # An option under a tag the bounded reader keeps opaque (`!!python/name:`, `!relative`) takes the
+    # extension's default here: it is never imported or run by `handbook check`.
+    markdown.load_dict({"markdown_extensions": _without_opaque(value) if value is not None else []})
+    failed, _ = markdown.validate()
+    if failed:
+        problems = "; ".join(f"'{key}': {err}" for key, err in failed)
+        raise ConfigError(f"{config_file}: markdown_extensions is invalid: {problems}")
+    return list(markdown.markdown_extensions), dict(markdown.mdx_configs or {})
+
+
+def _without_opaque(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _without_opaque(item) for key, item in value.items() if not isinstance(item, Opaque)}
+    if isinstance(value, list):
+        return [_without_opaque(item) for item in value if not isinstance(item, Opaque)]
+    return value

@@ -23,6 +23,7 @@ from . import schema as s
 from .errors import HandbookError
 from .frontmatter import Document, decode, parse_document, parse_mapping
 from .loading import DECISION_FIELDS, PAGE_KEYS, first_heading, load_owners, policy_fields
+from .rawhtml import strip_unsafe
 from .records import DecisionStatus, PolicyStatus
 from .scaffold import front_matter, slugify, used_decision_numbers
 from .settings import Settings
@@ -149,6 +150,9 @@ class Source:
     meta_lines: list[str]
     meta_error: str | None
     body: str
+    body_line: int = 1
+    # What was taken out of the body because it would run a script on the site (`_without_scripts`).
+    removed: list[str] = field(default_factory=list)
 
 
 def source_files(folder: Path) -> Iterator[Path]:
@@ -176,7 +180,7 @@ def _read_source(folder: Path, path: Path) -> Source:
     body = "\n".join(lines[end + 1 :])
     try:
         meta, _ = parse_mapping(label, "\n".join(block), first_line=2)
-        return Source(rel, label, meta, block, None, body)
+        return Source(rel, label, meta, block, None, body, end + 2)
     except HandbookError as exc:
         error = f"front matter is not valid YAML (line {exc.line}: {exc.message})"
     except (ValueError, TypeError, yaml.YAMLError) as exc:
@@ -187,7 +191,18 @@ def _read_source(folder: Path, path: Path) -> Source:
         m = re.match(r"^([A-Za-z][\w-]*)\s*:\s*(.*?)\s*$", line)
         if m and m.group(2) and m.group(1) not in salvaged:
             salvaged[m.group(1)] = m.group(2).strip("'\"")
-    return Source(rel, label, salvaged, block, error, body)
+    return Source(rel, label, salvaged, block, error, body, end + 2)
+
+
+def _without_scripts(source: Source, settings: Settings) -> Source:
+    """`source` with what would run a script on the site (a `<script>`, an `on...=` handler, a
+    `javascript:` or `data:` link) taken out of its body, each one listed for the report."""
+    body, removed = strip_unsafe(source.body, source.body_line, settings)
+    source.body = body
+    source.removed = [
+        f"{source.label}:{unsafe.line}: removed {unsafe.what} (raw HTML that would run a script)" for unsafe in removed
+    ]
+    return source
 
 
 def _skip_reason(path: Path) -> str | None:
@@ -464,7 +479,7 @@ def _title_and_body(source: Source, file_number: int | None, guesses: list[str])
 
 
 def _read_decision(source: Source, *, today: dt.date, month_first: bool) -> _Decision:
-    outcome = Outcome(source.label)
+    outcome = Outcome(source.label, notes=list(source.removed))
     guesses, notes = outcome.guesses, outcome.notes
     meta = {} if source.meta_error else source.meta
     # Lines salvaged from broken front matter are used only where the text says nothing.
@@ -581,7 +596,8 @@ def import_decisions(
     done = _already_imported(settings, settings.decisions_dir)
     for label, path in _to_import(folder, done, outcomes):
         try:
-            draft = _read_decision(_read_source(folder, path), today=today, month_first=month_first)
+            source = _without_scripts(_read_source(folder, path), settings)
+            draft = _read_decision(source, today=today, month_first=month_first)
         except HandbookError as exc:
             outcomes.append(Outcome(label, reason=f"line {exc.line}: {exc.message}"))
             continue
@@ -815,11 +831,11 @@ def import_policies(
     planned: set[str] = set()
     for label, path in _to_import(folder, done, outcomes):
         try:
-            source = _read_source(folder, path)
+            source = _without_scripts(_read_source(folder, path), settings)
         except HandbookError as exc:
             outcomes.append(Outcome(label, reason=f"line {exc.line}: {exc.message}"))
             continue
-        outcome = Outcome(label)
+        outcome = Outcome(label, notes=list(source.removed))
         outcomes.append(outcome)
         text, policy_id = _policy_text(
             settings, source, outcome, owners=owners, owner=owner, today=today, month_first=month_first

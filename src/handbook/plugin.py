@@ -27,6 +27,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page, _ExtractTitleTreeprocessor, _RelativePathTreeprocessor
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils import get_relative_url, is_error_template
 from mkdocs.utils import meta as mkdocs_meta
 from mkdocs_rss_plugin.plugin import GitRssPlugin  # type: ignore[import-untyped]
 
@@ -34,6 +35,7 @@ from . import (
     acknowledgements,
     blocks,
     converted_once,
+    csp,
     fast_passes,
     feeds,
     forking,
@@ -48,6 +50,7 @@ from . import compile as pages
 from .blog_settings import with_blog
 from .builddate import build_datetime, build_epoch
 from .cache import Cache
+from .checks import scripts
 from .config import ConfigError, HandbookConfig, read_config_file, reading_order_problems, settings_from
 from .errors import HandbookError
 from .history import GitMemo, History, read_history
@@ -455,6 +458,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self.change_pages: set[str] = set()
         self.built: BuiltSite | None = None
         self.building: BuiltSite | None = None
+        # The site's Content-Security-Policy (`_content_security`), the hashes of the inline
+        # scripts it allows, and the ways to the site's root (`base_url`) they were worked out for.
+        self.csp: str | None = None
+        self.csp_hashes: frozenset[str] = frozenset()
+        self.csp_bases: frozenset[str] = frozenset()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -516,6 +524,16 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
 
         # An edit to the records rebuilds what it changes (`update_site`), any other the whole site.
         server.builder = serving.Rebuilder(builder, self.update_site, roots=watched, narrow=records)
+        # mkdocs' live reload adds an inline script, another on each request, to every page it
+        # serves (1.6): the policy of the page served (not of the file) allows that one too.
+        inject = getattr(server, "_inject_js_into_html", None)
+        if inject is not None:
+
+            def inject_allowed(content: bytes, epoch: int) -> bytes:
+                served: bytes = inject(content, epoch)
+                return csp.with_added_script_allowed(content, served)
+
+            server._inject_js_into_html = inject_allowed  # type: ignore[method-assign]
         return server
 
     def update_site(self, edited: set[Path]) -> bool:
@@ -595,10 +613,13 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             if file.is_documentation_page():
                 rebuild.append(file)
             else:
+                self._csp_in_static_page(file, item)
                 file.copy_file()
         self.generated = made
         if added:
             self.files_signature = None  # links now resolve against more files
+            if _page_bases(files, config, serving=True) != self.csp_bases:
+                return _whole("a page at a new depth changes the Content-Security-Policy")
         if early is None:
             uris = {*self._edited_records(edited), *self._restated_records(), *self.change_pages}
             rebuild += self._pages(files, sorted(uris))
@@ -680,6 +701,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             count = len(corpus.errors)
             raise PluginError(f"{count} error{'s' if count != 1 else ''} in the handbook's records: fix them and build again")
         self.corpus = corpus
+        self._report_scripts(corpus)
         # Same commit, same bytes: mkdocs dates the sitemap from SOURCE_DATE_EPOCH, never the clock.
         if "SOURCE_DATE_EPOCH" not in os.environ:
             os.environ["SOURCE_DATE_EPOCH"] = str(build_epoch(corpus))
@@ -690,6 +712,16 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         show_drafts = self.serving and self.config.draft_on_serve
         self.compiler = pages.Compiler(corpus, self.urls, show_drafts=show_drafts, history=history)
         return True
+
+    def _report_scripts(self, corpus: Corpus) -> None:
+        """Raw HTML that would run a script (HB309), as `handbook check` reports it: an error (a
+        `--strict` build fails), or a note where `allow_raw_html` allows it."""
+        for found in scripts.check(corpus):
+            line = f"{found.path}:{found.line}: {found.message} ({found.code})"
+            if found.is_error:
+                log.error(f"{line}: {found.fix[0].lower()}{found.fix[1:]}")
+            else:
+                log.info(line)
 
     def _generate(self, config: MkDocsConfig, files: Files) -> dict[str, Generated]:
         """Every file the records make, in the order they join the site: record pages, registers,
@@ -829,7 +861,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
 
     def _reading_order(self, compiler: pages.Compiler) -> list[str]:
         for problem in reading_order_problems(compiler.corpus):
-            log.warning(str(problem))  # `handbook check` reports the same, as an error (HB308)
+            log.warning(str(problem))  # `handbook check` reports the same, as an error (HB309)
         return list(self.config.reading_order)
 
     def _records_on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
@@ -923,6 +955,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
     @event_priority(-100)  # last: the environment every plugin has set up
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any | None:
         self._share_partials(env, config)
+        self._content_security(env, config, files)
         _excerpts_converted_once(config)
         if not self.serving:
             # Every page is converted, and lives to the end of the build: frozen as in `on_nav`,
@@ -957,6 +990,52 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         env.globals["hb_shared"] = partials.Shared(self.nav, [str(t) for t in targets if isinstance(t, str)])
         # Material's strings, and each table of contents, worked out once (templates/partials/).
         env.globals.update(hb_t=partials.Translations(env), hb_once=partials.Once(), hb_toc_key=partials.toc_key)
+
+    def _content_security(self, env: Any, config: MkDocsConfig, files: Files) -> None:
+        """The site's Content-Security-Policy, before any page is written (each page carries it,
+        and a worker writes some): the hashes of the inline scripts the theme writes, which name
+        the way to the site's root, for each way a page of this build has. Material writes the
+        same scripts in every page at one depth: its 404 page, rendered at each, shows them."""
+        bases = _page_bases(files, config, serving=self.serving)
+        name = "404.html" if "404.html" in config.theme.static_templates else "main.html"
+        template = env.get_template(name)
+        hashes: set[str] = set()
+        for base in sorted(bases):
+            context = mkdocs_build.get_context(self.nav, files, config, base_url=base)
+            hashes.update(csp.script_hash(body) for body in csp.inline_scripts(template.render(context)))
+        self.csp, self.csp_hashes, self.csp_bases = csp.policy(hashes), frozenset(hashes), bases
+        # Pages made whole (the redirects from renamed policies' old addresses) carry it too.
+        for src_uri, item in self.generated.items():
+            if item.content is not None and (file := files.get_file_from_path(src_uri)) is not None:
+                self._csp_in_static_page(file, item)
+
+    def _csp_in_static_page(self, file: File, item: Generated) -> None:
+        if self.csp is None or item.content is None or not file.src_uri.endswith(".html"):
+            return
+        marked = csp.with_meta(item.content, self.csp)
+        if marked is not None:
+            file.content_string = marked
+
+    def _csp_on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        return self._with_csp(output, page.file.src_uri, page.content or "")
+
+    def _with_csp(self, output: str, name: str, content: str = "") -> str | None:
+        """The page with the policy's tag; an inline script of its template that the policy
+        does not allow is a warning (scripts in its content are the checks' business, HB309)."""
+        if self.csp is None:
+            return None
+        marked = csp.with_meta(output, self.csp)
+        if marked is None:
+            log.warning(f"{name}: no <head> in the page, so no Content-Security-Policy tag (a template without one?)")
+            return None
+        start = marked.find(content) if content else -1
+        skip = (start, start + len(content)) if start >= 0 else (0, 0)
+        for body in csp.uncovered(marked, self.csp_hashes, skip=skip):
+            log.warning(
+                f"{name}: an inline script of its template is not in the site's Content-Security-Policy, "
+                f"so browsers will not run it: {body[:80]!r}"
+            )
+        return marked
 
     def _start_prebuild(self, env: Any, config: MkDocsConfig, files: Files) -> None:
         """Every page is converted now: a worker builds the generated pages Pagefind does not
@@ -1111,7 +1190,15 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
 
     def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str | None:
         # The 404 page is a page too; the sitemap is not.
-        return _with_feed_links(output_content, config) if template_name.endswith(".html") else None
+        if not template_name.endswith(".html"):
+            return None
+        output = self._with_csp(output_content, template_name) or output_content
+        return _with_feed_links(output, config) or output
+
+    def _csp_on_post_build(self, *, config: MkDocsConfig) -> None:
+        """site/csp.txt: the policy every page carries, for a server to send as a header."""
+        if self.csp is not None:
+            (Path(config.site_dir) / csp.FILE).write_text(self.csp + "\n", encoding="utf-8")
 
     @event_priority(-50)  # after mkdocs-rss-plugin (priority 0) has written its feeds
     def _feeds_on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -1325,9 +1412,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             self.indexing.stop()
             self.indexing = None
 
-    on_post_page = CombinedEvent(_feed_links_on_post_page, _search_on_post_page, _stage_on_post_page)
+    on_post_page = CombinedEvent(
+        _csp_on_post_page, _feed_links_on_post_page, _search_on_post_page, _stage_on_post_page
+    )
     on_post_build = CombinedEvent(
-        _start_search_on_post_build, _feeds_on_post_build, _search_on_post_build, _built_on_post_build
+        _start_search_on_post_build, _feeds_on_post_build, _csp_on_post_build, _search_on_post_build,
+        _built_on_post_build,
     )
 
 
@@ -1354,6 +1444,20 @@ def _made_from(
     return Generated(src_uri, content=make(), inclusion=inclusion)
 
 
+def _page_bases(files: Files, config: MkDocsConfig, *, serving: bool) -> frozenset[str]:
+    """Every way from a page of the build to the site's root, as mkdocs gives templates their
+    `base_url` (1.6): from each page's address, or the site's own path for an error page."""
+    inclusion = InclusionLevel.is_in_serve if serving else InclusionLevel.is_included
+    bases = {
+        get_relative_url(".", "" if file.url in (".", "./") else file.url)
+        for file in files.documentation_pages(inclusion=inclusion)
+    }
+    for name in [*config.theme.static_templates, *config.extra_templates]:
+        if name.endswith(".html"):
+            bases.add(urlsplit(config.site_url or "/").path if is_error_template(name) else get_relative_url(".", name))
+    return frozenset(bases)
+
+
 def _whole(reason: str) -> bool:
     log.info(f"Building the whole site: {reason}")
     return False
@@ -1365,7 +1469,10 @@ def _settings(plugin_config: HandbookConfig, config: MkDocsConfig) -> Settings:
     config_file = Path(config.config_file_path)
     try:
         source = read_config_file(config_file)
-        settings = settings_from(plugin_config, config_file, config.docs_dir, config.site_url, source=source)
+        markdown = (list(config.markdown_extensions), dict(config.mdx_configs or {}))
+        settings = settings_from(
+            plugin_config, config_file, config.docs_dir, config.site_url, source=source, markdown=markdown
+        )
     except ConfigError as exc:
         problems: list[HandbookError | str] = [*exc.errors] or [str(exc)]
     else:

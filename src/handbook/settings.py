@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 DEFAULT_AUDIENCES: tuple[str, ...] = ("all-staff", "new-hires")
+# The Markdown extensions of every handbook site: mkdocs' own and those the plugin adds.
+MARKDOWN_EXTENSIONS: tuple[str, ...] = ("toc", "tables", "fenced_code", "attr_list", "md_in_html", "admonition")
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,11 @@ class Settings:
     blog: BlogSettings | None = None
     # Policy ids read first on Start here; not part of what a record parses to (the cache's salt).
     reading_order: tuple[ConfigValue, ...] = field(default=(), compare=False, repr=False)
+    # Raw HTML that runs a script (HB309) is a warning, not an error: the site needs it.
+    allow_raw_html: bool = False
+    # How the site converts Markdown (mkdocs.yml's markdown_extensions): raw HTML is found as it does.
+    markdown_extensions: tuple[str, ...] = MARKDOWN_EXTENSIONS
+    markdown_configs: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False)
     extra: dict[str, object] = field(default_factory=dict, compare=False)
 
     def path(self, relative: str) -> Path:

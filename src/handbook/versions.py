@@ -7,6 +7,7 @@ turns what this yields into files.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import posixpath
@@ -23,12 +24,14 @@ from .diffing import diff_markdown
 from .history import History, effective_date
 from .loading import Corpus
 from .pageparts import PageParts, Part, Placed
+from .rawhtml import escape_unsafe
 from .records import Policy, Version
+from .settings import Settings
 from .urls import Urls
 
 ASSET_DIR = "assets/handbook"
 # Served from the site itself, never a CDN: jsdiff 9.0.0 (BSD-3-Clause, npm `diff`), and our code.
-ASSETS = ("diff.min.js", "diff.LICENSE.txt", "compare.js")
+ASSETS = ("diff.min.js", "diff.LICENSE.txt", "compare.js", "redirect.js")
 VERSIONS_CSS = f"{ASSET_DIR}/versions.css"
 RETIRED = "retired"
 # Search finds current pages: version and history pages are left out of its index.
@@ -216,7 +219,8 @@ class VersionPages:
             ]
             for old_src, new_src in pairs:
                 old_url = self.urls.page(old_src)
-                yield _html_path(old_url), redirect_html(self.urls.relative(old_src, self.urls.page(new_src)))
+                script = self.urls.relative(old_src, f"{ASSET_DIR}/redirect.js")
+                yield _html_path(old_url), redirect_html(self.urls.relative(old_src, self.urls.page(new_src)), script)
 
     # -- a version's page ------------------------------------------------------
     def version_page(self, policy: Policy, version: Version) -> str:
@@ -290,7 +294,9 @@ class VersionPages:
             self._texts.clear()  # pages come policy by policy: keep one policy's texts only
         if key not in self._texts:
             origin = self.compiler.policy_src(policy)
-            self._texts[key] = rewrite_links(version.body, origin, src, self.targets, keep_self=keep_self)
+            # An old text's script (nobody can fix it now, and no check reads it) is shown as text.
+            shown = _as_text_if_unsafe(version.body, self.corpus.settings)
+            self._texts[key] = rewrite_links(shown, origin, src, self.targets, keep_self=keep_self)
         return self._texts[key]
 
     @cached_property
@@ -432,6 +438,11 @@ class VersionPages:
         )
 
 
+@functools.lru_cache(maxsize=256)
+def _as_text_if_unsafe(body: str, settings: Settings) -> str:
+    return escape_unsafe(body, settings)
+
+
 def _field_changes(old: Version, new: Version) -> str:
     rows = []
     for label, before, after in (
@@ -466,16 +477,15 @@ def _html_path(url: str) -> str:
     return f"{url}index.html" if url.endswith("/") else url
 
 
-def redirect_html(target: str) -> str:
-    """A page that sends the reader to `target` (relative), as mkdocs-redirects writes them."""
+def redirect_html(target: str, script: str) -> str:
+    """A page that sends the reader to `target` (relative), as mkdocs-redirects writes them, but
+    with `script` (redirect.js, keeping the #section) served from the site: no inline script."""
     href = esc(target)
-    script = json.dumps(target).replace("<", "\\u003c")
     return (
         "<!doctype html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Redirecting&hellip;</title>\n'
         f'<link rel="canonical" href="{href}">\n<meta name="robots" content="noindex">\n'
-        "<script>var anchor = window.location.hash.substr(1); "
-        f"location.href = {script} + (anchor ? '#' + anchor : '');</script>\n"
+        f'<script src="{esc(script)}"></script>\n'
         f'<meta http-equiv="refresh" content="0; url={href}">\n</head>\n<body>\n'
         f'<p>This page has moved. <a href="{href}">Go to its new address</a>.</p>\n</body>\n</html>\n'
     )

@@ -211,6 +211,14 @@ _CODES = (
         "List only the ids of policies in force in mkdocs.yml's reading_order.",
     ),
     Code(
+        "HB309",
+        Severity.ERROR,
+        "raw HTML that runs a script",
+        "Remove it: a script the site needs goes in a file listed under 'extra_javascript' in mkdocs.yml. "
+        "Or set 'allow_raw_html: true' under the handbook plugin in mkdocs.yml; the site's "
+        "Content-Security-Policy still blocks it.",
+    ),
+    Code(
         "HB401",
         Severity.ERROR,
         "acknowledgement file cannot be read",
@@ -298,7 +306,7 @@ def run_checks(
     `revisions` (same-version edits and the date each file last changed, from git) is read here
     when not given.
     """
-    from . import duplicates, integrity, stale
+    from . import duplicates, integrity, scripts, stale
     from .pages import Site
     from .revisions import read_revisions
 
@@ -312,4 +320,5 @@ def run_checks(
         findings += duplicates.check(corpus, history, revisions, settings=settings, cache=cache)
         findings += integrity.check(corpus, history, site)
         findings += integrity.workflow_findings(corpus)
+        findings += scripts.check(corpus)
     return sorted(set(findings), key=Finding.sort_key)
