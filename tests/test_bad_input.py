@@ -152,6 +152,32 @@ CASES = [
         (f"{P}:2: a quoted value starts here and is never closed: add the closing quote",),
     ),
     Case(
+        "control character in a value",
+        {P: policy(summary="How refunds\x14 work.")},
+        (f"{P}:9: a control character (U+0014) is not allowed in YAML: delete it from the front matter",),
+    ),
+    Case(
+        "control character in the owners registry",
+        owners_with("billing:\n  name: Billing\x1b Team\n  email: billing@example.com\n  handle: '@acme/billing'\n"),
+        (
+            "policies/owners.yml:2: a control character (U+001B) is not allowed in YAML: delete it from the owners registry",
+        ),
+    ),
+    Case(
+        "Windows path in double quotes",
+        {P: policy(title='"C:\\Users\\refunds"')},
+        (
+            f"{P}:2: a backslash in double quotes starts an escape, and '\\Users\\ref' is not a valid one: put the value in single quotes, or write each backslash as '\\\\'",
+        ),
+    ),
+    Case(
+        "unknown escape on the second line of a quoted value",
+        {P: policy(summary='"How refunds\n  work \\o/"')},
+        (
+            f"{P}:10: a backslash in double quotes starts an escape, and '\\o' is not a valid one: put the value in single quotes, or write each backslash as '\\\\'",
+        ),
+    ),
+    Case(
         "colon and space inside a value",
         {P: policy(title="Refunds: the rules")},
         (f"{P}:2: a value contains ': ': put the value in quotes",),

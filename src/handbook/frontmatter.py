@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -168,6 +169,8 @@ def compose(path: str, text: str, *, first_line: int = 1, what: str = "front mat
         node: yaml.Node | None = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(path, text, exc, first_line, what) from None
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(path, text, exc, first_line, what) from None
     except yaml.YAMLError as exc:
         raise HandbookError(path, first_line, f"YAML error: {exc}: fix {_the(what)}") from None
     finally:
@@ -188,6 +191,17 @@ def _syntax_error(path: str, text: str, exc: yaml.MarkedYAMLError, first_line: i
     mark = exc.problem_mark or exc.context_mark
     bad_line = lines[line_of(mark) - first_line] if mark else ""
     bad_char = text[mark.index : mark.index + 1] if mark else ""
+    if "quoted scalar" in context and any(word in problem for word in ("escape", "hexdecimal", "hexadecimal")):
+        # `"C:\Users"`: the mark is on the backslash, or on the digits `\x`, `\u` or `\U` wants after it.
+        start = text.rfind("\\", 0, mark.index + 1) if mark else -1
+        wants = {"x": 2, "u": 4, "U": 8}.get(text[start + 1 : start + 2], 0) if start >= 0 else 0
+        escape = text[start : start + 2 + wants].split("\n")[0].split('"')[0] if start >= 0 else "\\"
+        return HandbookError(
+            path,
+            line_of(mark),
+            f"a backslash in double quotes starts an escape, and '{escape}' is not a valid one: "
+            "put the value in single quotes, or write each backslash as '\\\\'",
+        )
     if "quoted scalar" in context:
         return HandbookError(
             path, line_of(exc.context_mark), "a quoted value starts here and is never closed: add the closing quote"
@@ -213,6 +227,14 @@ def _syntax_error(path: str, text: str, exc: yaml.MarkedYAMLError, first_line: i
     if "expected key" in problem:
         problem += " (check this line's indentation and quotes)"
     return HandbookError(path, line_of(mark), f"YAML syntax error: {problem}: fix {_the(what)}")
+
+
+def _reader_error(path: str, text: str, exc: yaml.reader.ReaderError, first_line: int, what: str) -> HandbookError:
+    """A character YAML does not read (a control character, U+FFFE), at its own line."""
+    line = text.count("\n", 0, min(int(exc.position), len(text))) + first_line
+    code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+    kind = "a control character" if unicodedata.category(chr(code)) == "Cc" else "the character"
+    return HandbookError(path, line, f"{kind} (U+{code:04X}) is not allowed in YAML: delete it from {_the(what)}")
 
 
 def _file_line(text: str, mark: Any, first_line: int) -> int:
