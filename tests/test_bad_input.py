@@ -4,8 +4,14 @@ from `handbook check` and from `mkdocs build`, and never a traceback."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Mapping
+import os
+import pickle
+import shutil
+import tempfile
+import traceback
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +21,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from conftest import OWNERS, Writer, decision, policy, settings_for
+from conftest import MKDOCS_YML, OWNERS, Writer, decision, policy, settings_for
 from handbook.cli import main
 from handbook.frontmatter import MAX_FRONT_MATTER_BYTES
 from handbook.loading import load_corpus
@@ -450,6 +456,37 @@ CASES = [
         links={"docs/blog/posts/etc": "/etc"},
     ),
     Case(
+        "records folder that is a symlink to elsewhere",
+        {P: policy()},
+        (
+            "decisions:1: the folder is a symlink: refused, since git keeps the link and not the files; make it a real folder in the repository and move the files into it",
+        ),
+        links={"decisions": "/etc"},
+    ),
+    Case(
+        "posts folder that is a symlink",
+        {P: policy(), "docs/blog/index.md": "# Blog\n"},
+        (
+            "docs/blog/posts:1: the folder is a symlink: refused, since git keeps the link and not the files; make it a real folder in the repository and move the files into it",
+        ),
+        links={"docs/blog/posts": "/etc"},
+    ),
+    Case(
+        "symlink loop",
+        {P: policy()},
+        ("policies/loop.md:1: symlink loops back to itself: remove it, or point it at a file",),
+        links={"policies/loop.md": "loop.md"},
+    ),
+    Case(
+        "two symlinks pointing at each other",
+        {P: policy()},
+        (
+            "policies/a.md:1: symlink loops back to itself: remove it, or point it at a file",
+            "policies/b.md:1: symlink loops back to itself: remove it, or point it at a file",
+        ),
+        links={"policies/a.md": "b.md", "policies/b.md": "a.md"},
+    ),
+    Case(
         "symlink to nothing",
         {P: policy()},
         ("policies/returns.md:1: symlink points to a file that does not exist: remove it or fix its target",),
@@ -848,6 +885,8 @@ BUILD_CASES = [
         "owner not in the registry",
         "two files with the same id after normalisation",
         "symlink pointing outside the repository",
+        "records folder that is a symlink to elsewhere",
+        "symlink loop",
         "path traversal through a link",
         "three decisions supersede in a ring",
         "decision number used twice",
@@ -859,7 +898,7 @@ BUILD_CASES = [
 
 
 def test_build_cases_are_cases() -> None:
-    assert len(BUILD_CASES) == 21
+    assert len(BUILD_CASES) == 23
 
 
 @pytest.mark.parametrize("case", BUILD_CASES, ids=[case.id for case in BUILD_CASES])
@@ -879,3 +918,102 @@ def test_site_build_fails_listing_every_error(
         f"{count} error{'s' if count != 1 else ''} in the handbook's records: fix them and build again"
     )
     assert not (root / "site" / "index.html").exists()
+
+
+# -- a folder the build cannot read ----------------------------------------------------------------
+
+
+def as_another_user(run: Callable[[], object]) -> object:
+    """`run()` as a user that is not root, for whom `chmod 000` means something: in a forked
+    child when the tests run as root (the child has every module it needs already imported)."""
+    if os.geteuid() != 0:
+        return run()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: answer through the pipe, whatever happens, and never return
+        os.close(read)
+        try:
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+            answer = ("ok", run())
+        except BaseException:
+            answer = ("raised", traceback.format_exc())
+        with os.fdopen(write, "wb") as pipe:
+            pipe.write(pickle.dumps(answer))
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        kind, value = pickle.loads(pipe.read())
+    os.waitpid(pid, 0)
+    assert kind == "ok", value
+    return value
+
+
+@pytest.fixture
+def open_handbook() -> Iterator[Path]:
+    """A handbook in a folder any user can enter (pytest's tmp_path is root's alone)."""
+    folder = Path(tempfile.mkdtemp(prefix="handbook-"))
+    try:
+        folder.chmod(0o777)
+        (folder / "policies").mkdir()
+        (folder / "policies/owners.yml").write_text(OWNERS, encoding="utf-8")
+        (folder / P).write_text(policy(), encoding="utf-8")
+        (folder / D).parent.mkdir()
+        (folder / D).write_text(decision(), encoding="utf-8")
+        (folder / "docs").mkdir()
+        (folder / "docs/index.md").write_text("# Home\n", encoding="utf-8")
+        (folder / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+        for path in folder.rglob("*"):
+            path.chmod(0o777 if path.is_dir() else 0o666)
+        yield folder
+    finally:
+        for path in folder.rglob("*"):
+            path.chmod(0o777)
+        shutil.rmtree(folder)
+
+
+UNREADABLE = (
+    "policies:1: cannot read the folder (Permission denied): give the user who builds the site read access",
+    "policies/owners.yml:1: cannot read the file (Permission denied): give the user who builds the site read access",
+)
+
+
+def test_check_reports_a_records_folder_it_cannot_read(open_handbook: Path) -> None:
+    (open_handbook / "policies").chmod(0o000)
+    # Everything `check` imports on its way, imported here, before the child drops root.
+    CliRunner().invoke(main, ["check", "--today", "2026-06-01", "--no-cache", str(open_handbook)])
+
+    def check() -> tuple[int, str]:
+        result = CliRunner().invoke(main, ["check", "--today", "2026-06-01", "--no-cache", str(open_handbook)])
+        return result.exit_code, result.output
+
+    exit_code, output = as_another_user(check)  # type: ignore[misc]
+    assert "Traceback" not in output
+    assert exit_code == LOAD, output
+    lines = [line for line in output.splitlines() if not line.startswith("note: ")]
+    assert lines[:-1] == [line.replace(": ", ": error HB001 ", 1) for line in UNREADABLE]
+
+
+def test_build_reports_a_records_folder_it_cannot_read(open_handbook: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    (open_handbook / "policies").chmod(0o000)
+    warm_up = load_config(str(open_handbook / "mkdocs.yml"), site_dir=str(open_handbook / "root-site"), strict=True)
+    with contextlib.suppress(Abort):
+        build(warm_up)  # as root: the modules the build needs, imported before the child drops root
+    shutil.rmtree(open_handbook / "root-site", ignore_errors=True)
+
+    def site_build() -> list[str]:
+        messages: list[str] = []
+        handler = logging.Handler(logging.ERROR)
+        handler.emit = lambda record: messages.append(record.getMessage())  # type: ignore[method-assign]
+        logging.getLogger("mkdocs").addHandler(handler)
+        config = load_config(str(open_handbook / "mkdocs.yml"), site_dir=str(open_handbook / "site"), strict=True)
+        with pytest.raises(Abort, match="Aborted with a BuildError!"):
+            build(config)
+        return messages
+
+    messages = as_another_user(site_build)
+    assert messages == [f"handbook: {error}" for error in UNREADABLE] + [
+        "2 errors in the handbook's records: fix them and build again"
+    ]

@@ -13,7 +13,7 @@ import handbook.cli_editor as cli_editor
 from conftest import Git, Writer, decision, policy, settings_for
 from handbook.cli import main
 from handbook.frontmatter import parse_document
-from handbook.importing import read_date, read_status
+from handbook.importing import SYMLINK, read_date, read_status
 from handbook.loading import load_corpus
 from handbook.records import DecisionStatus, PolicyStatus
 
@@ -611,3 +611,27 @@ def test_import_policies_with_an_owner_loads_cleanly_and_never_overwrites(root: 
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cli_editor, "today", lambda: dt.date(2026, 6, 1))
+
+
+def test_symlinks_are_reported_and_never_followed(root: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    outside = tmp_path_factory.mktemp("outside")
+    (outside / "secret.md").write_text(NYGARD["0002-use-postgres.md"].replace("Postgres", "Secretbase"))
+    (outside / "more").mkdir()
+    (outside / "more/0003-x.md").write_text(NYGARD["0002-use-postgres.md"].replace("Postgres", "Secretbase"))
+    source = root / "incoming/adr"
+    source.mkdir(parents=True)
+    (source / "0002-link.md").symlink_to(outside / "secret.md")
+    (source / "0004-loop.md").symlink_to("0004-loop.md")
+    (source / "folder").symlink_to(outside / "more")
+    code, out = import_folder(root, "adr", {"0001-use-a-shared-inbox.md": decision()})
+    assert code == 0
+    assert out.splitlines() == [
+        "imported               adr/0001-use-a-shared-inbox.md -> decisions/0001-use-a-shared-inbox.md",
+        f"not imported           adr/0002-link.md: {SYMLINK}",
+        f"not imported           adr/0004-loop.md: {SYMLINK}",
+        f"not imported           adr/folder: {SYMLINK}",
+        "4 files: 1 imported, 0 imported with guesses, 3 not imported",
+    ]
+    assert "Secretbase" not in "".join(p.read_text() for p in (root / "decisions").glob("*.md"))
+    code, out = import_folder(root, "adr", {}, command="import-policies")
+    assert f"not imported           adr/0002-link.md: {SYMLINK}" in out.splitlines()

@@ -152,10 +152,11 @@ class Source:
 
 
 def source_files(folder: Path) -> Iterator[Path]:
-    """Every file under `folder`, sorted, skipping hidden files and folders (tool settings, .git)."""
+    """Every file and symlink under `folder`, sorted, skipping hidden files and folders (tool
+    settings, .git). A symlink is listed so that it is reported, never followed."""
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder)
-        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
+        if any(part.startswith(".") for part in rel.parts) or not (path.is_symlink() or path.is_file()):
             continue
         yield path
 
@@ -188,6 +189,9 @@ def _read_source(folder: Path, path: Path) -> Source:
         if m and m.group(2) and m.group(1) not in salvaged:
             salvaged[m.group(1)] = m.group(2).strip("'\"")
     return Source(rel, label, salvaged, block, error, body)
+
+
+SYMLINK = "a symlink, not followed: copy the file itself into the folder to import it"
 
 
 def _skip_reason(path: Path) -> str | None:
@@ -564,7 +568,8 @@ def _to_import(folder: Path, done: Mapping[str, str], outcomes: list[Outcome]) -
     """(report label, path) of each file of `folder` to read; the others are reported as skipped."""
     for path in source_files(folder):
         label = (PurePosixPath(folder.name) / path.relative_to(folder).as_posix()).as_posix()
-        reason = _skip_reason(path)
+        # A link could import any file on this computer (`ln -s /etc/passwd 0005-x.md`).
+        reason = SYMLINK if path.is_symlink() else _skip_reason(path)
         if reason is None and label in done:
             reason = f"already imported as {done[label]}"
         if reason is not None:
