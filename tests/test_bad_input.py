@@ -285,7 +285,34 @@ CASES = [
     Case(
         "review_every 0",
         {P: policy(extra="review_every: 0\n")},
-        (f"{P}:11: 'review_every' must be a whole number from 1, got 0",),
+        (f"{P}:11: 'review_every' must be a whole number from 1 to 120, got 0",),
+    ),
+    Case(
+        "review_every of ten thousand years",
+        {P: policy(extra="review_every: 120000\n")},
+        (f"{P}:11: 'review_every' must be a whole number from 1 to 120, got 120000",),
+    ),
+    Case(
+        "next review after 9999-12-31",
+        {P: policy(reviewed="9999-12-31")},
+        (
+            f"{P}:7: the next review (9999-12-31 plus 12 months) falls after 9999-12-31, the last date the handbook can show: set 'reviewed' to the date of the last review",
+        ),
+    ),
+    Case(
+        "next review after 9999-12-31 with a monthly review",
+        {P: policy(reviewed="9999-12-01", extra="review_every: 1\n")},
+        (
+            f"{P}:7: the next review (9999-12-01 plus 1 month) falls after 9999-12-31, the last date the handbook can show: set 'reviewed' to the date of the last review",
+        ),
+    ),
+    Case(
+        "date before the year 1000",
+        {P: policy(effective="0999-12-31"), D: decision(date="0001-01-01")},
+        (
+            f"{D}:3: 'date' must be a date from 1000-01-01 to 9999-12-31, got 0001-01-01",
+            f"{P}:6: 'effective' must be a date from 1000-01-01 to 9999-12-31, got 0999-12-31",
+        ),
     ),
     Case(
         "priority 2.5", {P: policy(extra="priority: 2.5\n")}, (f"{P}:11: 'priority' must be a whole number, got 2.5",)
@@ -880,6 +907,8 @@ BUILD_CASES = [
         "python object tag",
         "a date that does not exist",
         "version two",
+        "next review after 9999-12-31",
+        "date before the year 1000",
         "status in another case",
         "misspelt key",
         "owner not in the registry",
@@ -898,7 +927,7 @@ BUILD_CASES = [
 
 
 def test_build_cases_are_cases() -> None:
-    assert len(BUILD_CASES) == 23
+    assert len(BUILD_CASES) == 25
 
 
 @pytest.mark.parametrize("case", BUILD_CASES, ids=[case.id for case in BUILD_CASES])

@@ -37,6 +37,10 @@ _LINK = re.compile(
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
+# Ten years between reviews at most: a larger number is a typo, and can run past 9999-12-31.
+MAX_REVIEW_MONTHS = 120
+
+
 def policy_fields(settings: Settings) -> tuple[s.Field, ...]:
     return (
         s.Field("title", s.text, required=True),
@@ -45,7 +49,7 @@ def policy_fields(settings: Settings) -> tuple[s.Field, ...]:
         s.Field("owner", s.id_like("support-ops"), required=True),
         s.Field("effective", s.date, required=True),
         s.Field("reviewed", s.date, required=True),
-        s.Field("review_every", s.whole(1), default=settings.review_every),
+        s.Field("review_every", s.whole(1, MAX_REVIEW_MONTHS), default=settings.review_every),
         s.Field("audience", s.words(s.one_of(settings.audiences, "audience")), required=True),
         s.Field("summary", s.text, required=True),
         s.Field("changes", s.text, required=True),
@@ -444,9 +448,20 @@ def load_policy(settings: Settings, path: str, *, taken: Mapping[str, str] | Non
     _check_policy_name(path, taken or {})
     doc = read_document(settings.root, path)
     values = s.validate(doc, policy_fields(settings), passthrough=PAGE_KEYS)
-    return Policy(
+    policy = Policy(
         id=_stem(path), path=path, body=doc.body, body_line=doc.body_line, lines=dict(doc.key_lines), **values
     )
+    try:
+        policy.review_due  # noqa: B018  (computed to see that it is a date at all)
+    except (ValueError, OverflowError):
+        every = f"{policy.review_every} month{'s' if policy.review_every != 1 else ''}"
+        raise HandbookError(
+            path,
+            policy.line_of("reviewed"),
+            f"the next review ({policy.reviewed.isoformat()} plus {every}) falls after 9999-12-31, the last date "
+            "the handbook can show: set 'reviewed' to the date of the last review",
+        ) from None
+    return policy
 
 
 def load_decision(settings: Settings, path: str, *, taken: Mapping[str, tuple[int, str]] | None = None) -> Decision:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import re
@@ -39,11 +40,13 @@ def text(value: Any) -> str:
     return value.strip()
 
 
-def whole(minimum: int) -> Convert:
+def whole(minimum: int, maximum: int | None = None) -> Convert:
     def convert(value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
             quoted = " (remove the quotes)" if isinstance(value, str) and value.strip().isdigit() else ""
             raise ValueError(f"must be a whole number, got {_describe(value)}{quoted}")
+        if maximum is not None and not minimum <= value <= maximum:
+            raise ValueError(f"must be a whole number from {minimum} to {maximum}, got {value}")
         if value < minimum:
             raise ValueError(f"must be a whole number from {minimum}, got {value}")
         return value
@@ -51,17 +54,23 @@ def whole(minimum: int) -> Convert:
     return convert
 
 
+# Feeds write a year in four digits, and read one in two digits as this century's: earlier
+# dates cannot be published. 9999-12-31 is the last date there is.
+FIRST_DATE = dt.date(1000, 1, 1)
+
+
 def date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         raise ValueError(f"must be a date (YYYY-MM-DD), got a date and time {value.isoformat()}")
-    if isinstance(value, dt.date):
-        return value
+    day: dt.date | None = value if isinstance(value, dt.date) else None
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise ValueError(f"must be a date (YYYY-MM-DD), got {_describe(value)}")
+        with contextlib.suppress(ValueError):
+            day = dt.date.fromisoformat(value.strip())
+    if day is None:
+        raise ValueError(f"must be a date (YYYY-MM-DD), got {_describe(value)}")
+    if day < FIRST_DATE:
+        raise ValueError(f"must be a date from {FIRST_DATE.isoformat()} to 9999-12-31, got {day.isoformat()}")
+    return day
 
 
 def boolean(value: Any) -> bool:
