@@ -559,6 +559,20 @@ CASES = [
         ),
     ),
     Case(
+        "newline in a file name, making up a finding",
+        {P: policy(), "policies/x\nfake.md:3: warning HB102 review due.md": policy()},
+        (
+            r"policies/x\nfake.md:3: warning HB102 review due.md:1: file name 'x\nfake.md:3: warning HB102 review due' is not a lowercase id (letters, digits, hyphens): rename it to 'x-fake-md-3-warning-hb102-review-due.md'",
+        ),
+    ),
+    Case(
+        "terminal escape in a file name",
+        {D: decision(), "decisions/0002-\x1b[2K\rx.md": decision()},
+        (
+            r"decisions/0002-\x1b[2K\rx.md:1: decision file name '0002-\x1b[2K\rx' must be a 4-digit number and a lowercase slug: rename it to '0002-2k-x.md'",
+        ),
+    ),
+    Case(
         "path traversal through a file name",
         {"policies/..%2F..%2Fetc%2Fpasswd.md": policy()},
         (
@@ -917,6 +931,7 @@ BUILD_CASES = [
         "records folder that is a symlink to elsewhere",
         "symlink loop",
         "path traversal through a link",
+        "newline in a file name, making up a finding",
         "three decisions supersede in a ring",
         "decision number used twice",
         "owners registry with a tab",
@@ -927,7 +942,7 @@ BUILD_CASES = [
 
 
 def test_build_cases_are_cases() -> None:
-    assert len(BUILD_CASES) == 25
+    assert len(BUILD_CASES) == 26
 
 
 @pytest.mark.parametrize("case", BUILD_CASES, ids=[case.id for case in BUILD_CASES])

@@ -635,3 +635,15 @@ def test_symlinks_are_reported_and_never_followed(root: Path, tmp_path_factory: 
     assert "Secretbase" not in "".join(p.read_text() for p in (root / "decisions").glob("*.md"))
     code, out = import_folder(root, "adr", {}, command="import-policies")
     assert f"not imported           adr/0002-link.md: {SYMLINK}" in out.splitlines()
+
+
+def test_a_newline_in_a_file_name_stays_in_its_report_line(root: Path) -> None:
+    forged = "notes\nimported               adr/0009-x.md -> decisions/0009-x.md.txt"
+    code, out = import_folder(root, "adr", {"0001-use-a-shared-inbox.md": decision(), forged: "Notes.\n"})
+    assert code == 0
+    assert out.splitlines() == [
+        "imported               adr/0001-use-a-shared-inbox.md -> decisions/0001-use-a-shared-inbox.md",
+        r"not imported           adr/notes\nimported               adr/0009-x.md -> decisions/0009-x.md.txt: "
+        "not a Markdown file (copy it yourself if a record links to it)",
+        "2 files: 1 imported, 0 imported with guesses, 1 not imported",
+    ]
