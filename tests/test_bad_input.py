@@ -307,11 +307,11 @@ CASES = [
         ),
     ),
     Case(
-        "date before the year 1000",
-        {P: policy(effective="0999-12-31"), D: decision(date="0001-01-01")},
+        "date before 1900",
+        {P: policy(effective="1899-12-31"), D: decision(date="0001-01-01")},
         (
-            f"{D}:3: 'date' must be a date from 1000-01-01 to 9999-12-31, got 0001-01-01",
-            f"{P}:6: 'effective' must be a date from 1000-01-01 to 9999-12-31, got 0999-12-31",
+            f"{D}:3: 'date' must be a date from 1900-01-01 to 9999-12-31, got 0001-01-01",
+            f"{P}:6: 'effective' must be a date from 1900-01-01 to 9999-12-31, got 1899-12-31",
         ),
     ),
     Case(
@@ -922,7 +922,7 @@ BUILD_CASES = [
         "a date that does not exist",
         "version two",
         "next review after 9999-12-31",
-        "date before the year 1000",
+        "date before 1900",
         "status in another case",
         "misspelt key",
         "owner not in the registry",

@@ -387,7 +387,7 @@ def test_hostile_titles_are_escaped_in_every_page_register_and_feed(tmp_path: Pa
 
 
 def test_records_dated_at_the_ends_of_the_calendar_build(tmp_path: Path) -> None:
-    """1000-01-01 to 9999-12-31 are dates a record may carry: without git, the build is dated from
+    """1900-01-01 to 9999-12-31 are dates a record may carry: without git, the build is dated from
     the newest of them, within what the sitemap's gzip header holds (it crashed at 9999-12-31)."""
     files = {
         "mkdocs.yml": MKDOCS_YML,
@@ -397,10 +397,10 @@ def test_records_dated_at_the_ends_of_the_calendar_build(tmp_path: Path) -> None
         "policies/late.md": policy(
             title="Late", effective="9999-12-31", reviewed="9999-11-30", extra="review_every: 1\n"
         ),
-        "policies/early.md": policy(title="Early", effective="1000-01-01", reviewed="1000-01-01"),
+        "policies/early.md": policy(title="Early", effective="1900-01-01", reviewed="1900-01-01"),
         "policies/far.md": policy(title="Far", reviewed="9989-12-31", extra="review_every: 120\n"),
         "decisions/0001-late.md": decision(title="Late", date="9999-12-31"),
-        "decisions/0002-early.md": decision(title="Early", date="1000-01-01"),
+        "decisions/0002-early.md": decision(title="Early", date="1900-01-01"),
     }
     for rel, text in files.items():
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -412,4 +412,4 @@ def test_records_dated_at_the_ends_of_the_calendar_build(tmp_path: Path) -> None
     feed = feedparser.parse((tmp_path / "site/feeds/all.xml").read_bytes())
     assert feed.bozo == 0
     years = sorted(entry.published_parsed.tm_year for entry in feed.entries)
-    assert years[0] == 1000 and years[-1] == 9999, years
+    assert years[0] == 1900 and years[-1] == 9999, years

@@ -246,8 +246,8 @@ TRICKY = [
     "9999-12-31",
     "9999-12-01",
     "9989-12-31",
-    "1000-01-01",
-    "0999-12-31",
+    "1900-01-01",
+    "1899-12-31",
     "0001-01-01",
     "120",
     "121",
@@ -378,7 +378,7 @@ VALID = {
     "decision": {"status": "accepted", "date": "2025-03-01"},
 }  # fmt: skip
 # The ends of the calendar and of review_every: what loads must also check, whatever the day.
-EDGES = ["9999-12-31", "9999-12-01", "9989-12-31", "1000-01-01", "0999-12-31", "0001-01-01", "1", "120", "121"]
+EDGES = ["9999-12-31", "9999-12-01", "9989-12-31", "1900-01-01", "1899-12-31", "0001-01-01", "1", "120", "121"]
 
 
 def nearly_valid(valid: dict[str, str], keys: list[str]) -> st.SearchStrategy[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import posixpath
 import re
@@ -39,6 +40,8 @@ _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 # Ten years between reviews at most: a larger number is a typo, and can run past 9999-12-31.
 MAX_REVIEW_MONTHS = 120
+# Feeds date versions and decisions in RFC 5322, whose years start at 1900: an earlier date is a slip.
+record_date = s.date_from(dt.date(1900, 1, 1))
 
 
 def policy_fields(settings: Settings) -> tuple[s.Field, ...]:
@@ -47,8 +50,8 @@ def policy_fields(settings: Settings) -> tuple[s.Field, ...]:
         s.Field("version", s.whole(1), required=True),
         s.Field("status", PolicyStatus.from_text, required=True),
         s.Field("owner", s.id_like("support-ops"), required=True),
-        s.Field("effective", s.date, required=True),
-        s.Field("reviewed", s.date, required=True),
+        s.Field("effective", record_date, required=True),
+        s.Field("reviewed", record_date, required=True),
         s.Field("review_every", s.whole(1, MAX_REVIEW_MONTHS), default=settings.review_every),
         s.Field("audience", s.words(s.one_of(settings.audiences, "audience")), required=True),
         s.Field("summary", s.text, required=True),
@@ -62,7 +65,7 @@ def policy_fields(settings: Settings) -> tuple[s.Field, ...]:
 
 DECISION_FIELDS = (
     s.Field("status", DecisionStatus.from_text, required=True),
-    s.Field("date", s.date, required=True),
+    s.Field("date", record_date, required=True),
     s.Field("decision-makers", s.words(), default=()),
     s.Field("consulted", s.words(), default=()),
     s.Field("informed", s.words(), default=()),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import difflib
 import re
@@ -54,23 +53,29 @@ def whole(minimum: int, maximum: int | None = None) -> Convert:
     return convert
 
 
-# Feeds write a year in four digits, and read one in two digits as this century's: earlier
-# dates cannot be published. 9999-12-31 is the last date there is.
-FIRST_DATE = dt.date(1000, 1, 1)
-
-
 def date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         raise ValueError(f"must be a date (YYYY-MM-DD), got a date and time {value.isoformat()}")
-    day: dt.date | None = value if isinstance(value, dt.date) else None
+    if isinstance(value, dt.date):
+        return value
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-        with contextlib.suppress(ValueError):
-            day = dt.date.fromisoformat(value.strip())
-    if day is None:
-        raise ValueError(f"must be a date (YYYY-MM-DD), got {_describe(value)}")
-    if day < FIRST_DATE:
-        raise ValueError(f"must be a date from {FIRST_DATE.isoformat()} to 9999-12-31, got {day.isoformat()}")
-    return day
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValueError(f"must be a date (YYYY-MM-DD), got {_describe(value)}")
+
+
+def date_from(first: dt.date) -> Convert:
+    """A date no earlier than `first` (and, as every date, no later than 9999-12-31)."""
+
+    def convert(value: Any) -> dt.date:
+        day = date(value)
+        if day < first:
+            raise ValueError(f"must be a date from {first.isoformat()} to 9999-12-31, got {day.isoformat()}")
+        return day
+
+    return convert
 
 
 def boolean(value: Any) -> bool:
