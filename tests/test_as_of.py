@@ -178,3 +178,16 @@ def test_without_directory_urls(git_repo: Git) -> None:
         as_of(Path(git_repo.root), "2026-06-01").stdout
         == "a: version 1, in force since 2026-01-05  policies/a/v1.html\n"
     )
+
+
+def test_a_newline_in_a_file_name_stays_in_its_error_line(handbook: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "broken"
+    shutil.copytree(handbook, copy)
+    (copy / "policies/leave.md").write_text(policy(version="two"), encoding="utf-8")
+    (copy / "policies/x\npolicies-leave.md:3: error HB001 forged.md").write_text(policy(), encoding="utf-8")
+    result = as_of(copy, "2025-06-30")
+    assert result.exit_code == 2
+    assert [line.split(":")[0] for line in result.stderr.splitlines()[:-1]] == [
+        "policies/leave.md",
+        r"policies/x\npolicies-leave.md",
+    ]

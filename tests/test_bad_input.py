@@ -4,11 +4,16 @@ from `handbook check` and from `mkdocs build`, and never a traceback."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import pickle
+import shutil
 import subprocess
 import sys
-from collections.abc import Mapping
+import tempfile
+import traceback
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from unittest.mock import ANY
@@ -161,6 +166,32 @@ CASES = [
         (f"{P}:2: a quoted value starts here and is never closed: add the closing quote",),
     ),
     Case(
+        "control character in a value",
+        {P: policy(summary="How refunds\x14 work.")},
+        (f"{P}:9: a control character (U+0014) is not allowed in YAML: delete it from the front matter",),
+    ),
+    Case(
+        "control character in the owners registry",
+        owners_with("billing:\n  name: Billing\x1b Team\n  email: billing@example.com\n  handle: '@acme/billing'\n"),
+        (
+            "policies/owners.yml:2: a control character (U+001B) is not allowed in YAML: delete it from the owners registry",
+        ),
+    ),
+    Case(
+        "Windows path in double quotes",
+        {P: policy(title='"C:\\Users\\refunds"')},
+        (
+            f"{P}:2: a backslash in double quotes starts an escape, and '\\Users\\ref' is not a valid one: put the value in single quotes, or write each backslash as '\\\\'",
+        ),
+    ),
+    Case(
+        "unknown escape on the second line of a quoted value",
+        {P: policy(summary='"How refunds\n  work \\o/"')},
+        (
+            f"{P}:10: a backslash in double quotes starts an escape, and '\\o' is not a valid one: put the value in single quotes, or write each backslash as '\\\\'",
+        ),
+    ),
+    Case(
         "colon and space inside a value",
         {P: policy(title="Refunds: the rules")},
         (f"{P}:2: a value contains ': ': put the value in quotes",),
@@ -262,7 +293,34 @@ CASES = [
     Case(
         "review_every 0",
         {P: policy(extra="review_every: 0\n")},
-        (f"{P}:11: 'review_every' must be a whole number from 1, got 0",),
+        (f"{P}:11: 'review_every' must be a whole number from 1 to 120, got 0",),
+    ),
+    Case(
+        "review_every of ten thousand years",
+        {P: policy(extra="review_every: 120000\n")},
+        (f"{P}:11: 'review_every' must be a whole number from 1 to 120, got 120000",),
+    ),
+    Case(
+        "next review after 9999-12-31",
+        {P: policy(reviewed="9999-12-31")},
+        (
+            f"{P}:7: the next review (9999-12-31 plus 12 months) falls after 9999-12-31, the last date the handbook can show: set 'reviewed' to the date of the last review",
+        ),
+    ),
+    Case(
+        "next review after 9999-12-31 with a monthly review",
+        {P: policy(reviewed="9999-12-01", extra="review_every: 1\n")},
+        (
+            f"{P}:7: the next review (9999-12-01 plus 1 month) falls after 9999-12-31, the last date the handbook can show: set 'reviewed' to the date of the last review",
+        ),
+    ),
+    Case(
+        "date before 1900",
+        {P: policy(effective="1899-12-31"), D: decision(date="0001-01-01")},
+        (
+            f"{D}:3: 'date' must be a date from 1900-01-01 to 9999-12-31, got 0001-01-01",
+            f"{P}:6: 'effective' must be a date from 1900-01-01 to 9999-12-31, got 1899-12-31",
+        ),
     ),
     Case(
         "priority 2.5", {P: policy(extra="priority: 2.5\n")}, (f"{P}:11: 'priority' must be a whole number, got 2.5",)
@@ -433,6 +491,37 @@ CASES = [
         links={"docs/blog/posts/etc": "/etc"},
     ),
     Case(
+        "records folder that is a symlink to elsewhere",
+        {P: policy(), "old-records/0001-use-a-shared-inbox.md": decision()},
+        (
+            "decisions:1: the folder is a symlink: refused, since git keeps the link and not the files; make it a real folder in the repository and move the files into it",
+        ),
+        links={"decisions": "old-records"},
+    ),
+    Case(
+        "posts folder that is a symlink",
+        {P: policy(), "docs/blog/index.md": "# Blog\n", "docs/old-posts/hello.md": "# Hello\n"},
+        (
+            "docs/blog/posts:1: the folder is a symlink: refused, since git keeps the link and not the files; make it a real folder in the repository and move the files into it",
+        ),
+        links={"docs/blog/posts": "../old-posts"},
+    ),
+    Case(
+        "symlink loop",
+        {P: policy()},
+        ("policies/loop.md:1: symlink loops back to itself: remove it, or point it at a file",),
+        links={"policies/loop.md": "loop.md"},
+    ),
+    Case(
+        "two symlinks pointing at each other",
+        {P: policy()},
+        (
+            "policies/a.md:1: symlink loops back to itself: remove it, or point it at a file",
+            "policies/b.md:1: symlink loops back to itself: remove it, or point it at a file",
+        ),
+        links={"policies/a.md": "b.md", "policies/b.md": "a.md"},
+    ),
+    Case(
         "symlink to nothing",
         {P: policy()},
         ("policies/returns.md:1: symlink points to a file that does not exist: remove it or fix its target",),
@@ -475,6 +564,20 @@ CASES = [
         {P: policy(body="## Rules\n\n[Shared drive][drive]\n\n[drive]: file:///mnt/shared/refunds.xlsx\n")},
         (
             f"{P}:16: link 'file:///mnt/shared/refunds.xlsx' points to a file on one computer: link to a page of the handbook, like '../policies/refunds-and-returns.md', or to a full https:// address",
+        ),
+    ),
+    Case(
+        "newline in a file name, making up a finding",
+        {P: policy(), "policies/x\nfake.md:3: warning HB102 review due.md": policy()},
+        (
+            r"policies/x\nfake.md:3: warning HB102 review due.md:1: file name 'x\nfake.md:3: warning HB102 review due' is not a lowercase id (letters, digits, hyphens): rename it to 'x-fake-md-3-warning-hb102-review-due.md'",
+        ),
+    ),
+    Case(
+        "terminal escape in a file name",
+        {D: decision(), "decisions/0002-\x1b[2K\rx.md": decision()},
+        (
+            r"decisions/0002-\x1b[2K\rx.md:1: decision file name '0002-\x1b[2K\rx' must be a 4-digit number and a lowercase slug: rename it to '0002-2k-x.md'",
         ),
     ),
     Case(
@@ -938,12 +1041,17 @@ BUILD_CASES = [
         "python object tag",
         "a date that does not exist",
         "version two",
+        "next review after 9999-12-31",
+        "date before 1900",
         "status in another case",
         "misspelt key",
         "owner not in the registry",
         "two files with the same id after normalisation",
         "symlink pointing outside the repository",
+        "records folder that is a symlink to elsewhere",
+        "symlink loop",
         "path traversal through a link",
+        "newline in a file name, making up a finding",
         "three decisions supersede in a ring",
         "decision number used twice",
         "owners registry with a tab",
@@ -955,7 +1063,7 @@ BUILD_CASES = [
 
 
 def test_build_cases_are_cases() -> None:
-    assert len(BUILD_CASES) == 22
+    assert len(BUILD_CASES) == 27
 
 
 def built(root: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -1165,6 +1273,15 @@ CONFIG_CASES = [
             "mkdocs.yml:15: 'policies_dir' leads outside the handbook's folder through a symlink ('rules' is '/etc'): give a folder inside it, like 'policies'",
         ),
         links={"rules": "/etc"},
+    ),
+    ConfigCase(
+        # The records folder's own check ("the folder is a symlink") covers one linked inside the repository.
+        "records folder linked out of the handbook",
+        {"mkdocs.yml": site(""), P: policy()},
+        (
+            "mkdocs.yml:13: 'decisions_dir' leads outside the handbook's folder through a symlink ('decisions' is '/etc'): give a folder inside it, like 'decisions'",
+        ),
+        links={"decisions": "/etc"},
     ),
     ConfigCase(
         "posts_dir above the repository",
@@ -1420,3 +1537,102 @@ def test_codeowners_into_a_file_that_cannot_be_written(write_handbook: Writer) -
     root = write_handbook({P: policy()})
     result = CliRunner().invoke(main, ["codeowners", "--file", "/dev/full", "--root", str(root)])
     assert (result.exit_code, result.output) == (2, "Error: /dev/full: cannot write it: No space left on device\n")
+
+
+# -- a folder the build cannot read ----------------------------------------------------------------
+
+
+def as_another_user(run: Callable[[], object]) -> object:
+    """`run()` as a user that is not root, for whom `chmod 000` means something: in a forked
+    child when the tests run as root (the child has every module it needs already imported)."""
+    if os.geteuid() != 0:
+        return run()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: answer through the pipe, whatever happens, and never return
+        os.close(read)
+        try:
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+            answer = ("ok", run())
+        except BaseException:
+            answer = ("raised", traceback.format_exc())
+        with os.fdopen(write, "wb") as pipe:
+            pipe.write(pickle.dumps(answer))
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        kind, value = pickle.loads(pipe.read())
+    os.waitpid(pid, 0)
+    assert kind == "ok", value
+    return value
+
+
+@pytest.fixture
+def open_handbook() -> Iterator[Path]:
+    """A handbook in a folder any user can enter (pytest's tmp_path is root's alone)."""
+    folder = Path(tempfile.mkdtemp(prefix="handbook-"))
+    try:
+        folder.chmod(0o777)
+        (folder / "policies").mkdir()
+        (folder / "policies/owners.yml").write_text(OWNERS, encoding="utf-8")
+        (folder / P).write_text(policy(), encoding="utf-8")
+        (folder / D).parent.mkdir()
+        (folder / D).write_text(decision(), encoding="utf-8")
+        (folder / "docs").mkdir()
+        (folder / "docs/index.md").write_text("# Home\n", encoding="utf-8")
+        (folder / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+        for path in folder.rglob("*"):
+            path.chmod(0o777 if path.is_dir() else 0o666)
+        yield folder
+    finally:
+        for path in folder.rglob("*"):
+            path.chmod(0o777)
+        shutil.rmtree(folder)
+
+
+UNREADABLE = (
+    "policies:1: cannot read the folder (Permission denied): give the user who builds the site read access",
+    "policies/owners.yml:1: cannot read the file (Permission denied): give the user who builds the site read access",
+)
+
+
+def test_check_reports_a_records_folder_it_cannot_read(open_handbook: Path) -> None:
+    (open_handbook / "policies").chmod(0o000)
+    # Everything `check` imports on its way, imported here, before the child drops root.
+    CliRunner().invoke(main, ["check", "--today", "2026-06-01", "--no-cache", str(open_handbook)])
+
+    def check() -> tuple[int, str]:
+        result = CliRunner().invoke(main, ["check", "--today", "2026-06-01", "--no-cache", str(open_handbook)])
+        return result.exit_code, result.output
+
+    exit_code, output = as_another_user(check)  # type: ignore[misc]
+    assert "Traceback" not in output
+    assert exit_code == LOAD, output
+    lines = [line for line in output.splitlines() if not line.startswith("note: ")]
+    assert lines[:-1] == [line.replace(": ", ": error HB001 ", 1) for line in UNREADABLE]
+
+
+def test_build_reports_a_records_folder_it_cannot_read(open_handbook: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    (open_handbook / "policies").chmod(0o000)
+    warm_up = load_config(str(open_handbook / "mkdocs.yml"), site_dir=str(open_handbook / "root-site"), strict=True)
+    with contextlib.suppress(Abort):
+        build(warm_up)  # as root: the modules the build needs, imported before the child drops root
+    shutil.rmtree(open_handbook / "root-site", ignore_errors=True)
+
+    def site_build() -> list[str]:
+        messages: list[str] = []
+        handler = logging.Handler(logging.ERROR)
+        handler.emit = lambda record: messages.append(record.getMessage())  # type: ignore[method-assign]
+        logging.getLogger("mkdocs").addHandler(handler)
+        config = load_config(str(open_handbook / "mkdocs.yml"), site_dir=str(open_handbook / "site"), strict=True)
+        with pytest.raises(Abort, match="Aborted with a BuildError!"):
+            build(config)
+        return messages
+
+    messages = as_another_user(site_build)
+    assert messages == [f"handbook: {error}" for error in UNREADABLE] + [
+        "2 errors in the handbook's records: fix them and build again"
+    ]

@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import feedparser
 import pytest
 import yaml
 
@@ -383,3 +384,32 @@ def test_hostile_titles_are_escaped_in_every_page_register_and_feed(tmp_path: Pa
     policies = json.loads((site / "policies/register.json").read_text())["policies"]
     assert (policies[0]["title"], policies[0]["summary"]) == (HOSTILE, "Summary & <i>more</i>")
     assert json.loads((site / "decisions/register.json").read_text())["decisions"][0]["title"] == HOSTILE
+
+
+def test_records_dated_at_the_ends_of_the_calendar_build(tmp_path: Path) -> None:
+    """1900-01-01 to 9999-12-31 are dates a record may carry: without git, the build is dated from
+    the newest of them, within what the sitemap's gzip header holds (it crashed at 9999-12-31)."""
+    files = {
+        "mkdocs.yml": MKDOCS_YML,
+        "policies/owners.yml": OWNERS,
+        "docs/index.md": "# Home\n",
+        "docs/start-here.md": "# Start here\n",
+        "policies/late.md": policy(
+            title="Late", effective="9999-12-31", reviewed="9999-11-30", extra="review_every: 1\n"
+        ),
+        "policies/early.md": policy(title="Early", effective="1900-01-01", reviewed="1900-01-01"),
+        "policies/far.md": policy(title="Far", reviewed="9989-12-31", extra="review_every: 120\n"),
+        "decisions/0001-late.md": decision(title="Late", date="9999-12-31"),
+        "decisions/0002-early.md": decision(title="Early", date="1900-01-01"),
+    }
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    done = mkdocs_build(tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    with gzip.open(tmp_path / "site/sitemap.xml.gz") as sitemap:
+        assert b"policies/late/" in sitemap.read()
+    feed = feedparser.parse((tmp_path / "site/feeds/all.xml").read_bytes())
+    assert feed.bozo == 0
+    years = sorted(entry.published_parsed.tm_year for entry in feed.entries)
+    assert years[0] == 1900 and years[-1] == 9999, years

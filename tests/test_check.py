@@ -507,6 +507,17 @@ def test_github_format_writes_workflow_annotations(write_handbook: Writer) -> No
     assert summary.startswith("1 error(s), 1 warning(s)")
 
 
+@pytest.mark.parametrize("fmt", ["text", "github"])
+def test_control_characters_in_a_file_name_are_escaped_in_every_format(write_handbook: Writer, fmt: str) -> None:
+    """A newline, a carriage return or a terminal escape in a file name cannot make up or hide a line."""
+    root = write_handbook({P: policy(), "decisions/0001-\x1b[2K\r\u202ex\nfake.md": decision()})
+    result = check(root, "--format", fmt)
+    assert result.exit_code == 2
+    finding, summary = result.stdout.splitlines()
+    assert all(c.isprintable() for c in finding), finding
+    assert r"0001-\x1b[2K\r\u202ex\nfake" in finding and summary.startswith("1 error(s)")
+
+
 def test_select_and_ignore_take_codes_and_prefixes(write_handbook: Writer) -> None:
     root = write_handbook(
         {

@@ -13,7 +13,7 @@ import handbook.cli_editor as cli_editor
 from conftest import Git, Writer, decision, policy, settings_for
 from handbook.cli import main
 from handbook.frontmatter import parse_document
-from handbook.importing import read_date, read_status
+from handbook.importing import SYMLINK, read_date, read_status
 from handbook.loading import load_corpus
 from handbook.records import DecisionStatus, PolicyStatus
 
@@ -659,3 +659,39 @@ def test_import_policies_strips_scripts_and_says_where(root: Path) -> None:
     )
     text = (root / "policies/visitors.md").read_text(encoding="utf-8")
     assert '<img src="x">' in text and "onerror" not in text
+
+
+def test_symlinks_are_reported_and_never_followed(root: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    outside = tmp_path_factory.mktemp("outside")
+    (outside / "secret.md").write_text(NYGARD["0002-use-postgres.md"].replace("Postgres", "Secretbase"))
+    (outside / "more").mkdir()
+    (outside / "more/0003-x.md").write_text(NYGARD["0002-use-postgres.md"].replace("Postgres", "Secretbase"))
+    source = root / "incoming/adr"
+    source.mkdir(parents=True)
+    (source / "0002-link.md").symlink_to(outside / "secret.md")
+    (source / "0004-loop.md").symlink_to("0004-loop.md")
+    (source / "folder").symlink_to(outside / "more")
+    code, out = import_folder(root, "adr", {"0001-use-a-shared-inbox.md": decision()})
+    assert code == 0
+    assert out.splitlines() == [
+        "imported               adr/0001-use-a-shared-inbox.md -> decisions/0001-use-a-shared-inbox.md",
+        f"not imported           adr/0002-link.md: {SYMLINK}",
+        f"not imported           adr/0004-loop.md: {SYMLINK}",
+        f"not imported           adr/folder: {SYMLINK}",
+        "4 files: 1 imported, 0 imported with guesses, 3 not imported",
+    ]
+    assert "Secretbase" not in "".join(p.read_text() for p in (root / "decisions").glob("*.md"))
+    code, out = import_folder(root, "adr", {}, command="import-policies")
+    assert f"not imported           adr/0002-link.md: {SYMLINK}" in out.splitlines()
+
+
+def test_a_newline_in_a_file_name_stays_in_its_report_line(root: Path) -> None:
+    forged = "notes\nimported               adr/0009-x.md -> decisions/0009-x.md.txt"
+    code, out = import_folder(root, "adr", {"0001-use-a-shared-inbox.md": decision(), forged: "Notes.\n"})
+    assert code == 0
+    assert out.splitlines() == [
+        "imported               adr/0001-use-a-shared-inbox.md -> decisions/0001-use-a-shared-inbox.md",
+        r"not imported           adr/notes\nimported               adr/0009-x.md -> decisions/0009-x.md.txt: "
+        "not a Markdown file (copy it yourself if a record links to it)",
+        "2 files: 1 imported, 0 imported with guesses, 1 not imported",
+    ]

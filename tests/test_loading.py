@@ -15,9 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT, Writer, decision, policy, settings_for
+from handbook.checks import run_checks
 from handbook.cli import load_settings
 from handbook.errors import HandbookError
 from handbook.frontmatter import MAX_FRONT_MATTER_BYTES, parse_document
+from handbook.history import History
 from handbook.loading import load_corpus, load_decision, load_owners, load_policy, load_post
 from handbook.records import Decision, DecisionStatus, Policy, PolicyStatus, Post
 from handbook.schema import LoadErrors
@@ -241,6 +243,16 @@ DECISION_KEYS = ["status", "date", "decision-makers", "consulted", "informed", "
 # Values that reach every branch of YAML and of the schema: valid, near-valid and hostile.
 TRICKY = [
     "2026-01-05",
+    "9999-12-31",
+    "9999-12-01",
+    "9989-12-31",
+    "1900-01-01",
+    "1899-12-31",
+    "0001-01-01",
+    "120",
+    "121",
+    "120000",
+    "99999999999999999999",
     "2026-02-30",
     "2026-13-01",
     "2026-01-05 09:30",
@@ -337,6 +349,10 @@ VALUES = [
     "3",
     "2026-01-05",
     dt.date(2026, 1, 5),
+    dt.date(9999, 12, 31),
+    dt.date(1, 1, 1),
+    120000,
+    10**30,
     dt.datetime(2026, 1, 5, 9, 30),
     [],
     ["support"],
@@ -353,7 +369,25 @@ VALUES = [
 ]
 
 
-def front_matter(keys: list[str]) -> st.SearchStrategy[str]:
+# A record that loads, for `nearly_valid` to change a few keys of.
+VALID = {
+    "policy": {
+        "title": "Refunds", "version": "1", "status": "active", "owner": "billing", "effective": "2026-01-05",
+        "reviewed": "2026-01-05", "audience": "[all-staff]", "summary": "How refunds work.", "changes": "First.",
+    },
+    "decision": {"status": "accepted", "date": "2025-03-01"},
+}  # fmt: skip
+# The ends of the calendar and of review_every: what loads must also check, whatever the day.
+EDGES = ["9999-12-31", "9999-12-01", "9989-12-31", "1900-01-01", "1899-12-31", "0001-01-01", "1", "120", "121"]
+
+
+def nearly_valid(valid: dict[str, str], keys: list[str]) -> st.SearchStrategy[str]:
+    """A valid record's front matter with up to three keys set to an edge or a tricky value."""
+    changes = st.dictionaries(st.sampled_from(keys), st.sampled_from(EDGES) | st.sampled_from(TRICKY), max_size=3)
+    return changes.map(lambda changed: "\n".join(f"{k}: {v}" for k, v in (valid | changed).items()))
+
+
+def front_matter(keys: list[str], valid: dict[str, str] | None = None) -> st.SearchStrategy[str]:
     """Lines of front matter: `key: value` from the schema's keys or not, or any line at all."""
     line = st.sampled_from([f"{key}: {value}" for key in keys for value in TRICKY]) | text
     written = st.lists(line, max_size=len(keys) + 3).map("\n".join)
@@ -361,7 +395,9 @@ def front_matter(keys: list[str]) -> st.SearchStrategy[str]:
     dumped = st.dictionaries(st.sampled_from(keys), st.sampled_from(VALUES), max_size=len(keys)).map(
         lambda data: yaml.safe_dump(data, allow_unicode=True)
     )
-    return st.one_of(written, written, written, dumped)
+    if valid is None:
+        return st.one_of(written, written, written, dumped)
+    return st.one_of(written, written, dumped, nearly_valid(valid, keys), nearly_valid(valid, keys))
 
 
 BODY_LINES = [
@@ -399,10 +435,10 @@ def assemble(fm: str, fences: tuple[str, str], text_: str, encoding: str, mangle
     return raw
 
 
-def markdown_file(keys: list[str]) -> st.SearchStrategy[bytes]:
+def markdown_file(keys: list[str], valid: dict[str, str]) -> st.SearchStrategy[bytes]:
     """A whole file as bytes: front matter, fences, body, encoding and line ends all drawn."""
     parts = (
-        front_matter(keys),
+        front_matter(keys, valid),
         st.sampled_from(FENCES),
         body,
         st.sampled_from(ENCODINGS),
@@ -413,8 +449,8 @@ def markdown_file(keys: list[str]) -> st.SearchStrategy[bytes]:
 
 
 OWNERS_FILE = front_matter(["jdoe", "billing", "name", "email", "handle"])
-POLICY_FILE = markdown_file(POLICY_KEYS)
-DECISION_FILE = markdown_file(DECISION_KEYS)
+POLICY_FILE = markdown_file(POLICY_KEYS, VALID["policy"])
+DECISION_FILE = markdown_file(DECISION_KEYS, VALID["decision"])
 
 
 # Thousands of examples in a few seconds; HANDBOOK_FUZZ_EXAMPLES=100000 for a long hunt. No
@@ -458,20 +494,35 @@ def load_or_error(load: Callable[[], object], path: str, raw: bytes) -> object |
     return None
 
 
+def check_what_loads(root: Path, today: dt.date) -> None:
+    """`handbook check`'s checks on the handbook as it loads, on any day: findings, never an exception."""
+    corpus = load_corpus(settings_for(root))
+    for finding in run_checks(corpus, History(complete=False), today=today):
+        assert finding.path and finding.line >= 1 and "Traceback" not in finding.message
+
+
+# Any day `--today` can name, the calendar's ends included.
+TODAY = st.dates() | st.sampled_from([dt.date(1, 1, 1), dt.date(9999, 12, 31), dt.date(2026, 6, 1)])
+
+
 @FUZZ
-@given(raw=POLICY_FILE)
-def test_any_policy_file_loads_or_gives_our_error(fuzz_root: Path, raw: bytes) -> None:
+@given(raw=POLICY_FILE, today=TODAY)
+def test_any_policy_file_loads_or_gives_our_error(fuzz_root: Path, raw: bytes, today: dt.date) -> None:
     (fuzz_root / P).write_bytes(raw)
     record = load_or_error(lambda: load_policy(settings_for(fuzz_root), P), P, raw)
     assert record is None or isinstance(record, Policy) and record.version >= 1 and record.title.strip()
+    if isinstance(record, Policy):
+        assert record.review_due >= record.reviewed
+    check_what_loads(fuzz_root, today)
 
 
 @settings(FUZZ, max_examples=FUZZ.max_examples * 3 // 5)
-@given(raw=DECISION_FILE)
-def test_any_decision_file_loads_or_gives_our_error(fuzz_root: Path, raw: bytes) -> None:
+@given(raw=DECISION_FILE, today=TODAY)
+def test_any_decision_file_loads_or_gives_our_error(fuzz_root: Path, raw: bytes, today: dt.date) -> None:
     (fuzz_root / D).write_bytes(raw)
     record = load_or_error(lambda: load_decision(settings_for(fuzz_root), D), D, raw)
     assert record is None or isinstance(record, Decision) and record.title.strip()
+    check_what_loads(fuzz_root, today)
 
 
 @settings(FUZZ, max_examples=FUZZ.max_examples // 5)

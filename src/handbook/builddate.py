@@ -11,6 +11,9 @@ import os
 from .history import head_commit_time
 from .loading import Corpus
 
+# The last second a gzip header's four-byte time holds (2106-02-07).
+GZIP_LAST_SECOND = 2**32 - 1
+
 
 def build_epoch(corpus: Corpus) -> int:
     """Seconds since the epoch to stamp this build with."""
@@ -28,7 +31,9 @@ def _newest_content_epoch(corpus: Corpus) -> int:
     days = [p.reviewed for p in corpus.published_policies] + [p.effective for p in corpus.published_policies]
     days += [d.date for d in corpus.decisions.values()] + [p.date for p in corpus.published_posts]
     newest = max(days, default=dt.date(1970, 1, 1))
-    return int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.UTC).timestamp())
+    epoch = int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.UTC).timestamp())
+    # Within what the sitemap's gzip header can hold (1970 to 2106): a record dated 9999-12-31 is valid.
+    return min(max(epoch, 0), GZIP_LAST_SECOND)
 
 
 def build_datetime(corpus: Corpus) -> dt.datetime:

@@ -46,7 +46,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "records": ("cache.py", "errors.py", "frontmatter.py", "loading.py", "records.py", "schema.py", "settings.py"),
     "bands": ("checks/minhash.py",),
     "links": ("checks/links.py", "frontmatter.py", "loading.py"),
-    "edits": ("checks/revisions.py", "history.py", "frontmatter.py"),
+    "edits": ("checks/revisions.py", "history.py", "frontmatter.py", "lenient.py"),
 }
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from .errors import HandbookError
+from .errors import HandbookError, printable
 from .loading import Corpus, load_corpus
 from .settings import Settings
 
@@ -47,7 +47,7 @@ class Report:
             self.errors += 1
         else:
             self.warnings += 1
-        click.echo(f"{error.path}:{error.line}: {severity} {error.code} {error.message}")
+        click.echo(printable(f"{error.path}:{error.line}: {severity} {error.code} {error.message}"))
 
     def add(self, finding: Any) -> None:
         """Keep a finding (a `checks.Finding`) to print with the others in `finish`."""
@@ -69,7 +69,8 @@ class Report:
             if self.format == "github":
                 click.echo(_annotation(f, posixpath.normpath(posixpath.join(self.path_prefix, f.path))))
             else:
-                click.echo(f"{f.path}:{f.line}: {f.severity} {f.code} {f.message}")
+                # A file name with a newline must not print a second, made-up finding.
+                click.echo(printable(f"{f.path}:{f.line}: {f.severity} {f.code} {f.message}"))
         click.echo(summary)
 
     @property
@@ -83,7 +84,7 @@ def _annotation(finding: Any, path: str) -> str:
     """A GitHub Actions workflow command: `::error file=...,line=...,title=HB101::message`."""
 
     def data(text: str) -> str:
-        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
     def prop(text: str) -> str:
         return data(text).replace(":", "%3A").replace(",", "%2C")
@@ -287,7 +288,7 @@ def as_of(day: dt.date, policy_ids: tuple[str, ...], output_format: str, root: P
     corpus = load(root)
     if corpus.load_errors:
         for error in corpus.load_errors:
-            click.echo(f"{error.path}:{error.line}: error {error.code} {error.message}", err=True)
+            click.echo(printable(f"{error.path}:{error.line}: error {error.code} {error.message}"), err=True)
         click.echo("Fix the files that cannot be loaded, then ask again.", err=True)
         sys.exit(EXIT_UNLOADABLE)
     history = read_history(corpus)

@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from . import scaffold
-from .errors import HandbookError
+from .errors import HandbookError, printable
 from .loading import Corpus, load_corpus
 from .settings import Settings
 
@@ -227,7 +227,7 @@ def supersede(old: str, new_record: str, effective: dt.date | None, root: Path) 
 # -- importing --------------------------------------------------------------------------
 def _print_report(report: Any) -> None:
     for line in report.lines():
-        click.echo(line)
+        click.echo(printable(line))  # the imported folder's file names, a newline in one included
     failed = [o for o in report.not_imported if not o.skipped]
     sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
 

@@ -2,6 +2,22 @@
 
 from __future__ import annotations
 
+import itertools
+
+# Characters that would let a file name start a new line or rewrite the one it is on: C0 and
+# C1 controls, DEL, line and paragraph separators, and the bidirectional overrides.
+_CONTROLS = itertools.chain(
+    range(0x00, 0x20), (0x7F,), range(0x80, 0xA0), (0x061C, 0x200E, 0x200F, 0x2028, 0x2029),
+    range(0x202A, 0x202F), range(0x2066, 0x206A),
+)  # fmt: skip
+_ESCAPED = {code: repr(chr(code))[1:-1] for code in _CONTROLS}
+
+
+def printable(text: str) -> str:
+    """`text` with each control character written as an escape (`\\n`, `\\x1b`, `\\u202e`), so that
+    a report line stays one line and says what it says, whatever a file is named."""
+    return text.translate(_ESCAPED)
+
 
 class HandbookError(Exception):
     """A problem located in a file: printed as `path:line: message`, like a compiler."""
@@ -15,7 +31,7 @@ class HandbookError(Exception):
         self.code = code
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        return printable(f"{self.path}:{self.line}: {self.message}")
 
     def sort_key(self) -> tuple[str, int, str]:
         return (self.path, self.line, self.message)

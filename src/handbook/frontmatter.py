@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,12 +38,12 @@ _KIND_TAGS: dict[str, type[yaml.Node]] = {
 _KIND_TAGS.update({tag: yaml.ScalarNode for tag in _PLAIN_TAGS if tag not in _KIND_TAGS})
 
 
-class _Loader(_Base):  # type: ignore[misc]
+class Loader(_Base):  # type: ignore[misc]
     """YAML as PyYAML reads it, except that `0010` is ten, as an editor means, and not octal eight."""
 
 
 # PyYAML reads `0008` as text and `0010` as 8; both are decimal numbers here.
-_Loader.add_implicit_resolver(_INT, re.compile(r"^[-+]?0[0-9_]+$"), list("-+0"))
+Loader.add_implicit_resolver(_INT, re.compile(r"^[-+]?0[0-9_]+$"), list("-+0"))
 
 
 @dataclass(frozen=True)
@@ -93,17 +94,16 @@ def read_document(root: Path, path: str, *, require_front_matter: bool = True) -
 def parse_document(path: str, text: str, *, require_front_matter: bool = True) -> Document:
     if not text.strip():
         raise HandbookError(path, 1, "file is empty: start it with front matter between '---' lines")
-    lines = text.split("\n")
-    if lines[0].rstrip() != FENCE:
+    split = split_front_matter(text)
+    if split is None:
+        if text.split("\n", 1)[0].rstrip() == FENCE:
+            raise HandbookError(path, 1, "front matter opened at line 1 is never closed: add a '---' line after it")
         if not require_front_matter:
             return Document(path, {}, text, 1, {}, has_front_matter=False)
         raise HandbookError(
             path, 1, "no front matter: the file must start with a '---' line, then 'key: value' lines, then '---'"
         )
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in (FENCE, "...")), None)
-    if end is None:
-        raise HandbookError(path, 1, "front matter opened at line 1 is never closed: add a '---' line after it")
-    block = "\n".join(lines[1:end])
+    block, body, body_line = split
     if len(block.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
         raise HandbookError(
             path,
@@ -111,8 +111,27 @@ def parse_document(path: str, text: str, *, require_front_matter: bool = True) -
             f"front matter is larger than {MAX_FRONT_MATTER_BYTES // 1024} KiB: move long text into the body",
         )
     meta, key_lines = parse_mapping(path, block, first_line=2)
-    body = "\n".join(lines[end + 1 :])
-    return Document(path, meta, body, end + 2, key_lines)
+    return Document(path, meta, body, body_line, key_lines)
+
+
+def split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """The front matter between the '---' lines, the body, and the body's first line; None when
+    the text does not start with a '---' line or never closes it. Every reader splits here."""
+    first = text.find("\n")
+    if first < 0 or text[:first].rstrip() != FENCE:
+        return None
+    # Searched for, not split into lines: history reads thousands of texts, and needs the top only.
+    at = first
+    while True:
+        dashes = text.find("\n---", at)
+        dots = text.find("\n...", at, dashes if dashes >= 0 else len(text))
+        found = dots if dots >= 0 else dashes
+        if found < 0:
+            return None
+        end = text.find("\n", found + 1)
+        if text[found + 1 : end if end >= 0 else None].rstrip() in (FENCE, "..."):
+            return text[first + 1 : found], text[end + 1 :] if end >= 0 else "", text.count("\n", 0, found + 1) + 2
+        at = found + 1
 
 
 def parse_mapping(
@@ -145,11 +164,13 @@ def parse_tree(
 
 def compose(path: str, text: str, *, first_line: int = 1, what: str = "front matter") -> yaml.Node | None:
     """The YAML node tree, refusing aliases and duplicate keys, with errors at file lines."""
-    loader = _Loader(text)
+    loader = Loader(text)
     try:
         node: yaml.Node | None = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(path, text, exc, first_line, what) from None
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(path, text, exc, first_line, what) from None
     except yaml.YAMLError as exc:
         raise HandbookError(path, first_line, f"YAML error: {exc}: fix {_the(what)}") from None
     finally:
@@ -170,6 +191,17 @@ def _syntax_error(path: str, text: str, exc: yaml.MarkedYAMLError, first_line: i
     mark = exc.problem_mark or exc.context_mark
     bad_line = lines[line_of(mark) - first_line] if mark else ""
     bad_char = text[mark.index : mark.index + 1] if mark else ""
+    if "quoted scalar" in context and any(word in problem for word in ("escape", "hexdecimal", "hexadecimal")):
+        # `"C:\Users"`: the mark is on the backslash, or on the digits `\x`, `\u` or `\U` wants after it.
+        start = text.rfind("\\", 0, mark.index + 1) if mark else -1
+        wants = {"x": 2, "u": 4, "U": 8}.get(text[start + 1 : start + 2], 0) if start >= 0 else 0
+        escape = text[start : start + 2 + wants].split("\n")[0].split('"')[0] if start >= 0 else "\\"
+        return HandbookError(
+            path,
+            line_of(mark),
+            f"a backslash in double quotes starts an escape, and '{escape}' is not a valid one: "
+            "put the value in single quotes, or write each backslash as '\\\\'",
+        )
     if "quoted scalar" in context:
         return HandbookError(
             path, line_of(exc.context_mark), "a quoted value starts here and is never closed: add the closing quote"
@@ -200,6 +232,14 @@ def _syntax_error(path: str, text: str, exc: yaml.MarkedYAMLError, first_line: i
 def yaml_error(path: str, text: str, exc: yaml.MarkedYAMLError, *, what: str) -> HandbookError:
     """A YAML error in a whole YAML file (not front matter), worded as for front matter."""
     return _syntax_error(path, text, exc, 1, what)
+
+
+def _reader_error(path: str, text: str, exc: yaml.reader.ReaderError, first_line: int, what: str) -> HandbookError:
+    """A character YAML does not read (a control character, U+FFFE), at its own line."""
+    line = text.count("\n", 0, min(int(exc.position), len(text))) + first_line
+    code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+    kind = "a control character" if unicodedata.category(chr(code)) == "Cc" else "the character"
+    return HandbookError(path, line, f"{kind} (U+{code:04X}) is not allowed in YAML: delete it from {_the(what)}")
 
 
 def _file_line(text: str, mark: Any, first_line: int) -> int:
@@ -270,7 +310,6 @@ class _Builder:
         self.first_line = first_line
         self.what = what
         self.lines = lines
-        self.scalars = SafeConstructor()
 
     def line(self, node: yaml.Node) -> int:
         return _file_line(self.text, node.start_mark, self.first_line)
@@ -297,28 +336,39 @@ class _Builder:
 
     def scalar(self, node: yaml.Node, keys: KeyPath) -> Any:
         text = str(node.value)
-        if node.tag == "tag:yaml.org,2002:str":
-            return text
-        if node.tag == _INT and _DECIMAL.match(text):
-            return int(text.replace("_", ""), 10)
         kind = {
+            "tag:yaml.org,2002:str": "text",
             _INT: "a whole number",
             "tag:yaml.org,2002:float": "a number",
             "tag:yaml.org,2002:bool": "true or false",
             "tag:yaml.org,2002:null": "nothing",
             "tag:yaml.org,2002:timestamp": "a real date",
         }[node.tag]
-        build = {
-            _INT: self.scalars.construct_yaml_int,
-            "tag:yaml.org,2002:float": self.scalars.construct_yaml_float,
-            "tag:yaml.org,2002:bool": self.scalars.construct_yaml_bool,
-            "tag:yaml.org,2002:null": self.scalars.construct_yaml_null,
-            "tag:yaml.org,2002:timestamp": self.scalars.construct_yaml_timestamp,
-        }[node.tag]
         try:
-            return build(node)  # type: ignore[arg-type]
+            return build_scalar(node)
         except (ValueError, KeyError, AttributeError, TypeError, OverflowError) as exc:
             where = f"'{keys[0]}' has {text!r}, which" if keys else repr(text)
             reason = f" ({exc})" if isinstance(exc, ValueError) and kind == "a real date" else ""
             fix = ": write it as YYYY-MM-DD" if kind == "a real date" else ": write a plain value"
             raise HandbookError(self.path, self.line(node), f"{where} is not {kind}{reason}{fix}") from None
+
+
+_SCALARS = SafeConstructor()
+_BUILD: dict[str, Any] = {
+    _INT: _SCALARS.construct_yaml_int,
+    "tag:yaml.org,2002:float": _SCALARS.construct_yaml_float,
+    "tag:yaml.org,2002:bool": _SCALARS.construct_yaml_bool,
+    "tag:yaml.org,2002:null": _SCALARS.construct_yaml_null,
+    "tag:yaml.org,2002:timestamp": _SCALARS.construct_yaml_timestamp,
+}
+
+
+def build_scalar(node: yaml.Node) -> Any:
+    """The value of a scalar node as the loader builds it: `0010` is ten; raises where YAML cannot
+    build it (`2026-02-30`)."""
+    text = str(node.value)
+    if node.tag == "tag:yaml.org,2002:str":
+        return text
+    if node.tag == _INT and _DECIMAL.match(text):
+        return int(text.replace("_", ""), 10)
+    return _BUILD[node.tag](node)

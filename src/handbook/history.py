@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from .errors import HandbookError
-from .frontmatter import MAX_FRONT_MATTER_BYTES, parse_document
+from .lenient import lenient_document, quick_values, read_leniently
 from .loading import DECISION_NAME
 from .records import StatusChange, Version
 from .schema import SLUG
@@ -101,14 +101,14 @@ class GitMemo:
     lineages: dict[str, _Lineage] = field(default_factory=dict)
     blobs: dict[str, bytes | None] = field(default_factory=dict)
     # What was read from each blob: its number, status and line, and its version.
-    peeks: dict[tuple[str, str, bool], tuple[int | None, str, int]] = field(default_factory=dict)
+    peeks: dict[tuple[str, str, bool], tuple[int | None, str | None, int]] = field(default_factory=dict)
     versions: dict[tuple[str, int, str, str, str], Version] = field(default_factory=dict)
 
-    def peek(self, event: _Event, raw: bytes, *, want_version: bool = True) -> tuple[int | None, str, int]:
+    def peek(self, event: _Event, raw: bytes, *, want_version: bool = True) -> tuple[int | None, str | None, int]:
         assert event.blob is not None
         key = (event.path, event.blob, want_version)
         if key not in self.peeks:
-            self.peeks[key] = _peek(event.path, raw, want_version=want_version)
+            self.peeks[key] = peek(event.path, raw, want_version=want_version)
         return self.peeks[key]
 
 
@@ -417,18 +417,9 @@ def blobs(root: Path, shas: list[str]) -> Generator[bytes | None, None, None]:
 
 # -- reading old files leniently ------------------------------------------------
 
-_FRONT = re.compile(rb"---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*\r?$", re.S | re.M)
-_PEEK = re.compile(rb"^(version|status)[ \t]*:[ \t]*(.*?)[ \t]*(?:[ \t]#.*)?\r?$", re.M)
-_FRONT_TEXT = re.compile(r"---[ \t]*\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S | re.M)
-_PLAIN_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*?)[ \t]*(?:[ \t]#.*)?$", re.M)
 _BOM = b"\xef\xbb\xbf"
+_HEAD_BYTES = 4096
 _DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])")
-
-
-def _unquote(value: str) -> str:
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-        return value[1:-1]
-    return value
 
 
 def _number(value: Any) -> int | None:
@@ -436,7 +427,8 @@ def _number(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value if value >= 1 else None
-    if isinstance(value, str) and value.strip().isdigit():
+    # ASCII digits only: `int()` refuses some characters `isdigit()` accepts, like '¹'.
+    if isinstance(value, str) and re.fullmatch(r"[0-9]+", value.strip()):
         number = int(value.strip())
         return number if number >= 1 else None
     return None
@@ -473,111 +465,40 @@ def decode_text(raw: bytes) -> str:
     return raw.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
 
 
-def lenient_document(path: str, text: str) -> tuple[dict[str, Any], str]:
-    """Front matter and body of an old file; never raises, whatever the file holds.
+def peek(path: str, raw: bytes, *, want_version: bool = True) -> tuple[int | None, str | None, int]:
+    """A file's `version`, its `status` in lowercase, and the line of `version`, as history counts them.
 
-    Today's parser first; if it refuses the file (a YAML error, an alias, a duplicate key), the
-    plain `key: value` lines of the front matter are read as text.
+    The status is the one the loader reads (`status: !!str draft` is a draft), or None when the
+    front matter does not parse and its `status` line cannot be read even alone: such a commit
+    publishes nothing. A plain front matter is read from its `version` and `status` lines only
+    (`lenient.quick_values`, the same answer); anything else is parsed whole.
     """
-    try:
-        doc = parse_document(path, text)
-    except Exception:  # deliberately broad: old text must never break history
-        pass
+    # The front matter is at the top: its first lines are decoded, not the whole text. Where the
+    # front matter runs past them, there is no closing '---' in them, and the full parse decides.
+    cut = raw.rfind(b"\n", 0, _HEAD_BYTES) + 1 if len(raw) > _HEAD_BYTES else len(raw)
+    keys = ("version", "status") if want_version else ("status",)
+    quick = quick_values(path, decode_text(raw[:cut]), keys) if cut else None
+    meta: Mapping[str, Any]
+    lines: Mapping[str, int]
+    if quick is not None and "status" in quick[0]:
+        meta, lines, _ = quick
+        status: str | None = _word(meta["status"]).lower()
     else:
-        return dict(doc.meta), doc.body
-    match = _FRONT_TEXT.match(text)
-    if match is None:
-        return {}, text
-    block = match.group(1)
-    if len(block) > MAX_FRONT_MATTER_BYTES:
-        return {}, text[match.end() :]
-    meta: dict[str, Any] = {}
-    key: str | None = None
-    for line in block.split("\n"):
-        plain = _PLAIN_KEY.match(line)
-        if plain:
-            key, value = plain.group(1), plain.group(2)
-            # A block scalar's indicator (`>-`, `|`) is not its value: its lines follow.
-            meta[key] = "" if re.fullmatch(r"[>|][-+0-9]*", value) else _unquote(value)
-        elif key is not None and line[:1] in (" ", "\t") and line.strip():
-            meta[key] = f"{meta[key]} {line.strip()}".strip()  # a value continued on the next lines
-        elif line.strip() and not line.lstrip().startswith("#"):
-            key = None
-    return meta, text[match.end() :]
-
-
-def _peek(path: str, raw: bytes, *, want_version: bool = True) -> tuple[int | None, str, int]:
-    """A file's `version`, `status` and the line of `version`, without parsing all its YAML.
-
-    Plain `key: value` lines are read with a pattern; anything else goes to the YAML parser.
-    """
-    if raw.startswith(_BOM):
-        raw = raw[len(_BOM) :]
-    match = _FRONT.match(raw)
-    found: dict[bytes, tuple[bytes, int]] = {}
-    if match is not None and match.end(1) - match.start(1) <= MAX_FRONT_MATTER_BYTES:
-        block = match.group(1)
-        for m in _PEEK.finditer(block):
-            found[m.group(1)] = (m.group(2), block.count(b"\n", 0, m.start()) + 2)
-    line = found[b"version"][1] if b"version" in found else 1
-    if b"status" in found and (b"version" in found or not want_version):
-        status = _unquote(found[b"status"][0].decode("utf-8", "replace")).strip().lower()
-        if not want_version:
-            return None, status, line
-        version = _number(_unquote(found[b"version"][0].decode("utf-8", "replace")))
-        if version is not None:
-            return version, status, line
-    meta, _ = lenient_document(path, decode_text(raw))
-    return _number(meta.get("version")), _word(meta.get("status")).lower(), line
+        read = read_leniently(path, decode_text(raw))
+        meta, lines = read.meta, read.lines
+        unread = not read.whole and ("status" not in meta or "status" in read.unread)
+        status = None if unread else _word(meta.get("status")).lower()
+    if not want_version:
+        return None, status, 1
+    return _number(meta.get("version")), status, lines.get("version", 1)
 
 
 _VERSION_KEYS = ("title", "status", "effective", "summary", "changes")
-_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
-_DOUBLE = re.compile(r'"([^"\\]*)"')
-_SINGLE = re.compile(r"'((?:[^']|'')*)'")
-_COMMENT = re.compile(r"[ \t]#.*$")
-
-
-def _quick_document(text: str, keys: tuple[str, ...]) -> tuple[dict[str, Any], str] | None:
-    """The `keys` of plain one-line `key: value` front matter, or None if any needs the YAML parser.
-
-    Reading thousands of old versions with the YAML parser is the slow part of history; most
-    front matter lines are plain scalars, which this reads the same way YAML does.
-    """
-    match = _FRONT_TEXT.match(text)
-    if match is None:
-        return None
-    lines = match.group(1).split("\n")
-    meta: dict[str, Any] = {}
-    for index, line in enumerate(lines):
-        key, colon, value = line.partition(":")
-        if not colon or line[:1] in (" ", "\t") or key.rstrip() not in keys:
-            continue
-        key = key.rstrip()
-        if index + 1 < len(lines) and lines[index + 1][:1] in (" ", "\t") and lines[index + 1].strip():
-            return None  # a value continued on the next lines
-        value = value.strip()
-        if value[:1] == '"':
-            quoted = _DOUBLE.match(value)
-            if quoted is None or _COMMENT.sub("", value[quoted.end() :]).strip():
-                return None
-            meta[key] = quoted.group(1)
-        elif value[:1] == "'":
-            quoted = _SINGLE.match(value)
-            if quoted is None or _COMMENT.sub("", value[quoted.end() :]).strip():
-                return None
-            meta[key] = quoted.group(1).replace("''", "'")
-        elif value[:1] in ("[", "{", ">", "|", "&", "*", "!", "%", "@", "`") or value.startswith(("- ", "? ")):
-            return None
-        else:
-            value = _COMMENT.sub("", value).strip()
-            meta[key] = None if value in _NULLS else value
-    return meta, text[match.end() :]
 
 
 def _version_from_text(policy_id: str, number: int, text: str, path: str, commit: _Commit) -> Version:
-    quick = _quick_document(text, _VERSION_KEYS)
-    meta, body = quick if quick is not None else lenient_document(path, text)
+    quick = quick_values(path, text, _VERSION_KEYS)
+    meta, body = (quick[0], quick[2]) if quick is not None else lenient_document(path, text)
     return Version(
         policy_id=policy_id,
         number=number,
@@ -660,8 +581,8 @@ class _PolicyVersions:
 
     def add(self, event: _Event, raw: bytes) -> None:
         number, status, line = self.memo.peek(event, raw)
-        if number is None or status == DRAFT:
-            return  # drafts never count, nor a file whose version cannot be read
+        if number is None or status is None or status == DRAFT:
+            return  # drafts never count, nor a file whose version or status cannot be read
         assert event.blob is not None
         entering = self.run != number
         self.run = number

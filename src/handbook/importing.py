@@ -156,10 +156,11 @@ class Source:
 
 
 def source_files(folder: Path) -> Iterator[Path]:
-    """Every file under `folder`, sorted, skipping hidden files and folders (tool settings, .git)."""
+    """Every file and symlink under `folder`, sorted, skipping hidden files and folders (tool
+    settings, .git). A symlink is listed so that it is reported, never followed."""
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder)
-        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
+        if any(part.startswith(".") for part in rel.parts) or not (path.is_symlink() or path.is_file()):
             continue
         yield path
 
@@ -203,6 +204,9 @@ def _without_scripts(source: Source, settings: Settings) -> Source:
         f"{source.label}:{unsafe.line}: removed {unsafe.what} (raw HTML that would run a script)" for unsafe in removed
     ]
     return source
+
+
+SYMLINK = "a symlink, not followed: copy the file itself into the folder to import it"
 
 
 def _skip_reason(path: Path) -> str | None:
@@ -579,7 +583,8 @@ def _to_import(folder: Path, done: Mapping[str, str], outcomes: list[Outcome]) -
     """(report label, path) of each file of `folder` to read; the others are reported as skipped."""
     for path in source_files(folder):
         label = (PurePosixPath(folder.name) / path.relative_to(folder).as_posix()).as_posix()
-        reason = _skip_reason(path)
+        # A link could import any file on this computer (`ln -s /etc/passwd 0005-x.md`).
+        reason = SYMLINK if path.is_symlink() else _skip_reason(path)
         if reason is None and label in done:
             reason = f"already imported as {done[label]}"
         if reason is not None:

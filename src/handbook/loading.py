@@ -16,6 +16,7 @@ from urllib.parse import unquote
 
 from . import schema as s
 from .errors import HandbookError
+from .folders import linked_folder, list_folder, symlink_problem, unreadable
 from .frontmatter import Document, decode, parse_tree, read_document
 from .records import Decision, DecisionStatus, Owner, Policy, PolicyStatus, Post
 from .settings import BlogSettings, Settings
@@ -37,15 +38,21 @@ _LINK = re.compile(
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
+# Ten years between reviews at most: a larger number is a typo, and can run past 9999-12-31.
+MAX_REVIEW_MONTHS = 120
+# Feeds date versions and decisions in RFC 5322, whose years start at 1900: an earlier date is a slip.
+record_date = s.date_from(dt.date(1900, 1, 1))
+
+
 def policy_fields(settings: Settings) -> tuple[s.Field, ...]:
     return (
         s.Field("title", s.line, required=True),
         s.Field("version", s.whole(1), required=True),
         s.Field("status", PolicyStatus.from_text, required=True),
         s.Field("owner", s.id_like("support-ops"), required=True),
-        s.Field("effective", s.date, required=True),
-        s.Field("reviewed", s.date, required=True),
-        s.Field("review_every", s.whole(1), default=settings.review_every),
+        s.Field("effective", record_date, required=True),
+        s.Field("reviewed", record_date, required=True),
+        s.Field("review_every", s.whole(1, MAX_REVIEW_MONTHS), default=settings.review_every),
         s.Field("audience", s.words(s.one_of(settings.audiences, "audience")), required=True),
         s.Field("summary", s.text, required=True),
         s.Field("changes", s.text, required=True),
@@ -58,7 +65,7 @@ def policy_fields(settings: Settings) -> tuple[s.Field, ...]:
 
 DECISION_FIELDS = (
     s.Field("status", DecisionStatus.from_text, required=True),
-    s.Field("date", s.date, required=True),
+    s.Field("date", record_date, required=True),
     s.Field("decision-makers", s.words(), default=()),
     s.Field("consulted", s.words(), default=()),
     s.Field("informed", s.words(), default=()),
@@ -254,7 +261,8 @@ def load_corpus(settings: Settings, *, cache: Cache | None = None) -> Corpus:
         policies=dict(sorted(policies.items())),
         decisions=dict(sorted(decisions.items())),
         posts=tuple(posts),
-        load_errors=tuple(sorted(errors, key=HandbookError.sort_key)),
+        # Once each: a symlinked folder holding both the owners registry and the policies is one error.
+        load_errors=tuple(sorted({(e.sort_key(), e.code): e for e in errors}.values(), key=HandbookError.sort_key)),
         integrity_errors=tuple(sorted(integrity, key=HandbookError.sort_key)),
         policy_successor=policy_successor,
         decision_successor=decision_successor,
@@ -289,24 +297,24 @@ def _collect(errors: list[HandbookError], load: Callable[[], Any]) -> Any:
 def _markdown_files(settings: Settings, folder: str, errors: list[HandbookError], *, flat: bool) -> Iterator[str]:
     """Repository-relative paths of the folder's Markdown files; anything unsafe becomes an error."""
     base = settings.path(folder)
-    if not base.is_dir():
+    # A folder that is a symlink (`ln -s /elsewhere decisions`) would publish files from anywhere.
+    linked = linked_folder(settings.root, folder)
+    if linked is not None:
+        errors.append(linked)
+        return
+    try:
+        if not base.is_dir():
+            return
+    except OSError as exc:  # the folder above it cannot be read
+        errors.append(unreadable(folder, exc))
         return
     root = settings.root.resolve()
     # Sorted as text: comparing Path objects costs a quarter of a second on 10,000 files.
-    for path in sorted(base.rglob("*"), key=str):
+    for path in sorted(list_folder(settings.root, base, errors), key=str):
         rel = path.relative_to(settings.root).as_posix()
-        if path.is_symlink():
-            target = path.resolve()
-            if not target.is_relative_to(root):
-                errors.append(
-                    HandbookError(rel, 1, "symlink points outside the repository: refused; copy the file in instead")
-                )
-                continue
-            if not target.exists():
-                errors.append(
-                    HandbookError(rel, 1, "symlink points to a file that does not exist: remove it or fix its target")
-                )
-                continue
+        if path.is_symlink() and (problem := symlink_problem(path, root)) is not None:
+            errors.append(HandbookError(rel, 1, problem))
+            continue
         if path.suffix.lower() not in (".md", ".markdown") or not path.is_file():
             continue
         if flat and path.parent != base:
@@ -429,10 +437,18 @@ def _read_owners(settings: Settings, errors: list[HandbookError]) -> tuple[dict[
     """The valid owners, and every id the registry names (None when it cannot be read at all)."""
     path = settings.owners_file
     full = settings.path(path)
-    if not full.is_file():
-        return {}, set()
     try:
+        if not full.is_file():
+            return {}, set()
+        if full.is_symlink() and (problem := symlink_problem(full, settings.root.resolve())) is not None:
+            raise HandbookError(path, 1, problem)
+        linked = linked_folder(settings.root, posixpath.dirname(path))
+        if linked is not None:
+            raise linked
         meta, lines = parse_tree(path, decode(path, full.read_bytes()), what="the owners registry")
+    except OSError as exc:
+        errors.append(unreadable(path, exc, "file"))
+        return {}, None
     except HandbookError as exc:
         errors.append(exc)
         return {}, None
@@ -472,9 +488,20 @@ def load_policy(settings: Settings, path: str, *, taken: Mapping[str, str] | Non
     _check_policy_name(path, taken or {})
     doc = read_document(settings.root, path)
     values = s.validate(doc, policy_fields(settings), passthrough=PAGE_KEYS)
-    return Policy(
+    policy = Policy(
         id=_stem(path), path=path, body=doc.body, body_line=doc.body_line, lines=dict(doc.key_lines), **values
     )
+    try:
+        policy.review_due  # noqa: B018  (computed to see that it is a date at all)
+    except (ValueError, OverflowError):
+        every = f"{policy.review_every} month{'s' if policy.review_every != 1 else ''}"
+        raise HandbookError(
+            path,
+            policy.line_of("reviewed"),
+            f"the next review ({policy.reviewed.isoformat()} plus {every}) falls after 9999-12-31, the last date "
+            "the handbook can show: set 'reviewed' to the date of the last review",
+        ) from None
+    return policy
 
 
 def load_decision(settings: Settings, path: str, *, taken: Mapping[str, tuple[int, str]] | None = None) -> Decision:

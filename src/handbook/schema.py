@@ -66,11 +66,13 @@ def line(value: Any) -> str:
     return words
 
 
-def whole(minimum: int) -> Convert:
+def whole(minimum: int, maximum: int | None = None) -> Convert:
     def convert(value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
             quoted = " (remove the quotes)" if isinstance(value, str) and value.strip().isdigit() else ""
             raise ValueError(f"must be a whole number, got {_describe(value)}{quoted}")
+        if maximum is not None and not minimum <= value <= maximum:
+            raise ValueError(f"must be a whole number from {minimum} to {maximum}, got {value}")
         if value < minimum:
             raise ValueError(f"must be a whole number from {minimum}, got {value}")
         return value
@@ -89,6 +91,18 @@ def date(value: Any) -> dt.date:
         except ValueError:
             pass
     raise ValueError(f"must be a date (YYYY-MM-DD), got {_describe(value)}")
+
+
+def date_from(first: dt.date) -> Convert:
+    """A date no earlier than `first` (and, as every date, no later than 9999-12-31)."""
+
+    def convert(value: Any) -> dt.date:
+        day = date(value)
+        if day < first:
+            raise ValueError(f"must be a date from {first.isoformat()} to 9999-12-31, got {day.isoformat()}")
+        return day
+
+    return convert
 
 
 def boolean(value: Any) -> bool:

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..history import GitFailed, blobs, decode_text, git_environment, lenient_document, nul_fields
+from ..history import GitFailed, blobs, decode_text, git_environment, nul_fields
+from ..lenient import lenient_document
 
 if TYPE_CHECKING:
     from ..cache import Cache
