@@ -47,6 +47,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "bands": ("checks/minhash.py",),
     "links": ("checks/links.py", "frontmatter.py", "loading.py"),
     "edits": ("checks/revisions.py", "history.py", "frontmatter.py", "lenient.py"),
+    "scripts": ("rawhtml.py", "checks/scripts.py"),
 }
 
 
@@ -60,6 +61,8 @@ def section_salts(settings: Settings | None = None) -> dict[str, str]:
             digest.update((_PACKAGE / source).read_bytes())
         if name == "records" and settings is not None:
             digest.update(repr(settings).encode())
+        if name == "scripts" and settings is not None:  # found as the site's Markdown converts
+            digest.update(repr((settings.markdown_extensions, settings.markdown_configs)).encode())
         salts[name] = digest.hexdigest()
     return salts
 

@@ -716,7 +716,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
     def _report_scripts(self, corpus: Corpus) -> None:
         """Raw HTML that would run a script (HB309), as `handbook check` reports it: an error (a
         `--strict` build fails), or a note where `allow_raw_html` allows it."""
-        for found in scripts.check(corpus):
+        for found in scripts.check(corpus, self.cache):
             line = f"{found.path}:{found.line}: {found.message} ({found.code})"
             if found.is_error:
                 log.error(f"{line}: {found.fix[0].lower()}{found.fix[1:]}")

@@ -320,5 +320,5 @@ def run_checks(
         findings += duplicates.check(corpus, history, revisions, settings=settings, cache=cache)
         findings += integrity.check(corpus, history, site)
         findings += integrity.workflow_findings(corpus)
-        findings += scripts.check(corpus)
+        findings += scripts.check(corpus, cache)
     return sorted(set(findings), key=Finding.sort_key)

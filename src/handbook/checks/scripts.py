@@ -4,36 +4,52 @@ run with the origin of the whole handbook, single sign-on included."""
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..frontmatter import Document
 from ..loading import first_heading
-from ..rawhtml import find_unsafe, markdown_body
+from ..rawhtml import Unsafe, find_unsafe, markdown_body
 from . import Finding, Severity, finding
 
 if TYPE_CHECKING:
+    from ..cache import Cache
     from ..loading import Corpus
     from ..records import Decision
+    from ..settings import Settings
 
 MESSAGE = "{what}: raw HTML that runs a script is not allowed in a page"
 ALLOWED = " (allowed by 'allow_raw_html'; the site's Content-Security-Policy blocks it)"
 
 
-def check(corpus: Corpus) -> list[Finding]:
+def check(corpus: Corpus, cache: Cache | None = None) -> list[Finding]:
     """Each thing that would run a script, at its line, sorted as `run_checks` sorts: an error,
-    or a warning where mkdocs.yml sets `allow_raw_html: true` under the handbook plugin."""
+    or a warning where mkdocs.yml sets `allow_raw_html: true` under the handbook plugin. Each
+    text's answer is kept in `cache` by its content (converting every text takes seconds)."""
     settings = corpus.settings
     findings = []
     for path, body, first_line in _texts(corpus):
-        for unsafe in find_unsafe(body, first_line, settings):
+        for unsafe in _unsafe(body, first_line, settings, cache):
             message = MESSAGE.format(what=unsafe.what)
             found = finding(path, unsafe.line, "HB309", message + (ALLOWED if settings.allow_raw_html else ""))
             if settings.allow_raw_html:
                 found = Finding(found.path, found.line, Severity.WARNING, found.code, found.message, found.fix)
             findings.append(found)
     return sorted(set(findings), key=Finding.sort_key)
+
+
+def _unsafe(body: str, first_line: int, settings: Settings, cache: Cache | None) -> list[Unsafe]:
+    if cache is None:
+        return find_unsafe(body, first_line, settings)
+    key = hashlib.blake2b(f"{first_line}\0{body}".encode(), digest_size=16).hexdigest()
+    known = cache.get("scripts", key)
+    if isinstance(known, list):
+        return [Unsafe(line, what) for line, what in known]
+    found = find_unsafe(body, first_line, settings)
+    cache.put("scripts", key, [[unsafe.line, unsafe.what] for unsafe in found])
+    return found
 
 
 def _texts(corpus: Corpus) -> Iterator[tuple[str, str, int]]:
