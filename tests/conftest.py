@@ -145,6 +145,14 @@ def write_handbook(tmp_path: Path) -> Writer:
     return write
 
 
+def strict_build(root: Path) -> subprocess.CompletedProcess[str]:
+    """`mkdocs build --strict` of the handbook at `root` into root/site, as a process of its own."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(root / "site")],
+        cwd=root, capture_output=True, text=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+    )  # fmt: skip
+
+
 def settings_for(root: Path, **overrides: object) -> Settings:
     values: dict[str, object] = {"root": root, "audiences": AUDIENCES}
     values.update(overrides)

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
-from conftest import MKDOCS_YML, Writer, policy
+from conftest import MKDOCS_YML, Writer, policy, strict_build
 from handbook.csp import script_hash
 
 SCRIPT_TYPES = ("", "text/javascript", "application/javascript", "module")
@@ -111,13 +111,6 @@ def test_every_page_of_the_sample_carries_the_policy_that_allows_its_scripts(bui
     assert len(sources(value, "script-src")) - 2 >= len(depths)
 
 
-def build(root: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(root / "site")],
-        cwd=root, capture_output=True, text=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
-    )  # fmt: skip
-
-
 def test_a_template_script_the_policy_cannot_allow_fails_the_strict_build(write_handbook: Writer) -> None:
     """A script that differs page by page (here it names the page) cannot be hashed ahead: the
     build says which page's script browsers would refuse, instead of shipping a broken page."""
@@ -130,7 +123,7 @@ def test_a_template_script_the_policy_cannot_allow_fails_the_strict_build(write_
         ),
         "policies/refunds.md": policy(),
     })  # fmt: skip
-    done = build(root)
+    done = strict_build(root)
     assert done.returncode == 1
     warnings = [
         line.split("handbook: ", 1)[1] for line in done.stderr.splitlines() if "Content-Security-Policy" in line

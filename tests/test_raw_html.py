@@ -5,15 +5,12 @@ build alike; taken out by the importers; shown as text on the pages of old versi
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import MKDOCS_YML, OWNERS, Git, Writer, decision, policy
+from conftest import MKDOCS_YML, OWNERS, Git, Writer, decision, policy, strict_build
 from handbook.cli import main
 from handbook.csp import inline_scripts, script_hash
 from handbook.rawhtml import escape_unsafe, find_unsafe
@@ -82,13 +79,6 @@ def check_json(root: Path) -> tuple[int, list[dict[str, object]]]:
     return result.exit_code, json.loads(result.stdout)
 
 
-def build(root: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(root / "site")],
-        cwd=root, capture_output=True, text=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
-    )  # fmt: skip
-
-
 def test_check_reports_each_script_at_its_line_and_nothing_in_code(write_handbook: Writer) -> None:
     code, found = check_json(handbook(write_handbook))
     assert code == 1
@@ -118,7 +108,7 @@ def test_allow_raw_html_lowers_it_to_a_warning(write_handbook: Writer) -> None:
 
 
 def test_strict_build_fails_on_each_as_check_does(write_handbook: Writer) -> None:
-    done = build(handbook(write_handbook))
+    done = strict_build(handbook(write_handbook))
     assert done.returncode == 1
     ours = [
         line.split("handbook: ", 1)[1]
@@ -137,7 +127,7 @@ def test_strict_build_fails_on_each_as_check_does(write_handbook: Writer) -> Non
 
 def test_allowed_raw_html_builds_and_the_policy_does_not_run_it(write_handbook: Writer) -> None:
     root = handbook(write_handbook, allow=True)
-    done = build(root)
+    done = strict_build(root)
     assert done.returncode == 0, done.stdout + done.stderr
     page = (root / "site/policies/refunds/index.html").read_text(encoding="utf-8")
     assert "\nsteal();\n" in inline_scripts(page)
@@ -159,7 +149,7 @@ def test_a_script_in_an_old_version_is_shown_as_text(git_repo: Git) -> None:
         "v2",
         "2026-02-05T10:00:00+00:00",
     )
-    done = build(git_repo.root)
+    done = strict_build(git_repo.root)
     assert done.returncode == 0, done.stdout + done.stderr
     site = git_repo.root / "site"
     for page in ("policies/refunds/v1/index.html", "policies/refunds/v2/index.html"):

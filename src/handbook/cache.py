@@ -47,7 +47,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "bands": ("checks/minhash.py",),
     "links": ("checks/links.py", "frontmatter.py", "loading.py"),
     "edits": ("checks/revisions.py", "history.py", "frontmatter.py", "lenient.py"),
-    "scripts": ("rawhtml.py", "checks/scripts.py"),
+    "scripts": ("rawhtml.py", "checks/scripts.py", "frontmatter.py"),
 }
 
 

@@ -134,6 +134,13 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
         at = found + 1
 
 
+def markdown_body(text: str) -> tuple[str, int]:
+    """A Markdown file's text after its front matter (all of it without one), and its first line."""
+    text = text.replace("\r\n", "\n")
+    split = split_front_matter(text)
+    return (split[1], split[2]) if split is not None else (text, 1)
+
+
 def parse_mapping(
     path: str, text: str, *, first_line: int = 1, what: str = "front matter"
 ) -> tuple[dict[str, Any], dict[str, int]]:

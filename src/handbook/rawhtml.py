@@ -376,14 +376,3 @@ def _line_starts(text: str) -> list[int]:
         starts.append(at + 1)
         at = text.find("\n", at + 1)
     return starts
-
-
-def markdown_body(text: str) -> tuple[str, int]:
-    """A Markdown file's text after its front matter, and the file line it starts on."""
-    text = text.replace("\r\n", "\n")
-    lines = text.split("\n")
-    if lines and lines[0].rstrip() == "---":
-        end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
-        if end is not None:
-            return "\n".join(lines[end + 1 :]), end + 2
-    return text, 1

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..frontmatter import markdown_body
 from .links import Link, page_links, resolve
 
 if TYPE_CHECKING:
@@ -50,17 +51,7 @@ def page_body(corpus: Corpus, page: Page) -> tuple[str, int] | None:
         text = (corpus.settings.root / page.path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return None
-    return _post_body(text)
-
-
-def _post_body(text: str) -> tuple[str, int]:
-    text = text.replace("\r\n", "\n")
-    lines = text.split("\n")
-    if lines and lines[0].rstrip() == "---":
-        end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
-        if end is not None:
-            return "\n".join(lines[end + 1 :]), end + 2
-    return text, 1
+    return markdown_body(text)
 
 
 @dataclass(frozen=True)

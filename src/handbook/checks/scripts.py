@@ -9,9 +9,9 @@ import posixpath
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..frontmatter import Document
+from ..frontmatter import Document, markdown_body
 from ..loading import first_heading
-from ..rawhtml import Unsafe, find_unsafe, markdown_body
+from ..rawhtml import Unsafe, find_unsafe
 from . import Finding, Severity, finding
 
 if TYPE_CHECKING:
