@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from conftest import ROOT, Writer, policy, settings_for
 from handbook import acknowledgements as acks
+from handbook.site.acks import acknowledgements_page
 from handbook.cli import load_settings, main
 from handbook.loading import load_corpus
 
@@ -191,7 +192,7 @@ def test_page_shows_who_acknowledged_the_current_version(write_handbook: Writer)
     )
     corpus = load_corpus(settings_for(root))
     people, _ = acks.load_acknowledgements(corpus.settings)
-    page = acks.acknowledgements_page(corpus, people)
+    page = acknowledgements_page(corpus, people)
     parser = Cells()
     parser.feed(page.split("---\n", 2)[2])
     conduct, data_access, by_person = parser.tables

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import ROOT, Writer, decision, policy, settings_for
 from handbook.checks import minhash
-from handbook.health import HealthPages
+from handbook.site.health import HealthPages
 from handbook.history import History
 from handbook.loading import load_corpus
 

@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from conftest import MKDOCS_YML, Writer, policy, strict_build
-from handbook.csp import script_hash
+from handbook.site.csp import script_hash
 
 SCRIPT_TYPES = ("", "text/javascript", "application/javascript", "module")
 

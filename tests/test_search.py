@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 
 from conftest import Writer, decision, policy, settings_for
-from handbook.compile import CHANGES_MARKER, Compiler
+from handbook.site.changes import CHANGES_MARKER, recent_changes
+from handbook.site.context import Context
+from handbook.site.reading import reading_list, start_here
 from handbook.history import History
 from handbook.loading import load_corpus
 from handbook.records import StatusChange, Version
@@ -154,15 +156,15 @@ def test_the_site_ships_pagefind_and_no_lunr(built: Path) -> None:
 
 def test_start_here_follows_reading_order_then_priority(write_handbook: Writer) -> None:
     root = _handbook(write_handbook, first="refunds")
-    compiler = Compiler(load_corpus(settings_for(root)))
-    start = compiler.start_here(["refunds"])
+    ctx = Context(load_corpus(settings_for(root)))
+    start = start_here(ctx, ["refunds"])
     # Named first; then by priority (onboarding has one) then title; never retired or drafts.
     assert start.index("Refunds") < start.index("Onboarding")
     assert "Old refunds" not in start and "Vouchers" not in start
     assert 'data-key="refunds@1"' in start and "min read" in start
-    assert compiler.reading_list(["new-hires", "all-staff"]) == [
-        compiler.corpus.policies["onboarding"],
-        compiler.corpus.policies["refunds"],
+    assert reading_list(ctx.corpus, ["new-hires", "all-staff"]) == [
+        ctx.corpus.policies["onboarding"],
+        ctx.corpus.policies["refunds"],
     ]
 
 
@@ -193,7 +195,7 @@ def test_home_page_lists_recent_changes_and_feeds(built: Path) -> None:
 
 def test_recent_changes_from_history(write_handbook: Writer) -> None:
     root = _handbook(write_handbook)
-    compiler = Compiler(load_corpus(settings_for(root)))
+    ctx = Context(load_corpus(settings_for(root)))
     stamp = dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC)
 
     def version(number: int, changes: str, day: int) -> Version:
@@ -221,7 +223,8 @@ def test_recent_changes_from_history(write_handbook: Writer) -> None:
             )
         },
     )
-    text = compiler.recent_changes(
+    text = recent_changes(
+        ctx,
         "index.md",
         history=history,
         version_page=lambda pid, n: f"policies/{pid}/v{n}.md" if n == 2 else None,

@@ -282,7 +282,7 @@ def as_of(day: dt.date, policy_ids: tuple[str, ...], output_format: str, root: P
     2 for a bad date, an unknown policy, or records that cannot be loaded.
     """
     from .history import read_history
-    from .urls import Urls
+    from .site.paths import Urls
     from .versions import UnknownPolicy, in_force_on
 
     corpus = load(root)

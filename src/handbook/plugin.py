@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import cydifflib  # type: ignore[import-untyped]
 import markdown
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.config.defaults import MkDocsConfig
@@ -31,22 +32,20 @@ from mkdocs.utils import get_relative_url, is_error_template
 from mkdocs.utils import meta as mkdocs_meta
 from mkdocs_rss_plugin.plugin import GitRssPlugin  # type: ignore[import-untyped]
 
-from . import (
-    acknowledgements,
-    blocks,
-    converted_once,
-    csp,
-    fast_passes,
-    feeds,
-    forking,
-    health,
-    pageparts,
-    partials,
-    search,
-    serving,
-    versions,
-)
-from . import compile as pages
+from . import acknowledgements, blocks, converted_once, fast_passes, forking, partials, search, serving
+from .adapter.rssfeed import repair_rss_plugin_feed
+from .site import csp, diffing, health, pageparts, reading, records, registers, versions
+from .site import acks as ack_page
+from .site import paths as pages
+from .site.changes import CHANGES_MARKER, recent_changes
+from .site.context import Context
+from .site.feeds.formats import build_feeds
+from .site.feeds.items import PostPage
+from .site.feeds.names import audience_feed, discovery_tags, feed_files, feed_links
+from .site.feeds.page import feeds_page as make_feeds_page
+from .site.feeds.text import plain_text
+from .site.feeds.validation import FeedError, rss_problems
+from .site.html import esc
 from .blog_settings import with_blog
 from .builddate import build_datetime, build_epoch
 from .cache import Cache
@@ -58,7 +57,7 @@ from .loading import Corpus, load_corpus
 from .names import markup_problems
 from .records import Decision, Policy
 from .settings import Settings
-from .urls import Urls
+from .site.paths import FEEDS_PAGE, Urls
 
 log = get_plugin_logger(__name__)
 # mkdocs' own page builder (1.6), kept: while a `Prebuild` worker runs, mkdocs' build loop calls a stand-in.
@@ -70,7 +69,7 @@ ASSET_URIS = {
     "js": "assets/handbook/handbook.js",
     "reader_css": "assets/handbook/reader.css",
     "search_js": "assets/handbook/search.js",
-    "versions_css": versions.VERSIONS_CSS,
+    "versions_css": pages.VERSIONS_CSS,
 }
 # Material overrides shipped with the package (the header's Pagefind search box), so that every
 # handbook gets them; a site's own custom_dir still wins.
@@ -403,12 +402,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self.serving = False
         self.settings: Settings | None = None
         self.corpus: Corpus | None = None
-        self.compiler: pages.Compiler | None = None
+        self.compiler: Context | None = None
         self.record_pages: dict[str, Policy | Decision] = {}
         # Feeds: what git knows (read once per build, by whoever needs it first) and what the
         # site made of each post.
         self.history: History | None = None
-        self.post_pages: dict[str, feeds.PostPage] = {}
+        self.post_pages: dict[str, PostPage] = {}
         self.post_paths: frozenset[str] | None = None
         # Draft posts by source path: kept off the site (`_keep_draft_posts_out`) and out of search.
         self.draft_posts: frozenset[str] = frozenset()
@@ -450,7 +449,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         # (`update_site`). Git's answers and the pages and feeds made from them, by what they are made from ...
         self.git_memo = GitMemo()
         self.pages_memo = versions.PagesMemo()
-        self.feeds_memo: dict[feeds.FeedName, tuple[object, list[tuple[str, bytes]]]] = {}
+        self.feeds_memo: dict[str, tuple[object, list[tuple[str, bytes]]]] = {}
         self.written_feeds: dict[str, bytes] = {}
         # ... each record page's Markdown, the pages that list recent changes, and the last
         # complete build's site (None while a build runs or after one failed).
@@ -496,6 +495,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES))
         _blog_events_in_blog_dir(config)
         _front_matter_read_once()
+        diffing.MATCHER = cydifflib.SequenceMatcher  # (the same matches, sooner)
         if "search" in config.plugins or "material/search" in config.plugins:
             log.info("the 'search' plugin is not needed: handbook searches with Pagefind; remove it from mkdocs.yml to skip building its index")
         return config
@@ -710,7 +710,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             log.info(history.note)  # INFO, not a warning: a `--strict` build without history still passes
             self.history_noted = True
         show_drafts = self.serving and self.config.draft_on_serve
-        self.compiler = pages.Compiler(corpus, self.urls, show_drafts=show_drafts, history=history)
+        self.compiler = Context(corpus, self.urls, show_drafts=show_drafts, history=history)
         return True
 
     def _report_scripts(self, corpus: Corpus) -> None:
@@ -745,16 +745,16 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             edit_uri = posixpath.relpath(record.path, self.settings.docs_dir)
             made[src_uri] = Generated(src_uri, abs_src_path=str(self.settings.path(record.path)), inclusion=InclusionLevel.NOT_IN_NAV, edit_uri=edit_uri)
         generated = {
-            pages.POLICY_REGISTER: compiler.policy_register,
-            pages.DECISION_LOG: compiler.decision_log,
-            pages.START_HERE: lambda: compiler.start_here(self._reading_order(compiler)),
-            pages.READING_INDEX: compiler.reading_lists_index,
-            pages.POLICY_REGISTER_JSON: compiler.policy_register_json,
-            pages.DECISION_REGISTER_JSON: compiler.decision_register_json,
+            pages.POLICY_REGISTER: functools.partial(registers.policy_register, compiler),
+            pages.DECISION_LOG: functools.partial(registers.decision_log, compiler),
+            pages.START_HERE: lambda: reading.start_here(compiler, self._reading_order(compiler)),
+            pages.READING_INDEX: functools.partial(reading.reading_lists_index, compiler),
+            pages.POLICY_REGISTER_JSON: functools.partial(registers.policy_register_json, compiler),
+            pages.DECISION_REGISTER_JSON: functools.partial(registers.decision_register_json, compiler),
         }
-        for audience in compiler.reading_list_audiences():
+        for audience in reading.reading_list_audiences(corpus):
             generated[pages.reading_list_src(audience)] = functools.partial(
-                compiler.audience_reading_list, audience, self.config.reading_order, feeds.feed_files(feeds.audience_feed(audience))
+                reading.audience_reading_list, compiler, audience, self.config.reading_order, feed_files(audience_feed(audience))
             )
         # The pages between the records and the version pages, by path: the version pages' links
         # need to know they are there, not what they hold, which is made while a worker makes
@@ -766,16 +766,16 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         }
         hidden = InclusionLevel.NOT_IN_NAV
         # The feeds' own page (linked from the home page and the blog), unless an author wrote one.
-        if feeds.FEEDS_PAGE not in authored:
-            feeds_page = functools.partial(feeds.feeds_page, config.site_name)
-            between[feeds.FEEDS_PAGE] = functools.partial(_made_from, feeds.FEEDS_PAGE, feeds_page, hidden)
+        if FEEDS_PAGE not in authored:
+            feeds_page = functools.partial(make_feeds_page, config.site_name)
+            between[FEEDS_PAGE] = functools.partial(_made_from, FEEDS_PAGE, feeds_page, hidden)
         # Who has acknowledged the current version of each policy that asks for it.
         people, problems = acknowledgements.load_acknowledgements(self.settings)
         for problem in problems:
             log.warning(str(problem))
-        if (people or acknowledgements.requiring(corpus)) and acknowledgements.PAGE not in authored:
-            page = functools.partial(acknowledgements.acknowledgements_page, corpus, people, self.urls)
-            between[acknowledgements.PAGE] = functools.partial(_made_from, acknowledgements.PAGE, page, hidden)
+        if (people or acknowledgements.requiring(corpus)) and ack_page.PAGE not in authored:
+            page = functools.partial(ack_page.acknowledgements_page, corpus, people, self.urls)
+            between[ack_page.PAGE] = functools.partial(_made_from, ack_page.PAGE, page, hidden)
         for src_uri in ASSET_URIS.values():
             asset = str(ASSETS / posixpath.basename(src_uri))
             between[src_uri] = functools.partial(Generated, src_uri, abs_src_path=asset)
@@ -806,8 +806,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         """The records with a page of their own, by the page's source path."""
         compiler, corpus = self.compiler, self.corpus
         assert compiler is not None and corpus is not None
-        records: dict[str, Policy | Decision] = {compiler.policy_src(p): p for p in compiler.policies_on_site()}
-        records.update((compiler.decision_src(d), d) for d in corpus.decisions.values())
+        records: dict[str, Policy | Decision] = {pages.policy_src(p.id): p for p in compiler.policies_on_site()}
+        records.update((pages.decision_src(d.id), d) for d in corpus.decisions.values())
         return records
 
     def _in_build_order(self, files: Files) -> Files:
@@ -856,27 +856,27 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             if path not in authored and path not in made:
                 made[path] = Generated(path, content=content)
         for name in versions.ASSETS:
-            src_uri = posixpath.join(versions.ASSET_DIR, name)
+            src_uri = posixpath.join(pages.ASSET_DIR, name)
             made[src_uri] = Generated(src_uri, abs_src_path=str(ASSETS / name))
 
-    def _reading_order(self, compiler: pages.Compiler) -> list[str]:
+    def _reading_order(self, compiler: Context) -> list[str]:
         for problem in reading_order_problems(compiler.corpus):
             log.warning(str(problem))  # `handbook check` reports the same, as an error (HB309)
         return list(self.config.reading_order)
 
     def _records_on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        if pages.CHANGES_MARKER in markdown and self.compiler is not None:
+        if CHANGES_MARKER in markdown and self.compiler is not None:
             if self.serving:
                 self.change_pages.add(page.file.src_uri)
-            return markdown.replace(pages.CHANGES_MARKER, self._recent_changes(page.file.src_uri, files), 1)
+            return markdown.replace(CHANGES_MARKER, self._recent_changes(page.file.src_uri, files), 1)
         # Material prints a `title` from front matter as HTML: a post's title, as a record's, is text.
         title = page.meta.get("title")
         if isinstance(title, str) and page.file.src_uri.startswith(self.config.posts_dir.rstrip("/") + "/"):
-            page.meta["title"] = pages.esc(title)
+            page.meta["title"] = esc(title)
         record = self.record_pages.get(page.file.src_uri)
         if record is None or self.compiler is None:
             return None
-        page.meta["title"] = pages.esc(record.title)
+        page.meta["title"] = esc(record.title)
         if isinstance(record, Policy) and record.is_draft:
             page.meta["search"] = {"exclude": True}
         parts = self._record_parts(page.file.src_uri)
@@ -894,8 +894,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         assert self.compiler is not None
         record = self.record_pages[src_uri]
         if isinstance(record, Policy):
-            return self.compiler.policy_page_parts(record)
-        return self.compiler.decision_page_parts(record)
+            return records.policy_page(self.compiler, record)
+        return records.decision_page(self.compiler, record)
 
     @event_priority(-100)  # last: the Markdown that every plugin has had its say on
     def _cache_on_page_markdown(
@@ -1178,11 +1178,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             blog = config.plugins.get("material/blog")
             separator = getattr(getattr(blog, "config", None), "post_excerpt_separator", None) or "<!-- more -->"
             head, found, _ = html.partition(separator)
-            text = feeds.plain_text(head)
+            text = plain_text(head)
             # Without an excerpt separator, the first paragraph stands for the post.
             summary = text if found else text.split("\n\n", 1)[0]
         names = tuple(str(a.name) for a in getattr(page, "authors", ()) if getattr(a, "name", None))
-        self.post_pages[path] = feeds.PostPage(url=page.url, summary=summary, authors=names)
+        self.post_pages[path] = PostPage(url=page.url, summary=summary, authors=names)
         return None
 
     def _feed_links_on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
@@ -1218,12 +1218,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             self.history = read_history(self.corpus)
         site = Path(config.site_dir)
         try:  # each RSS feed is checked as it is written
-            outputs = feeds.build_feeds(
+            outputs = build_feeds(
                 self.corpus, self.history, site_url=config.site_url, site_name=config.site_name,
                 build_date=build_datetime(self.corpus), posts=self.post_pages, language=_language(config),
                 urls=self.urls, memo=self.feeds_memo if self.serving else None,
             )
-        except feeds.FeedError as exc:
+        except FeedError as exc:
             raise PluginError(str(exc)) from None
         for rel, data in outputs.items():
             target = site / rel
@@ -1253,13 +1253,13 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             if not path.is_file():
                 continue
             try:
-                data = feeds.repair_rss_plugin_feed(
+                data = repair_rss_plugin_feed(
                     path.read_bytes(), self.corpus, self.post_pages,
                     site_url=config.site_url or "", build_date=build_date,
                 )
-            except feeds.FeedError as exc:
+            except FeedError as exc:
                 raise PluginError(f"{name} from mkdocs-rss-plugin: {exc}") from None
-            if problems := feeds.rss_problems(data):
+            if problems := rss_problems(data):
                 raise PluginError(f"{name} from mkdocs-rss-plugin would not validate: {'; '.join(problems)}")
             path.write_bytes(data)
 
@@ -1274,10 +1274,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             src = pages.version_src(policy_id, number)
             return src if files.get_file_from_path(src) is not None else None
 
-        feeds_page = feeds.FEEDS_PAGE if files.get_file_from_path(feeds.FEEDS_PAGE) is not None else None
-        everything = [(f"{link.label} ({link.format_name})", link.path) for link in feeds.feed_links("") if link.path.startswith("feeds/all.")]
-        return self.compiler.recent_changes(
-            src_uri, history=self.history, version_page=version_page, feeds=everything,
+        feeds_page = FEEDS_PAGE if files.get_file_from_path(FEEDS_PAGE) is not None else None
+        everything = [(f"{link.label} ({link.format_name})", link.path) for link in feed_links("") if link.path.startswith("feeds/all.")]
+        return recent_changes(
+            self.compiler, src_uri, history=self.history, version_page=version_page, feeds=everything,
             feeds_page=feeds_page, limit=self.config.recent_changes,
         )
 
@@ -1613,7 +1613,7 @@ def _discovery_tags(site_name: str, site_url: str) -> str:
     """The same tags for every page of a build: worked out once, not once per page."""
     base = urlsplit(site_url).path or "/"
     base = base if base.endswith("/") else base + "/"
-    return feeds.discovery_tags(site_name, lambda path: base + path)
+    return discovery_tags(site_name, lambda path: base + path)
 
 
 _MATERIAL_RSS_LINK = re.compile(r'[ \t]*<link rel="alternate" type="application/rss\+xml" [^>]*href="[^"]*feed_rss_(?:created|updated)\.xml">\n?')

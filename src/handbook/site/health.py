@@ -14,18 +14,15 @@ import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .cache import Cache
-from .checks import Finding
-from .checks import duplicates as duplicate_checks
-from .compile import esc, owner_src
-from .feeds import feed_files, owner_feed
-from .history import History
-from .loading import Corpus
-from .records import Decision, Policy
-from .urls import Urls
-
-HEALTH_PAGE = "health.md"
-OWNERS_INDEX = "owners/index.md"
+from ..cache import Cache
+from ..checks import Finding
+from ..checks import duplicates as duplicate_checks
+from ..history import History
+from ..loading import Corpus
+from ..records import Decision, Policy
+from .feeds.names import feed_files, owner_feed
+from .html import esc
+from .paths import HEALTH_PAGE, OWNERS_INDEX, Urls, owner_src
 # Reviews charted ahead of the reader's day.
 HORIZON_DAYS = 90
 
