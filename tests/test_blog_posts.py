@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from handbook.plugin import _Posts
+from handbook.adapter.plugin import _Posts
 
 
 @dataclass(frozen=True)

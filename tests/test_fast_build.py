@@ -22,7 +22,7 @@ from test_csp import assert_every_page_carries_the_policy
 PLAIN = """
 import sys
 import jinja2
-import handbook.plugin as plugin
+import handbook.adapter.plugin as plugin
 plugin._PartsRenderer.render = lambda self, page, parts: None
 plugin.Prerender.start = classmethod(lambda cls, *args: None)
 plugin.Prebuild.start = classmethod(lambda cls, *args: None)

@@ -8,7 +8,7 @@ import pytest
 import yaml
 from mkdocs.utils import meta as mkdocs_meta
 
-from handbook import plugin
+from handbook.adapter import plugin
 
 DOCUMENTS = [
     "---\nsearch:\n  exclude: true\n---\n# A page\n\nText.\n",

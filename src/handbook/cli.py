@@ -96,8 +96,8 @@ def _annotation(finding: Any, path: str) -> str:
 
 def load_settings(root: Path) -> Settings:
     """Settings from the `handbook` section of root/mkdocs.yml; a bad file is bad usage (exit 2)."""
-    from .blog_settings import with_blog_from_file
-    from .config import ConfigError, read_settings
+    from .adapter.blog_settings import with_blog_from_file
+    from .adapter.config import ConfigError, read_settings
 
     try:
         return with_blog_from_file(read_settings(root), root / "mkdocs.yml")
@@ -113,7 +113,7 @@ def site_settings(root: Path, output_format: str, *, then: str) -> Settings:
     """Settings after mkdocs.yml and .authors.yml are read with bounds and checked, as `check`
     and `build` read them before anything else; each problem is printed and exits 2 (HB010)."""
     from .checks import from_error
-    from .config import ConfigError, read_site_config
+    from .adapter.config import ConfigError, read_site_config
 
     try:
         site = read_site_config(root)
@@ -164,7 +164,7 @@ def check(
     """
     from .cache import Cache
     from .checks import from_error, parse_selectors, run_checks, select
-    from .config import reading_order_problems
+    from .adapter.config import reading_order_problems
     from .history import History, read_history
 
     try:
@@ -258,7 +258,7 @@ def _as_of_day(ctx: click.Context, param: click.Parameter, value: str) -> dt.dat
 
 def _use_directory_urls(root: Path) -> bool:
     """mkdocs.yml's `use_directory_urls` (default true): permanent URLs end in `/` or `.html`."""
-    from .config import ConfigError, read_config_file
+    from .adapter.config import ConfigError, read_config_file
 
     try:
         data: Any = read_config_file(root / "mkdocs.yml").data

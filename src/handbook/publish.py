@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .build_runner import describe_os_error
-from .config import ConfigError, read_settings
+from .adapter.config import ConfigError, read_settings
 from .site_guard import refusal
 from .swap import Checkpoint, Exchange, SiteFolders, exchange, no_checkpoint, publish_build
 

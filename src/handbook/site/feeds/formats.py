@@ -14,7 +14,7 @@ from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 
 from ...history import History
 from ...loading import Corpus
-from ..parallel import SERIAL, Parallel
+from ...parallel import SERIAL, Parallel
 from ..paths import Urls
 from .items import DEFAULT_URLS, Feed, FeedItem, PostPage, audience_and_owner_feeds, compile_feeds, utc
 from .names import FeedName, feed_path

@@ -32,38 +32,43 @@ from mkdocs.utils import get_relative_url, is_error_template
 from mkdocs.utils import meta as mkdocs_meta
 from mkdocs_rss_plugin.plugin import GitRssPlugin  # type: ignore[import-untyped]
 
-from . import acknowledgements, blocks, converted_once, fast_passes, forking, partials, search, serving
-from .adapter.rssfeed import repair_rss_plugin_feed
-from .site import csp, diffing, health, pageparts, reading, records, registers, versions
-from .site import acks as ack_page
-from .site import paths as pages
-from .site.changes import CHANGES_MARKER, recent_changes
-from .site.context import Context
-from .site.feeds.formats import build_feeds
-from .site.feeds.items import PostPage
-from .site.feeds.names import audience_feed, discovery_tags, feed_files, feed_links
-from .site.feeds.page import feeds_page as make_feeds_page
-from .site.feeds.text import plain_text
-from .site.feeds.validation import FeedError, rss_problems
-from .site.html import esc
+from .. import acknowledgements
+from ..fast import blocks, converted_once, fast_passes, forking, partials
+from ..fast.workers import FORKED
+from ..search import index as search
+from . import serve as serving
+from .rssfeed import repair_rss_plugin_feed
+from .search import mark_searchable
+from ..site import csp, diffing, health, pageparts, reading, records, registers, versions
+from ..site import acks as ack_page
+from ..site import paths as pages
+from ..site.changes import CHANGES_MARKER, recent_changes
+from ..site.context import Context
+from ..site.feeds.formats import build_feeds
+from ..site.feeds.items import PostPage
+from ..site.feeds.names import audience_feed, discovery_tags, feed_files, feed_links
+from ..site.feeds.page import feeds_page as make_feeds_page
+from ..site.feeds.text import plain_text
+from ..site.feeds.validation import FeedError, rss_problems
+from ..site.html import esc, kind_attributes
 from .blog_settings import with_blog
-from .builddate import build_datetime, build_epoch
-from .cache import Cache
-from .checks import scripts
+from ..builddate import build_datetime, build_epoch
+from ..cache import Cache
+from ..checks import scripts
 from .config import ConfigError, HandbookConfig, read_config_file, reading_order_problems, settings_from
-from .errors import HandbookError
-from .history import GitMemo, History, read_history
-from .loading import Corpus, load_corpus
-from .names import markup_problems
-from .records import Decision, Policy
-from .settings import Settings
-from .site.paths import FEEDS_PAGE, Urls
+from ..errors import HandbookError
+from ..history import GitMemo, History, read_history
+from ..loading import Corpus, load_corpus
+from ..names import markup_problems
+from ..records import Decision, Policy
+from ..settings import Settings
+from ..site.paths import FEEDS_PAGE, Urls
 
 log = get_plugin_logger(__name__)
 # mkdocs' own page builder (1.6), kept: while a `Prebuild` worker runs, mkdocs' build loop calls a stand-in.
 _MKDOCS_BUILD_PAGE = mkdocs_build._build_page
 EMPTY_SITEMAP = b'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>\n'
-ASSETS = Path(__file__).parent / "assets"
+ASSETS = Path(__file__).parent.parent / "site" / "assets"
 ASSET_URIS = {
     "css": "assets/handbook/handbook.css",
     "js": "assets/handbook/handbook.js",
@@ -74,6 +79,8 @@ ASSET_URIS = {
 # Material overrides shipped with the package (the header's Pagefind search box), so that every
 # handbook gets them; a site's own custom_dir still wins.
 TEMPLATES = Path(__file__).parent / "templates"
+# Material partials rendered once for many pages (fast/partials.py): after ours, before Material's.
+FAST_TEMPLATES = Path(__file__).parent.parent / "fast" / "templates"
 # The loggers whose records a forked worker hands back, to be logged by the build (mkdocs
 # counts warnings for `--strict` on its own logger).
 WORKER_LOGGERS = ("", "mkdocs")
@@ -493,6 +500,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         dirs = config.theme.dirs
         if str(TEMPLATES) not in dirs:
             dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES))
+        if str(FAST_TEMPLATES) not in dirs:
+            dirs.insert(dirs.index(str(TEMPLATES)) + 1, str(FAST_TEMPLATES))
         _blog_events_in_blog_dir(config)
         _front_matter_read_once()
         diffing.MATCHER = cydifflib.SequenceMatcher  # (the same matches, sooner)
@@ -744,7 +753,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             # edit link names the file in the repository, not a path under docs/.
             edit_uri = posixpath.relpath(record.path, self.settings.docs_dir)
             made[src_uri] = Generated(src_uri, abs_src_path=str(self.settings.path(record.path)), inclusion=InclusionLevel.NOT_IN_NAV, edit_uri=edit_uri)
-        generated = {
+        generated: dict[str, Callable[[], str]] = {
             pages.POLICY_REGISTER: functools.partial(registers.policy_register, compiler),
             pages.DECISION_LOG: functools.partial(registers.decision_log, compiler),
             pages.START_HERE: lambda: reading.start_here(compiler, self._reading_order(compiler)),
@@ -980,7 +989,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         most of a handbook's pages (partials.py, and the templates that call `hb_shared`); its
         strings once per key, and each table of contents once (`hb_t`, `hb_once`)."""
         dirs = list(config.theme.dirs)
-        after = dirs[dirs.index(str(TEMPLATES)) + 1 :] if str(TEMPLATES) in dirs else dirs
+        after = dirs[dirs.index(str(FAST_TEMPLATES)) + 1 :] if str(FAST_TEMPLATES) in dirs else dirs
         env.loader = partials.next_loader(env.loader, after)
         # Every address those blocks link to besides the nav's: a page in one of their folders
         # has links of its own. (`extra` is a mapping; a script may be a path with options.)
@@ -1221,7 +1230,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             outputs = build_feeds(
                 self.corpus, self.history, site_url=config.site_url, site_name=config.site_name,
                 build_date=build_datetime(self.corpus), posts=self.post_pages, language=_language(config),
-                urls=self.urls, memo=self.feeds_memo if self.serving else None,
+                urls=self.urls, memo=self.feeds_memo if self.serving else None, parallel=FORKED,
             )
         except FeedError as exc:
             raise PluginError(str(exc)) from None
@@ -1283,7 +1292,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
 
     def _search_on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         attributes = self._search_attributes(page)
-        marked = None if attributes is None else search.mark_searchable(output, attributes)
+        marked = None if attributes is None else mark_searchable(output, attributes)
         if marked is None:
             self.search_pages.pop(page.file.abs_dest_path, None)  # (a page rebuilt under `mkdocs serve`)
             if attributes is not None:
@@ -1329,8 +1338,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             return "" if not getattr(record, "is_draft", False) else None
         if self.settings is not None and page.file.src_uri.startswith(posixpath.join(self.config.posts_dir, "")):
             # (a draft post is here only in `mkdocs serve`'s preview)
-            return None if page.file.src_uri in self.draft_posts else search.kind_attributes("Post")
-        return search.kind_attributes("Page")
+            return None if page.file.src_uri in self.draft_posts else " " + kind_attributes("Post")
+        return " " + kind_attributes("Page")
 
     @event_priority(-100)  # last: every other plugin has written its pages
     def _search_on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -1387,7 +1396,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         staging = self.staging if self.staging is not None and self.staging.site == site else None
         try:
             self.indexing = search.Indexing(
-                config.site_dir, pages=self.search_pages, staging=staging, renumber=not self.serving
+                config.site_dir, pages=self.search_pages, staging=staging, renumber=not self.serving, parallel=FORKED
             )
         except search.SearchIndexError as exc:
             raise PluginError(f"search index: {exc}") from None

@@ -20,14 +20,14 @@ from typing import TYPE_CHECKING, Any
 from mkdocs.config import config_options as c
 from mkdocs.config.base import BaseConfigOption, Config, ValidationError
 
-from .configfile import Key, Opaque, YamlFile, read_yaml
-from .errors import HandbookError
-from .schema import SLUG
-from .settings import DEFAULT_AUDIENCES, MARKDOWN_EXTENSIONS, ConfigValue, Settings
+from ..configfile import Key, Opaque, YamlFile, read_yaml
+from ..errors import HandbookError
+from ..schema import SLUG
+from ..settings import DEFAULT_AUDIENCES, MARKDOWN_EXTENSIONS, ConfigValue, Settings
 
 if TYPE_CHECKING:
     from .blog_settings import BlogSettingError
-    from .loading import Corpus
+    from ..loading import Corpus
 
 CONFIG_FILE = "mkdocs.yml"
 SECTION: tuple[Key, ...] = ("plugins", "handbook")
@@ -290,7 +290,7 @@ def read_site_config(root: Path) -> SiteConfig:
     """mkdocs.yml and .authors.yml read with bounds; the handbook section validated; names that
     Material prints as HTML reported (`names.markup_problems`)."""
     from .blog_settings import BlogSettingError, blogs_in_file, with_blog
-    from .names import markup_problems
+    from ..names import markup_problems
 
     config_file = root / CONFIG_FILE
     if not config_file.is_file():

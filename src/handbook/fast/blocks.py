@@ -34,7 +34,7 @@ SAFE_EXTENSIONS = frozenset({
     "pymdownx.betterem", "pymdownx.caret", "pymdownx.details", "pymdownx.emoji",
     "pymdownx.highlight", "pymdownx.inlinehilite", "pymdownx.keys", "pymdownx.magiclink", "pymdownx.mark",
     "pymdownx.smartsymbols", "pymdownx.superfences", "pymdownx.tabbed", "pymdownx.tasklist", "pymdownx.tilde",
-    "handbook.fast_passes",
+    "handbook.fast.fast_passes",
 })
 # Whatever is defined once and used anywhere in a text: such a text is converted whole (`_unsafe`).
 # Two searches, not one alternation: each finds its first character fast, where the one
