@@ -137,7 +137,7 @@ def test_a_call_renders_once_per_key_and_the_theme_partial_stays_reachable(tmp_p
 def test_pages_among_materials_own_files_render_their_own() -> None:
     """The shared style sheet, script and settings blocks link into Material's asset folders:
     a page in one of them (a docs page under assets/) gets links, and a rendering, of its own."""
-    from handbook.adapter.plugin import MATERIAL_ASSET_DIRS
+    from handbook.fast.shortcuts import MATERIAL_ASSET_DIRS
 
     shared = Shared(nav(), MATERIAL_ASSET_DIRS)
     assets = ["assets/stylesheets/main.1234.min.css", "assets/javascripts/bundle.5678.min.js"]

@@ -158,6 +158,8 @@ class HandbookConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs leaves 
     search_index = c.Type(bool, default=True)
     # Raw HTML that runs a script in a page (HB309) is then a warning, not an error.
     allow_raw_html = c.Type(bool, default=False)
+    # The build's shortcuts (`handbook.fast`): off, the same site, built slower (as HANDBOOK_SHORTCUTS=off).
+    shortcuts = c.Type(bool, default=True)
 
 
 def settings_from(

@@ -1,9 +1,10 @@
-"""`mkdocs serve`'s rebuilds fitted to the edit: after an edit to the records alone, only the
-pages it changes are rebuilt (the plugin's `update_site`); any other edit rebuilds the site
-whole, as mkdocs does. No mkdocs here: the plugin hands in mkdocs' builder and its own update.
+"""`mkdocs serve`: the records watched beside the site's own files, and its rebuilds fitted to the
+edit: after an edit to the records alone, only the pages it changes are rebuilt
+(`update.SiteUpdate`); any other edit rebuilds the site whole, as mkdocs does.
 
 Which files changed is worked out here, from a listing of the watched folders taken before
-each build (mkdocs' watcher says only that something did).
+each build (mkdocs' watcher says only that something did). Reaches into mkdocs' live-reload
+server (1.6: its rebuild condition, its watched paths, the script it adds to each page).
 """
 
 from __future__ import annotations
@@ -16,6 +17,10 @@ from typing import Any
 
 from watchdog import events
 from watchdog.observers import Observer
+
+from .. import acknowledgements
+from ..settings import Settings
+from ..site import csp
 
 log = logging.getLogger("mkdocs.plugins.handbook.serving")
 
@@ -124,3 +129,45 @@ class Watcher:
         if self.observer is not None:
             self.observer.stop()
             self.observer = None
+
+
+def serve_with(
+    server: Any, builder: Callable[..., None], settings: Settings, update: Callable[[set[Path]], bool] | None
+) -> Watcher | None:
+    """`server` watching the records too, and, with `update`, rebuilding only what an edit to
+    them changes; the watcher that sees their edits at once (None: mkdocs' own polling)."""
+    records = [settings.path(f) for f in (settings.policies_dir, settings.decisions_dir, acknowledgements.FOLDER)]
+    folders = [path for path in records if path.is_dir()]
+    watcher: Watcher | None = None
+    if update is not None:
+
+        def wake() -> None:  # what mkdocs' own watcher does on a change (1.6)
+            with server._rebuild_cond:
+                server._want_rebuild = True
+                server._rebuild_cond.notify_all()
+
+        # The records change most: their edits are seen at once, not at mkdocs' next poll.
+        watcher = Watcher(folders, wake)
+        if not watcher.start():
+            watcher = None
+    if watcher is None:
+        for path in folders:
+            server.watch(str(path))
+    if update is not None:
+
+        def watched() -> list[Path]:  # what mkdocs' watcher watches (1.6), and the records
+            return list(dict.fromkeys([*(Path(path) for path in server._watched_paths), *folders]))
+
+        # An edit to the records rebuilds what it changes, any other the whole site.
+        server.builder = Rebuilder(builder, update, roots=watched, narrow=records)
+    # mkdocs' live reload adds an inline script, another on each request, to every page it
+    # serves (1.6): the policy of the page served (not of the file) allows that one too.
+    inject = getattr(server, "_inject_js_into_html", None)
+    if inject is not None:
+
+        def inject_allowed(content: bytes, epoch: int) -> bytes:
+            served: bytes = inject(content, epoch)
+            return csp.with_added_script_allowed(content, served)
+
+        server._inject_js_into_html = inject_allowed
+    return watcher

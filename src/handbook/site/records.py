@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 
+from ..errors import HandbookError
+from ..frontmatter import decode, split_front_matter
 from ..records import Decision, DecisionStatus, Policy, PolicyStatus
 from .context import Context
 from .html import banner, esc, facts, kind_attributes, md_text, record_status_html, standing_html, status_html, time_html
@@ -17,6 +20,23 @@ CURRENT_DECISIONS = (DecisionStatus.ACCEPTED, DecisionStatus.PROPOSED)
 
 def record_src(record: Policy | Decision) -> str:
     return policy_src(record.id) if isinstance(record, Policy) else decision_src(record.id)
+
+
+def record_page(ctx: Context, record: Policy | Decision) -> PageParts:
+    """The record's page as the site generator reads it: the author's own front matter, as
+    written (what a page's metadata holds: `hide`, `description`, and what plugins read), then
+    the page made from the record."""
+    made = policy_page(ctx, record) if isinstance(record, Policy) else decision_page(ctx, record)
+    return dataclasses.replace(made, front_matter=_authors_front_matter(ctx, record))
+
+
+def _authors_front_matter(ctx: Context, record: Policy | Decision) -> str:
+    try:
+        text = decode(record.path, ctx.corpus.settings.path(record.path).read_bytes())
+    except (OSError, HandbookError):  # gone or broken since it was loaded: the next build says so
+        return ""
+    split = split_front_matter(text)
+    return f"---\n{split[0]}\n---\n" if split is not None else ""
 
 
 def policy_page(ctx: Context, policy: Policy) -> PageParts:
