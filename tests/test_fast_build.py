@@ -22,11 +22,13 @@ from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.utils import meta as mkdocs_meta
 
-from conftest import ROOT
+from conftest import ENGINE_PRELUDE, ROOT, engine_command, engine_env
 from handbook.fast import shortcuts
 from handbook.fast.blog import PAGE_EVENTS, Posts
 from handbook.site import diffing
 from test_csp import assert_every_page_carries_the_policy
+
+pytestmark = pytest.mark.engine
 
 # A later version of one policy whose text needs the slow, whole conversion: a heading whose
 # id is the frame's own (`text`), a heading twice, a reference link and a raw HTML block.
@@ -49,14 +51,14 @@ Inside a *block*.
 """
 DATES = {"GIT_AUTHOR_DATE": "2026-08-01T10:00:00+00:00", "GIT_COMMITTER_DATE": "2026-08-01T10:00:00+00:00"}
 # The build with Material said to be a version no shortcut was verified on.
-UNVERIFIED = """
-import sys
+UNVERIFIED = ENGINE_PRELUDE + """
+import runpy, sys
 import handbook.fast.guard as guard
 installed = guard.installed
 guard.installed = lambda package: "9.9.0" if package == guard.MATERIAL else installed(package)
-from mkdocs.__main__ import cli
-sys.argv[0] = "mkdocs"
-cli()
+engine = sys.argv.pop(1)
+sys.argv[0] = engine
+runpy.run_module(engine, run_name="__main__")
 """
 
 
@@ -67,8 +69,8 @@ def git(root: Path, *args: str) -> str:
 
 def build(root: Path, site: str, *command: str, shortcuts: str = "on") -> str:
     """`mkdocs build --strict --verbose` into root/site: what mkdocs logged."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1780000000", HANDBOOK_SHORTCUTS=shortcuts)
-    command = command or (sys.executable, "-m", "mkdocs")
+    env = engine_env(SOURCE_DATE_EPOCH="1780000000", HANDBOOK_SHORTCUTS=shortcuts)
+    command = command or tuple(engine_command())
     done = subprocess.run(
         [*command, "build", "--strict", "--verbose", "-d", site], cwd=root, capture_output=True, text=True, env=env
     )
@@ -155,7 +157,7 @@ def test_the_sample_is_the_same_with_shortcuts_false_in_mkdocs_yml(sample: Path)
 def test_a_package_in_an_unverified_version_turns_its_shortcuts_off(sample: Path) -> None:
     """Material said to be 9.9.0: the shortcuts that reach into it stay off, the build says
     which in one line, and the site is the one the build without shortcuts makes."""
-    said = build(sample, "unverified", sys.executable, "-c", UNVERIFIED)
+    said = build(sample, "unverified", sys.executable, "-c", UNVERIFIED, engine_command()[-1])
     lines = [line for line in said.splitlines() if "shortcuts off" in line]
     assert lines == [
         "INFO    -  handbook: shortcuts off (partials, blog, search-staging, serve-cache): not verified on "
