@@ -112,8 +112,8 @@ def load(root: Path) -> Corpus:
 def site_settings(root: Path, output_format: str, *, then: str) -> Settings:
     """Settings after mkdocs.yml and .authors.yml are read with bounds and checked, as `check`
     and `build` read them before anything else; each problem is printed and exits 2 (HB010)."""
-    from .checks import from_error
     from .adapter.config import ConfigError, read_site_config
+    from .checks import from_error
 
     try:
         site = read_site_config(root)
@@ -162,9 +162,9 @@ def check(
     Exit 0 when there is no error finding (warnings alone pass), 1 when there is one, 2 when a
     file cannot be loaded (HB0xx) or the usage is wrong.
     """
+    from .adapter.config import reading_order_problems
     from .cache import Cache
     from .checks import from_error, parse_selectors, run_checks, select
-    from .adapter.config import reading_order_problems
     from .history import History, read_history
 
     try:

@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .build_runner import chosen_engine, describe_os_error
 from .adapter.config import ConfigError, read_settings
+from .build_runner import chosen_engine, describe_os_error
 from .site_guard import refusal
 from .swap import Checkpoint, Exchange, SiteFolders, exchange, no_checkpoint, publish_build
 

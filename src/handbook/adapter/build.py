@@ -1,7 +1,6 @@
 """One whole build of the site, event by event: the records loaded, the site made (`make_site`)
 and handed to mkdocs as files, each page's metadata set, the Content-Security-Policy, the
-feeds and the search index. `ServeBuild` is one of `mkdocs serve`'s whole rebuilds, which
-shows drafts to their editors and keeps what the next rebuild (or update) can reuse."""
+feeds and the search index. (`serve.ServeBuild` is one of `mkdocs serve`'s whole rebuilds.)"""
 
 from __future__ import annotations
 
@@ -20,7 +19,6 @@ from ..builddate import build_datetime, build_epoch
 from ..cache import Cache
 from ..checks import duplicates, scripts
 from ..errors import HandbookError
-from ..fast.serving import nav_signature
 from ..fast.shortcuts import Shortcuts
 from ..history import History, read_history
 from ..loading import Corpus, load_corpus
@@ -37,7 +35,6 @@ from .config import ConfigError, HandbookConfig, read_config_file, reading_order
 from .csp import ContentSecurity
 from .files import file_of
 from .search import Search
-from .state import ServeState
 
 log = get_plugin_logger(__name__)
 # The theme's overrides (the header's Pagefind search box, the table of contents' label), for
@@ -310,75 +307,6 @@ class Build:
         self.search.cleanup()
 
 
-class ServeBuild(Build):
-    """One of `mkdocs serve`'s whole rebuilds: drafts shown to their editors (`draft_on_serve`),
-    never to search; what the next rebuild can reuse kept in `state`."""
-
-    serving = True
-
-    def __init__(self, options: HandbookConfig, config: MkDocsConfig, shortcuts: Shortcuts, state: ServeState) -> None:
-        self.state = state
-        super().__init__(options, config, shortcuts)
-        # The pages that list recent changes: every update rebuilds them.
-        self.change_pages: set[str] = set()
-        self.nav_titles = ""
-
-    def _search(self) -> Search:
-        if self.state.search is None:
-            kept = self.shortcuts.on("search-staging")
-            self.state.search = Search(staged=False, kept=kept, renumber=False, parallel=self.shortcuts.parallel)
-        return self.state.search
-
-    def _say_about_the_blog(self, config: MkDocsConfig) -> None:
-        pass
-
-    def on_pre_build(self, config: MkDocsConfig) -> None:
-        self.state.built = None
-        super().on_pre_build(config)
-
-    def _read_history(self, corpus: Corpus) -> History:
-        history = read_history(corpus, memo=self.state.git)
-        if history.note and not self.state.history_noted:
-            log.info(history.note)  # said once, not on every rebuild
-            self.state.history_noted = True
-        return history
-
-    def _show_drafts(self) -> bool:
-        return bool(self.options.draft_on_serve)
-
-    def _memo(self) -> Any:
-        return self.state.site
-
-    def _keep_draft_posts_out(self, files: Files, drafts: frozenset[str]) -> None:
-        if not self.options.draft_on_serve:  # (shown as Material's blog shows them, never searched)
-            super()._keep_draft_posts_out(files, drafts)
-
-    def on_page_markdown(self, markdown: str, page: Page) -> str | None:
-        if CHANGES_MARKER in markdown:
-            self.change_pages.add(page.file.src_uri)
-        return super().on_page_markdown(markdown, page)
-
-    def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
-        env = super().on_env(env, config, files)
-        self.nav_titles = nav_signature(self.nav.items)
-        return env
-
-    def _build_alongside(self, env: Any, config: MkDocsConfig, files: Files) -> None:
-        pass  # (one process: a server runs beside the build)
-
-    def _written_feeds(self) -> dict[str, bytes] | None:
-        return self.state.written_feeds
-
-    def done(self) -> None:
-        super().done()
-        self.state.built = self
-
-    def failed(self) -> None:
-        self.state.built = None
-        self.shortcuts.uninstall()
-        self.search.stop()
-
-
 def _blogs(config: MkDocsConfig) -> list[Any]:
     return [p.config for p in config.plugins.values() if type(p).__module__ == BLOG_MODULE]
 
@@ -390,7 +318,9 @@ def _settings(options: HandbookConfig, config: MkDocsConfig) -> Settings:
     try:
         source = read_config_file(config_file)
         markdown = (list(config.markdown_extensions), dict(config.mdx_configs or {}))
-        settings = settings_from(options, config_file, config.docs_dir, config.site_url, source=source, markdown=markdown)
+        settings = settings_from(
+            options, config_file, config.docs_dir, config.site_url, source=source, markdown=markdown
+        )
     except ConfigError as exc:
         problems: list[HandbookError | str] = [*exc.errors] or [str(exc)]
     else:

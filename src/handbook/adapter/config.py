@@ -26,8 +26,8 @@ from ..schema import SLUG
 from ..settings import DEFAULT_AUDIENCES, MARKDOWN_EXTENSIONS, ConfigValue, Settings
 
 if TYPE_CHECKING:
-    from .blog_settings import BlogSettingError
     from ..loading import Corpus
+    from .blog_settings import BlogSettingError
 
 CONFIG_FILE = "mkdocs.yml"
 SECTION: tuple[Key, ...] = ("plugins", "handbook")
@@ -291,8 +291,8 @@ class SiteConfig:
 def read_site_config(root: Path) -> SiteConfig:
     """mkdocs.yml and .authors.yml read with bounds; the handbook section validated; names that
     Material prints as HTML reported (`names.markup_problems`)."""
-    from .blog_settings import BlogSettingError, blogs_in_file, with_blog
     from ..names import markup_problems
+    from .blog_settings import BlogSettingError, blogs_in_file, with_blog
 
     config_file = root / CONFIG_FILE
     if not config_file.is_file():

@@ -25,7 +25,9 @@ from ..site.feeds.validation import FeedError, rss_problems
 from .rssfeed import repair_rss_plugin_feed
 
 log = get_plugin_logger(__name__)
-EMPTY_SITEMAP = b'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>\n'
+EMPTY_SITEMAP = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>\n'
+)
 _MATERIAL_RSS_LINK = re.compile(
     r'[ \t]*<link rel="alternate" type="application/rss\+xml" [^>]*href="[^"]*feed_rss_(?:created|updated)\.xml">\n?'
 )

@@ -18,9 +18,9 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from ..fast.shortcuts import Shortcuts
-from .build import Build, ServeBuild
+from .build import Build
 from .config import HandbookConfig
-from .serve import serve_with
+from .serve import ServeBuild, serve_with
 from .state import ServeState
 from .update import SiteUpdate
 

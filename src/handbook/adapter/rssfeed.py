@@ -42,7 +42,8 @@ def repair_rss_plugin_feed(
     if root.tag != "rss" or channel is None:
         raise FeedError("not an RSS 2.0 document: no <rss><channel>")
     site_url = checked_site_url(site_url)
-    by_url = {absolute_url(site_url, posts[post.path].url): post for post in corpus.published_posts if post.path in posts}
+    on_site = [post for post in corpus.published_posts if post.path in posts]
+    by_url = {absolute_url(site_url, posts[post.path].url): post for post in on_site}
     for image in channel.findall("image"):
         url = (image.findtext("url") or "").strip()
         if url in ("", "None"):
@@ -108,4 +109,3 @@ def _strip_layout(root: ET.Element) -> None:
             element.text = None
         if element.tail is not None and not element.tail.strip():
             element.tail = None
-

@@ -1,6 +1,6 @@
-"""`mkdocs serve`: the records watched beside the site's own files, and its rebuilds fitted to the
-edit: after an edit to the records alone, only the pages it changes are rebuilt
-(`update.SiteUpdate`); any other edit rebuilds the site whole, as mkdocs does.
+"""`mkdocs serve`: its whole rebuilds (`ServeBuild`), the records watched beside the site's own
+files, and its rebuilds fitted to the edit: after an edit to the records alone, only the pages
+it changes are rebuilt (`update.SiteUpdate`); any other edit rebuilds the site whole.
 
 Which files changed is worked out here, from a listing of the watched folders taken before
 each build (mkdocs' watcher says only that something did). Reaches into mkdocs' live-reload
@@ -9,20 +9,32 @@ server (1.6: its rebuild condition, its watched paths, the script it adds to eac
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
 from watchdog import events
 from watchdog.observers import Observer
 
 from .. import acknowledgements
+from ..fast.serving import nav_signature
+from ..fast.shortcuts import Shortcuts
+from ..history import History, read_history
+from ..loading import Corpus
 from ..settings import Settings
 from ..site import csp
+from ..site.changes import CHANGES_MARKER
+from .build import Build
+from .config import HandbookConfig
+from .search import Search
+from .state import ServeState
 
-log = logging.getLogger("mkdocs.plugins.handbook.serving")
+log = get_plugin_logger(__name__)
 
 Listing = dict[str, tuple[int, int]]  # path: (modification time in ns, size)
 
@@ -49,6 +61,75 @@ def listing(roots: Iterable[Path]) -> Listing:
 def changed(before: Listing, after: Listing) -> set[Path]:
     """The files added, removed or modified between two listings."""
     return {Path(path) for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+
+
+class ServeBuild(Build):
+    """One of `mkdocs serve`'s whole rebuilds: drafts shown to their editors (`draft_on_serve`),
+    never to search; what the next rebuild can reuse kept in `state`."""
+
+    serving = True
+
+    def __init__(self, options: HandbookConfig, config: MkDocsConfig, shortcuts: Shortcuts, state: ServeState) -> None:
+        self.state = state
+        super().__init__(options, config, shortcuts)
+        # The pages that list recent changes: every update rebuilds them.
+        self.change_pages: set[str] = set()
+        self.nav_titles = ""
+
+    def _search(self) -> Search:
+        if self.state.search is None:
+            kept = self.shortcuts.on("search-staging")
+            self.state.search = Search(staged=False, kept=kept, renumber=False, parallel=self.shortcuts.parallel)
+        return self.state.search
+
+    def _say_about_the_blog(self, config: MkDocsConfig) -> None:
+        pass
+
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        self.state.built = None
+        super().on_pre_build(config)
+
+    def _read_history(self, corpus: Corpus) -> History:
+        history = read_history(corpus, memo=self.state.git)
+        if history.note and not self.state.history_noted:
+            log.info(history.note)  # said once, not on every rebuild
+            self.state.history_noted = True
+        return history
+
+    def _show_drafts(self) -> bool:
+        return bool(self.options.draft_on_serve)
+
+    def _memo(self) -> Any:
+        return self.state.site
+
+    def _keep_draft_posts_out(self, files: Files, drafts: frozenset[str]) -> None:
+        if not self.options.draft_on_serve:  # (shown as Material's blog shows them, never searched)
+            super()._keep_draft_posts_out(files, drafts)
+
+    def on_page_markdown(self, markdown: str, page: Page) -> str | None:
+        if CHANGES_MARKER in markdown:
+            self.change_pages.add(page.file.src_uri)
+        return super().on_page_markdown(markdown, page)
+
+    def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
+        env = super().on_env(env, config, files)
+        self.nav_titles = nav_signature(self.nav.items)
+        return env
+
+    def _build_alongside(self, env: Any, config: MkDocsConfig, files: Files) -> None:
+        pass  # (one process: a server runs beside the build)
+
+    def _written_feeds(self) -> dict[str, bytes] | None:
+        return self.state.written_feeds
+
+    def done(self) -> None:
+        super().done()
+        self.state.built = self
+
+    def failed(self) -> None:
+        self.state.built = None
+        self.shortcuts.uninstall()
+        self.search.stop()
 
 
 class Rebuilder:

@@ -10,9 +10,8 @@ from ..history import GitMemo
 from ..site.build import SiteMemo
 
 if TYPE_CHECKING:
-    from .build import ServeBuild
     from .search import Search
-    from .serve import Watcher
+    from .serve import ServeBuild, Watcher
 
 
 @dataclass

@@ -13,9 +13,10 @@ from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from ..fast.serving import nav_signature
-from .build import TEMPLATES, ServeBuild
+from .build import TEMPLATES
 from .csp import page_bases
 from .files import changed, file_of, in_build_order, pages_of, set_content
+from .serve import ServeBuild
 from .state import ServeState
 
 log = get_plugin_logger(__name__)

@@ -103,7 +103,7 @@ def uninstall(md: markdown.Markdown) -> None:
     """`md.convert` as it was before `install`."""
     current = md.__dict__.get("convert")
     if isinstance(current, ConvertedOnce):
-        if current.convert == getattr(type(md), "convert").__get__(md):
+        if current.convert == type(md).convert.__get__(md):
             del md.__dict__["convert"]  # (the class's own, as before)
         else:
             md.convert = current.convert  # type: ignore[method-assign]

@@ -99,9 +99,7 @@ class PartsRenderer:
         # Links resolve alike from every page of a folder: blocks are shared within it.
         # Our own HTML goes into the page as it is (`PageParts.html`): it is not converted.
         texts = ["" if part.raw else part.markdown for part in parts.parts]
-        done = self.converter.convert_page(
-            parts.frame, texts, posixpath.dirname(page.file.src_uri), keep=parts.shared
-        )
+        done = self.converter.convert_page(parts.frame, texts, posixpath.dirname(page.file.src_uri), keep=parts.shared)
         ids = set(done.frame.ids)
         for part, text in zip(parts.parts, done.texts, strict=True):
             text_ids = frozenset(blocks.element_ids(part.markdown)) if part.raw else text.ids

@@ -37,7 +37,9 @@ class RenderCache:
         """The site's files changed in place (links now resolve against more files)."""
         self.files_signature = None
 
-    def render(self, page: Page, render: Callable[[MkDocsConfig, Files], None], config: MkDocsConfig, files: Files) -> None:
+    def render(
+        self, page: Page, render: Callable[[MkDocsConfig, Files], None], config: MkDocsConfig, files: Files
+    ) -> None:
         if self.files_signature is None or self.files_signature[0] != id(files):
             listing = "\n".join(f"{f.src_uri}\t{f.url}" for f in files)
             self.files_signature = (id(files), hashlib.blake2b(listing.encode(), digest_size=16).digest())
@@ -99,11 +101,22 @@ class _CachedTemplate:
         def neighbour(other: Any) -> tuple[str, str] | None:
             return None if other is None else (str(other.url), str(other.title))
 
-        about = repr((
-            self.name, uri, page.url, page.title, page.content, page.meta, page.edit_url, page.canonical_url,
-            neighbour(page.previous_page), neighbour(page.next_page), [str(a.title) for a in page.ancestors],
-            self.templates.site,
-        ))
+        about = repr(
+            (
+                self.name,
+                uri,
+                page.url,
+                page.title,
+                page.content,
+                page.meta,
+                page.edit_url,
+                page.canonical_url,
+                neighbour(page.previous_page),
+                neighbour(page.next_page),
+                [str(a.title) for a in page.ancestors],
+                self.templates.site,
+            )
+        )
         key = hashlib.blake2b(about.encode(), digest_size=16).digest()
         hit = self.templates.cache.get(uri)
         if hit is not None and hit[0] == key:

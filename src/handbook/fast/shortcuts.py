@@ -60,10 +60,15 @@ SHORTCUTS = (
     Shortcut("prerender", "generated pages converted by a forked worker", (guard.ENGINE,)),
     Shortcut("prebuild", "pages search does not read built by a forked worker", (guard.ENGINE,)),
     Shortcut("partials", "Material's partials rendered once per folder", (guard.MATERIAL,)),
-    Shortcut("blog", "Material's blog: its pages only, posts by file, excerpts converted once",
-             (guard.ENGINE, guard.MATERIAL, guard.MARKDOWN)),  # fmt: skip
+    Shortcut(
+        "blog",
+        "Material's blog: its pages only, posts by file, excerpts converted once",
+        (guard.ENGINE, guard.MATERIAL, guard.MARKDOWN),
+    ),  # fmt: skip
     Shortcut("search-staging", "searched pages staged for Pagefind as written", (guard.PAGEFIND, guard.MATERIAL)),
-    Shortcut("serve-cache", "serve: pages converted and rendered again only when changed", (guard.ENGINE, guard.MATERIAL)),
+    Shortcut(
+        "serve-cache", "serve: pages converted and rendered again only when changed", (guard.ENGINE, guard.MATERIAL)
+    ),  # fmt: skip
     Shortcut("serve-update", "serve: an edit to the records rebuilds only what it changes", (guard.ENGINE,)),
     Shortcut("workers", "version pages, feeds and the search index shared with a second core"),
     Shortcut("diffs", "diffs matched by cydifflib, CPython's difflib compiled"),

@@ -45,9 +45,7 @@ def _by_fragment(pages: list[Any]) -> list[int]:
     return sorted(range(len(pages)), key=lambda page: tuple(pages[page]))
 
 
-def rewrite_index(
-    folder: Path, order: Callable[[list[Any]], list[int]] | None, parallel: Parallel = SERIAL
-) -> None:
+def rewrite_index(folder: Path, order: Callable[[list[Any]], list[int]] | None, parallel: Parallel = SERIAL) -> None:
     """The index in `folder` with sorted filters, its pages numbered in `order` (their old
     numbers in their new order; None: as they are), under its new files' names."""
     entry_path = folder / "pagefind-entry.json"
@@ -85,9 +83,7 @@ def rewrite_index(
     entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
-def _renumber_index(
-    folder: Path, language: str, chunks: list[Any], number: dict[int, int], parallel: Parallel
-) -> None:
+def _renumber_index(folder: Path, language: str, chunks: list[Any], number: dict[int, int], parallel: Parallel) -> None:
     """Each word index chunk in `folder` (`chunks`: [[from, to, hash], ...]) with its pages
     numbered again, under its new name. Half the bytes are done by a second core: at 10,000
     records this is the last step of the build, and nothing else is left to run beside it."""

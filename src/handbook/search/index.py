@@ -256,7 +256,6 @@ def indexed_pages(folder: str | Path) -> int:
     return sum(int(lang.get("page_count", 0)) for lang in entry.get("languages", {}).values())
 
 
-
 def indexed_documents(folder: str | Path) -> list[dict[str, object]]:
     """Every page in the index in `folder`, as Pagefind stored it (url, content, meta, filters),
     sorted by URL: what a search can find, for tests and for looking into an index by hand."""
@@ -267,4 +266,3 @@ def indexed_documents(folder: str | Path) -> list[dict[str, object]]:
             raise SearchIndexError(f"{path}: not a Pagefind fragment")
         documents.append(json.loads(data[len(FRAGMENT_SIGNATURE) :]))
     return sorted(documents, key=lambda d: str(d.get("url", "")))
-

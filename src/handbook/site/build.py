@@ -221,7 +221,9 @@ class Site:
         made.update((item.src_uri, item) for item in after if item.src_uri not in authored)
         return made
 
-    def _add_version_pages(self, made: dict[str, SiteFile], known: frozenset[str], meanwhile: Callable[[], None]) -> None:
+    def _add_version_pages(
+        self, made: dict[str, SiteFile], known: frozenset[str], meanwhile: Callable[[], None]
+    ) -> None:
         """Each published version's permanent page, each policy's history page, and redirects
         from the old addresses of policies renamed with `git mv`. `known`: every source path on
         the site; `meanwhile` makes the pages before them while a worker may start on them."""
@@ -261,7 +263,8 @@ class Site:
             src = version_src(policy_id, number)
             return src if self.has(src) else None
 
-        everything = [(f"{f.label} ({f.format_name})", f.path) for f in feed_links("") if f.path.startswith("feeds/all.")]
+        listed = [link for link in feed_links("") if link.path.startswith("feeds/all.")]
+        everything = [(f"{link.label} ({link.format_name})", link.path) for link in listed]
         return recent_changes(
             self.ctx, src_uri, history=self.history, version_page=version_page, feeds=everything,
             feeds_page=FEEDS_PAGE if self.has(FEEDS_PAGE) else None, limit=self.settings.recent_changes,

@@ -257,9 +257,7 @@ def _heading(body: str) -> str:
 def diff_markdown(old: str, new: str) -> str:
     """Markdown of `new` with the changes from `old` marked word by word, for reading."""
     a, b = _units(old), _units(new)
-    matcher = MATCHER(
-        None, [(u.kind, u.text) for u in a], [(u.kind, u.text) for u in b], autojunk=False
-    )
+    matcher = MATCHER(None, [(u.kind, u.text) for u in a], [(u.kind, u.text) for u in b], autojunk=False)
     render = _Renderer()
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":

@@ -23,6 +23,7 @@ from ..records import Decision, Policy
 from .feeds.names import feed_files, owner_feed
 from .html import esc
 from .paths import HEALTH_PAGE, OWNERS_INDEX, Urls, owner_src
+
 # Reviews charted ahead of the reader's day.
 HORIZON_DAYS = 90
 
@@ -169,7 +170,10 @@ class HealthPages:
             '<p class="hb-owner-due" hidden></p>',
             "",
             "<p>Reminders of these reviews, each when it falls due soon: "
-            + " · ".join(f'<a href="{esc(self.urls.relative(src, path))}">{name}</a>' for name, path in feed_files(owner_feed(owner_id)))
+            + " · ".join(
+                f'<a href="{esc(self.urls.relative(src, path))}">{name}</a>'
+                for name, path in feed_files(owner_feed(owner_id))
+            )
             + ".</p>",
             "",
             "## Reviews",

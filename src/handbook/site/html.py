@@ -44,7 +44,10 @@ def status_html(status: str) -> str:
 
 def record_status_html(status: str) -> str:
     """The record's status today, in its header block: a search filter and shown in results."""
-    return f'<span class="hb-status hb-status--{esc(status)}" data-pagefind-filter="status" data-pagefind-meta="status">{esc(status)}</span>'
+    return (
+        f'<span class="hb-status hb-status--{esc(status)}" data-pagefind-filter="status" '
+        f'data-pagefind-meta="status">{esc(status)}</span>'
+    )
 
 
 def standing_html(archived: bool) -> str:
@@ -53,7 +56,10 @@ def standing_html(archived: bool) -> str:
 
 
 def banner(kind: str, title: str, text_html: str) -> str:
-    return f'<div class="admonition {kind} hb-banner" role="note">\n<p class="admonition-title">{esc(title)}</p>\n<p>{text_html}</p>\n</div>\n'
+    return (
+        f'<div class="admonition {kind} hb-banner" role="note">\n'
+        f'<p class="admonition-title">{esc(title)}</p>\n<p>{text_html}</p>\n</div>\n'
+    )
 
 
 def facts(items: list[tuple[str, str]]) -> str:

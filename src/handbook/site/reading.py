@@ -53,7 +53,9 @@ def reading_list_audiences(corpus: Corpus) -> list[str]:
     return [a for a in corpus.settings.audiences if a != NEW_HIRES and reading_list(corpus, with_all_staff(a))]
 
 
-def start_here(ctx: Context, reading_order: Sequence[str] = (), audiences: tuple[str, ...] = (NEW_HIRES, ALL_STAFF)) -> str:
+def start_here(
+    ctx: Context, reading_order: Sequence[str] = (), audiences: tuple[str, ...] = (NEW_HIRES, ALL_STAFF)
+) -> str:
     corpus = ctx.corpus
     src = START_HERE
     reading = reading_list(corpus, audiences, reading_order, explicit=True)
@@ -77,13 +79,15 @@ def start_here(ctx: Context, reading_order: Sequence[str] = (), audiences: tuple
             "",
         ]
         for d in sorted(accepted, key=lambda d: d.number):
-            shaped = [corpus.policies[p] for p in d.policies if p in corpus.policies and not corpus.policies[p].is_draft]
+            shaped = [corpus.policies[p] for p in d.policies if p in corpus.policies]
+            shaped = [p for p in shaped if not p.is_draft]
             shapes = (
                 f": shaped {', '.join(f'[{md_text(p.title)}]({md_path(src, policy_src(p.id))})' for p in shaped)}"
                 if shaped
                 else ""
             )
-            parts.append(f"- [{d.label} {md_text(d.title)}]({md_path(src, decision_src(d.id))}), {time_html(d.date)}{shapes}")
+            link = f"[{d.label} {md_text(d.title)}]({md_path(src, decision_src(d.id))})"
+            parts.append(f"- {link}, {time_html(d.date)}{shapes}")
         parts.append("")
     parts += _latest_posts(corpus, src)
     lists = reading_list_audiences(corpus)
@@ -109,7 +113,8 @@ def audience_reading_list(
         "",
         f"The {len(reading)} polic{'y' if len(reading) == 1 else 'ies'} in force for {md_text(who.lower())}"
         + (" and for all staff" if audience != ALL_STAFF and ALL_STAFF in corpus.settings.audiences else "")
-        + ", in reading order. Tick each one as you read it; the ticks are shared with the Start here page and stay in this browser.",
+        + ", in reading order. Tick each one as you read it; the ticks are shared with the Start here page "
+        "and stay in this browser.",
         "",
         _checklist(ctx, src, reading, f"reading-{audience}"),
         "",
@@ -121,7 +126,8 @@ def audience_reading_list(
     if behind:
         parts += ["## Decisions behind these policies", ""]
         parts += [
-            f"- [{d.label} {md_text(d.title)}]({md_path(src, decision_src(d.id))}) ({corpus.decision_status(d).value}, {time_html(d.date)})"
+            f"- [{d.label} {md_text(d.title)}]({md_path(src, decision_src(d.id))}) "
+            f"({corpus.decision_status(d).value}, {time_html(d.date)})"
             for d in sorted(behind, key=lambda d: d.number)
         ]
         parts.append("")
@@ -132,7 +138,8 @@ def audience_reading_list(
             "Every new version of these policies is announced in this reading list's own feed:",
             "",
         ]
-        parts.append(" · ".join(f'<a href="{esc(ctx.urls.relative(src, path))}">{esc(label)}</a>' for label, path in feeds))
+        links = [f'<a href="{esc(ctx.urls.relative(src, path))}">{esc(label)}</a>' for label, path in feeds]
+        parts.append(" · ".join(links))
         parts.append("")
     parts += ["## Other reading lists", ""]
     parts.append(f"- [Start here]({md_path(src, START_HERE)}): for new hires")
@@ -159,7 +166,8 @@ def reading_lists_index(ctx: Context) -> str:
 
 def _reading_list_item(corpus: Corpus, src: str, audience: str) -> str:
     count = len(reading_list(corpus, with_all_staff(audience)))
-    return f"- [{md_text(audience_title(audience))}]({md_path(src, reading_list_src(audience))}): {count} polic{'y' if count == 1 else 'ies'}"
+    target = md_path(src, reading_list_src(audience))
+    return f"- [{md_text(audience_title(audience))}]({target}): {count} polic{'y' if count == 1 else 'ies'}"
 
 
 def _checklist(ctx: Context, src: str, reading: Sequence[Policy], name: str) -> str:
@@ -182,12 +190,14 @@ def _checklist(ctx: Context, src: str, reading: Sequence[Policy], name: str) -> 
     return "\n".join(
         [
             f'<div class="hb-checklist" data-checklist="{esc(name)}">',
-            f'<p class="hb-checklist__about">{len(reading)} polic{"y" if len(reading) == 1 else "ies"}, about {total} minutes of reading. '
+            f'<p class="hb-checklist__about">{len(reading)} polic{"y" if len(reading) == 1 else "ies"}, '
+            f"about {total} minutes of reading. "
             '<span class="hb-checklist__progress" aria-live="polite"></span></p>',
             '<ol class="hb-reading-list">',
             *items,
             "</ol>",
-            '<p class="hb-checklist__actions" hidden><button type="button" class="md-button" data-hb-print>Print this checklist</button> '
+            '<p class="hb-checklist__actions" hidden>'
+            '<button type="button" class="md-button" data-hb-print>Print this checklist</button> '
             '<button type="button" class="md-button" data-hb-clear>Clear my ticks</button></p>',
             "</div>",
         ]
@@ -200,6 +210,7 @@ def _latest_posts(corpus: Corpus, src: str, count: int = 5) -> list[str]:
         return []
     parts = ["## Latest posts", ""]
     docs = corpus.settings.docs_dir
-    parts += [f"- [{md_text(p.title)}]({md_path(src, docs_relative(p.path, docs))}), {time_html(p.date)}" for p in posts]
+    for p in posts:
+        parts.append(f"- [{md_text(p.title)}]({md_path(src, docs_relative(p.path, docs))}), {time_html(p.date)}")
     parts.append("")
     return parts

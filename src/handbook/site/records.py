@@ -10,7 +10,17 @@ from ..errors import HandbookError
 from ..frontmatter import decode, split_front_matter
 from ..records import Decision, DecisionStatus, Policy, PolicyStatus
 from .context import Context
-from .html import banner, esc, facts, kind_attributes, md_text, record_status_html, standing_html, status_html, time_html
+from .html import (
+    banner,
+    esc,
+    facts,
+    kind_attributes,
+    md_text,
+    record_status_html,
+    standing_html,
+    status_html,
+    time_html,
+)
 from .pageparts import PageParts, Part, Placed
 from .paths import decision_src, history_src, policy_src, version_src
 
@@ -63,7 +73,8 @@ def policy_page(ctx: Context, policy: Policy) -> PageParts:
             banner(
                 "danger hb-draft",
                 "DRAFT: not published",
-                "This policy is a draft. It is shown only to its editors under <code>mkdocs serve</code> and never reaches the built site, the search index or the feeds.",
+                "This policy is a draft. It is shown only to its editors under <code>mkdocs serve</code> and never "
+                "reaches the built site, the search index or the feeds.",
             )
         )
     successor_id = corpus.policy_successor.get(policy.id)
@@ -73,7 +84,8 @@ def policy_page(ctx: Context, policy: Policy) -> PageParts:
             banner(
                 "danger hb-superseded",
                 "Superseded: no longer in force",
-                f"This policy was replaced by {ctx.link(src, policy_src(successor.id), successor.title)}. Follow that policy instead.",
+                f"This policy was replaced by {ctx.link(src, policy_src(successor.id), successor.title)}. "
+                "Follow that policy instead.",
             )
         )
     elif policy.status is PolicyStatus.RETIRED:
@@ -81,7 +93,8 @@ def policy_page(ctx: Context, policy: Policy) -> PageParts:
             banner(
                 "danger hb-retired",
                 "Retired: no longer in force",
-                f"This policy was retired with version {policy.version}, effective {time_html(policy.effective)}. It is kept for the record.",
+                f"This policy was retired with version {policy.version}, effective {time_html(policy.effective)}. "
+                "It is kept for the record.",
             )
         )
     parts, placed = [f"# {md_text(policy.title)}", ""], Placed()
@@ -93,7 +106,9 @@ def policy_page(ctx: Context, policy: Policy) -> PageParts:
         standing_html(retired),
         facts(listed),
         f'<p class="hb-summary">{esc(policy.summary)}</p>',
-        f'<p class="hb-changes"><strong>{_version_label(ctx, policy)}, effective {time_html(policy.effective)}.</strong> What changed: {esc(policy.changes)}{_history_link(ctx, policy)}</p>',
+        f'<p class="hb-changes"><strong>{_version_label(ctx, policy)}, '
+        f"effective {time_html(policy.effective)}.</strong> "
+        f"What changed: {esc(policy.changes)}{_history_link(ctx, policy)}</p>",
         "</div>",
     ]
     parts += [placed.raw("\n".join(header)), ""]
@@ -105,7 +120,8 @@ def policy_page(ctx: Context, policy: Policy) -> PageParts:
         parts += ["## Decisions behind this policy", ""]
         for d in behind:
             parts.append(
-                f"- [{d.label} {md_text(d.title)}](../{decision_src(d.id)}) ({corpus.decision_status(d).value}, {d.date.isoformat()})"
+                f"- [{d.label} {md_text(d.title)}](../{decision_src(d.id)}) "
+                f"({corpus.decision_status(d).value}, {d.date.isoformat()})"
             )
         parts.append("")
     # Each record page reports its own broken links: no blocks shared with the others.
@@ -132,7 +148,8 @@ def decision_page(ctx: Context, decision: Decision) -> PageParts:
             banner(
                 "warning hb-superseded",
                 "Superseded",
-                f"This decision was superseded by {ctx.link(src, decision_src(successor.id), f'{successor.label} {successor.title}')}.",
+                f"This decision was superseded by "
+                f"{ctx.link(src, decision_src(successor.id), f'{successor.label} {successor.title}')}.",
             )
         )
     elif status is DecisionStatus.PROPOSED:

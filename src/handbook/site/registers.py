@@ -29,10 +29,12 @@ def policy_register(ctx: Context) -> str:
         *NOT_SEARCHED,
         "# Policy register",
         "",
-        f"Every policy in force, with its owner and when it is next reviewed: {len(current)} in force, {len(retired)} retired. "
+        f"Every policy in force, with its owner and when it is next reviewed: {len(current)} in force, "
+        f"{len(retired)} retired. "
         f'Also as <a href="register.json">JSON</a>. '
         # Reviews overdue or due soon, by month and owner, duplicates and drafts waiting: health.py.
-        f"See {ctx.link(src, HEALTH_PAGE, 'Handbook health')} for the reviews due and overdue, and each owner's reviews.",
+        f"See {ctx.link(src, HEALTH_PAGE, 'Handbook health')} for the reviews due and overdue, "
+        "and each owner's reviews.",
         "",
         '<div class="hb-filters" data-table="hb-policy-register" hidden></div>',
         "",
@@ -60,7 +62,8 @@ def _policy_table(ctx: Context, src: str, policies: Iterable[Policy], table_clas
         status = "superseded" if p.id in corpus.policy_successor else p.status.value
         review = "" if corpus.is_retired(p) else time_html(p.review_due)
         rows.append(
-            f'<tr data-status="{esc(status)}" data-owner="{esc(p.owner)}" data-audience="{esc(" ".join(p.audience))}" data-tags="{esc(" ".join(p.tags))}">'
+            f'<tr data-status="{esc(status)}" data-owner="{esc(p.owner)}" '
+            f'data-audience="{esc(" ".join(p.audience))}" data-tags="{esc(" ".join(p.tags))}">'
             f"<td>{ctx.link(src, policy_src(p.id), p.title)}</td>"
             f"<td>{p.version}</td><td>{esc(status)}</td><td>{esc(corpus.owner_name(p.owner))}</td>"
             f"<td>{time_html(p.effective)}</td><td>{review}</td></tr>"
@@ -97,7 +100,8 @@ def decision_log(ctx: Context) -> str:
             owners = sorted({p.owner for p in shaped})
             audience = sorted({a for p in shaped for a in p.audience})
             rows.append(
-                f'<tr data-status="{group.value}" data-owner="{esc(" ".join(owners))}" data-audience="{esc(" ".join(audience))}" data-tags="{esc(" ".join(d.tags))}">'
+                f'<tr data-status="{group.value}" data-owner="{esc(" ".join(owners))}" '
+                f'data-audience="{esc(" ".join(audience))}" data-tags="{esc(" ".join(d.tags))}">'
                 f"<td>{d.label}</td><td>{ctx.link(src, decision_src(d.id), d.title)}</td>"
                 f"<td>{group.value}</td><td>{time_html(d.date)}</td></tr>"
             )

@@ -338,8 +338,6 @@ class VersionPages:
         )
 
 
-
-
 @functools.lru_cache(maxsize=256)
 def _as_text_if_unsafe(body: str, settings: Settings) -> str:
     return escape_unsafe(body, settings)
@@ -375,8 +373,6 @@ def _known_pages(ctx: Context) -> frozenset[str]:
     return frozenset(known)
 
 
-
-
 def redirect_html(target: str, script: str) -> str:
     """A page that sends the reader to `target` (relative), as mkdocs-redirects writes them, but
     with `script` (redirect.js, keeping the #section) served from the site: no inline script."""
@@ -389,4 +385,3 @@ def redirect_html(target: str, script: str) -> str:
         f'<meta http-equiv="refresh" content="0; url={href}">\n</head>\n<body>\n'
         f'<p>This page has moved. <a href="{href}">Go to its new address</a>.</p>\n</body>\n</html>\n'
     )
-

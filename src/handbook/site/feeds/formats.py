@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from feedgen.entry import FeedEntry  # type: ignore[import-untyped]
 from feedgen.ext.dc import DcEntryExtension  # type: ignore[import-untyped]
@@ -79,7 +79,6 @@ def build_feeds(
         if memo is not None:
             memo[feed.name] = ((feed, build_date, language), written)
     return {path: data for feed in feeds for path, data in done[feed.name]}
-
 
 
 def rss(

@@ -95,7 +95,6 @@ class Feed:
         return max((item.published for item in self.items), default=None)
 
 
-
 # -- items ---------------------------------------------------------------------
 
 
@@ -282,7 +281,6 @@ def compile_feeds(
     return tuple(feeds)
 
 
-
 def audience_and_owner_feeds(
     corpus: Corpus, history: History, *, site_url: str, site_name: str, urls: Urls = DEFAULT_URLS
 ) -> tuple[Feed, ...]:
@@ -315,7 +313,8 @@ def audience_and_owner_feeds(
             Feed(
                 name=owner_feed(owner_id),
                 title=f"{site_name}: reviews due for {owner.name}",
-                description=f"A reminder for each policy {owner.name} owns, when its review falls due, from {site_name}.",
+                description=f"A reminder for each policy {owner.name} owns, when its review falls due, "
+                f"from {site_name}.",
                 home=absolute_url(site_url, urls.page(owner_src(owner_id))),
                 site_url=site_url,
                 items=_sorted(review_items(corpus, owner_id, site_url=site_url, urls=urls, policies=owned[owner_id])),
@@ -324,10 +323,8 @@ def audience_and_owner_feeds(
     return tuple(feeds)
 
 
-
 def _paragraphs(*texts: str) -> tuple[str, ...]:
     return tuple(t.strip() for t in texts if t and t.strip())
-
 
 
 def _owner_person(corpus: Corpus, owner_id: str) -> Person:

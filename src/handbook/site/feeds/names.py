@@ -85,4 +85,3 @@ def discovery_tags(site_name: str, href: Callable[[str], str]) -> str:
         f'href="{html.escape(href(link.path))}">\n'
         for link in feed_links(site_name)
     )
-

@@ -73,5 +73,3 @@ def _first_paragraph(lines: list[str]) -> str:
             break
     text = " ".join(block)
     return _MD_MARKS.sub("", _MD_LINK.sub(r"\1", text)).strip()
-
-

@@ -20,7 +20,6 @@ class FeedError(ValueError):
     """A feed that cannot be made valid: says which defect, so that the build can name it."""
 
 
-
 def rss_problems(xml: bytes) -> list[str]:
     """What keeps an RSS 2.0 document from validating strictly; empty when it is valid.
 
@@ -91,4 +90,3 @@ def is_rfc822(text: str) -> bool:
 
 def is_url(text: str | None) -> bool:
     return bool(text) and re.match(r"^https?://[^\s/]+", (text or "").strip()) is not None
-
