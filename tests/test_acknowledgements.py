@@ -11,9 +11,9 @@ from click.testing import CliRunner
 
 from conftest import ROOT, Writer, policy, settings_for
 from handbook import acknowledgements as acks
-from handbook.site.acks import acknowledgements_page
 from handbook.cli import load_settings, main
 from handbook.loading import load_corpus
+from handbook.site.acks import acknowledgements_page
 
 ACK = "acknowledge: true\n"
 FILES = {

@@ -26,8 +26,8 @@ from mkdocs.exceptions import Abort
 
 from conftest import BLOG_AUTHORS_FILE, BLOG_FILES, MKDOCS_YML, OWNERS, Writer, decision, policy, settings_for
 from handbook.acknowledgements import load_acknowledgements
-from handbook.cli import load_settings, main
 from handbook.adapter.config import read_settings
+from handbook.cli import load_settings, main
 from handbook.frontmatter import MAX_FRONT_MATTER_BYTES
 from handbook.loading import load_corpus
 

@@ -18,14 +18,14 @@ import pytest
 
 from conftest import ROOT, Git, Writer, decision, engine_command, engine_env, faketime, policy, settings_for
 from handbook.adapter.rssfeed import repair_rss_plugin_feed
+from handbook.history import History
+from handbook.loading import Corpus, load_corpus
+from handbook.records import StatusChange, Version
 from handbook.site.feeds.formats import build_feeds
 from handbook.site.feeds.items import Person, PostPage
 from handbook.site.feeds.names import discovery_tags
 from handbook.site.feeds.text import plain_text
 from handbook.site.feeds.validation import FeedError, rss_problems
-from handbook.history import History
-from handbook.loading import Corpus, load_corpus
-from handbook.records import StatusChange, Version
 
 SITE = "https://handbook.example.com/"
 BUILD_DATE = dt.datetime(2030, 1, 1, 12, 0, tzinfo=dt.UTC)

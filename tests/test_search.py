@@ -14,15 +14,15 @@ from pathlib import Path
 import pytest
 
 from conftest import Writer, decision, engine_command, engine_env, policy, settings_for
-from handbook.site.changes import CHANGES_MARKER, recent_changes
-from handbook.site.context import Context
-from handbook.site.reading import reading_list, start_here
+from handbook.adapter.search import mark_searchable
 from handbook.history import History
 from handbook.loading import load_corpus
 from handbook.records import StatusChange, Version
-from handbook.adapter.search import mark_searchable
 from handbook.search.index import INDEX_DIR, index_site, indexed_documents, indexed_pages
+from handbook.site.changes import CHANGES_MARKER, recent_changes
+from handbook.site.context import Context
 from handbook.site.html import kind_attributes
+from handbook.site.reading import reading_list, start_here
 
 MKDOCS_YML = """\
 site_name: Search test

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from conftest import OWNERS, Git, engine_command, engine_env, policy
+from handbook.history import read_history
 from handbook.site.context import Context
 from handbook.site.diffing import diff_markdown, diff_words
-from handbook.history import read_history
 from handbook.site.links import LinkTarget, rewrite_links
 from handbook.site.paths import Urls
 from handbook.site.versions import VersionPages, redirect_html

@@ -17,13 +17,14 @@ from mkdocs.structure.pages import Page
 
 from ..builddate import build_datetime, build_epoch
 from ..cache import Cache
-from ..checks import duplicates, scripts
+from ..checks import Finding, scripts
 from ..errors import HandbookError
 from ..fast.shortcuts import Shortcuts
 from ..history import History, read_history
 from ..loading import Corpus, load_corpus
 from ..names import markup_problems
 from ..settings import Settings
+from ..site import health
 from ..site.build import PAGE_ASSETS, Site, SiteSettings, draft_posts, make_site
 from ..site.changes import CHANGES_MARKER
 from ..site.feeds.items import PostPage
@@ -142,15 +143,11 @@ class Build:
 
     def make(self, authored: frozenset[str]) -> Site:
         """The site the records make, beside `authored`, the site's own files."""
-        corpus, history, cache, settings = self.corpus, self.history, self.cache, self.settings
+        corpus, history, cache = self.corpus, self.history, self.cache
         assert corpus is not None
 
-        def findings() -> list[Any]:
-            found = list(duplicates.same_policy(corpus))
-            found += duplicates.copied_texts(
-                corpus, history, threshold=settings.duplicate_threshold, cache=cache, drafts=False
-            )
-            return found + duplicates.check_history(history)
+        def findings() -> list[Finding]:  # made while a worker may make version pages
+            return health.duplicates(corpus, history, cache=cache)
 
         site_settings = SiteSettings(
             self.config.site_name, self.urls, show_drafts=self._show_drafts(),

@@ -290,16 +290,29 @@ def select(findings: Iterable[Finding], *, select: Sequence[str] = (), ignore: S
     ]
 
 
+# Codes whose findings depend on today's date or on other branches: left out when `today` is None.
+DATED = ("HB101", "HB102", "HB104", "HB105", "HB209")
+
+
 def run_checks(
     corpus: Corpus,
     history: History,
     *,
-    today: dt.date,
+    today: dt.date | None,
     settings: Settings | None = None,
     revisions: Revisions | None = None,
     cache: Cache | None = None,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    published_only: bool = False,
 ) -> list[Finding]:
-    """Every finding about `corpus`, sorted by file and line.
+    """Every finding about `corpus` whose code `select` and `ignore` keep (prefixes, as
+    `handbook check --select`), sorted by file and line; a check whose codes are all left out
+    is not run.
+
+    `today=None` runs only the checks that depend neither on today's date nor on other branches
+    (none of `DATED`): what a build may show, since the same commit builds the same site on any
+    day. `published_only` leaves drafts out of the texts compared for copies (HB205, HB206).
 
     When the handbook cannot be loaded (HB0xx), only the loader's findings are given: the other
     checks need every record, and would otherwise report the gaps a broken file leaves.
@@ -310,15 +323,37 @@ def run_checks(
     from .pages import Site
     from .revisions import read_revisions
 
+    def kept(code: str) -> bool:
+        chosen = not select or code.startswith(tuple(select))
+        return chosen and not code.startswith(tuple(ignore)) and (today is not None or code not in DATED)
+
+    def wanted(*codes: str) -> bool:
+        return any(kept(code) for code in codes)
+
     settings = settings or corpus.settings
     findings = integrity.loader_findings(corpus)
     if not corpus.load_errors:
-        if revisions is None:
+        dated = today is not None and wanted("HB101", "HB102", "HB104", "HB105", "HB106")
+        if revisions is None and (dated or wanted("HB207")):
             revisions = read_revisions(corpus, history, cache=cache)
-        site = Site.of(corpus, cache)
-        findings += stale.check(corpus, history, revisions, site, today=today, settings=settings)
-        findings += duplicates.check(corpus, history, revisions, settings=settings, cache=cache)
-        findings += integrity.check(corpus, history, site)
-        findings += integrity.workflow_findings(corpus)
-        findings += scripts.check(corpus, cache)
-    return sorted(set(findings), key=Finding.sort_key)
+        site = Site.of(corpus, cache) if dated or wanted("HB106", "HB307") else None
+        if dated and today is not None and revisions is not None and site is not None:
+            findings += stale.check(corpus, history, revisions, site, today=today, settings=settings)
+        elif site is not None and wanted("HB106"):
+            findings += stale.leaning_on_the_past(corpus, site)
+        if wanted("HB201"):
+            findings += duplicates.same_policy(corpus)
+        if wanted("HB202", "HB203"):
+            findings += duplicates.check_history(history)
+        if wanted("HB205", "HB206"):
+            threshold, drafts = settings.duplicate_threshold, not published_only
+            findings += duplicates.copied_texts(corpus, history, threshold=threshold, cache=cache, drafts=drafts)
+        if wanted("HB207") and revisions is not None:
+            findings += duplicates.rewrites(corpus, revisions, threshold=settings.rewrite_threshold)
+        if site is not None and wanted("HB307"):
+            findings += integrity.check(corpus, history, site)
+        if wanted("HB208", "HB209", "HB401", "HB402"):
+            findings += integrity.workflow_findings(corpus)
+        if wanted("HB309"):
+            findings += scripts.check(corpus, cache)
+    return sorted({f for f in findings if kept(f.code)}, key=Finding.sort_key)

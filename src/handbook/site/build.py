@@ -214,7 +214,7 @@ class Site:
                 made[item.src_uri] = item
             # The "Handbook health" page and one page per owner: what depends on today is
             # worked out in the reader's browser.
-            health = HealthPages(self.corpus, self.history, settings.urls, duplicates=tuple(self.findings()))
+            health = HealthPages(self.corpus, self.history, settings.urls, findings=self.findings())
             after.extend(SiteFile(src, content, hidden=True) for src, content in health.files())
 
         self._add_version_pages(made, frozenset(authored | made.keys() | between.keys()), meanwhile)
