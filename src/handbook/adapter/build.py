@@ -211,7 +211,7 @@ class Build:
         title = page.meta.get("title")
         if isinstance(title, str) and uri.startswith(self.options.posts_dir.rstrip("/") + "/"):
             page.meta["title"] = esc(title)
-        made = site.record_pages.get(uri)
+        made = site.record_page(uri) if uri in site.records else None
         if made is None or made.parts is None:
             return None
         page.meta.update(made.meta)

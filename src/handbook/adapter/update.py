@@ -37,7 +37,7 @@ class SiteUpdate:
             self.state.built = None  # until this update is complete
             build.shortcuts.install(build.config, templates_after=str(TEMPLATES))
             try:
-                updated = self._update(build)
+                updated = self._update(build, edited)
             finally:
                 build.shortcuts.uninstall()
             if updated:
@@ -47,7 +47,7 @@ class SiteUpdate:
             if self.state.built is None and build is not None:  # not updated: nothing may write into the site
                 build.search.stop()
 
-    def _update(self, build: ServeBuild) -> bool:
+    def _update(self, build: ServeBuild, edited: set[Path]) -> bool:
         started, laps = time.monotonic(), _Laps()
         config, files, nav, env, old = build.config, build.files, build.nav, build.env, build.site
         assert files is not None and old is not None
@@ -77,12 +77,22 @@ class SiteUpdate:
         # the edit adds no file, to which their links could go; if it does, they are built again.
         early: list[File] | None = None
         if site.records.keys() == old.records.keys():
-            records = changed(old.record_pages, site.record_pages, site.records)
-            early = self._restated(build, [*records, *sorted(build.change_pages)])
+            # The edited records first, then those whose pages the edit changed (a title shown).
+            paths = {build.settings.path(record.path): uri for uri, record in site.records.items()}
+            mine = [uri for path in sorted(edited) if (uri := paths.get(path)) is not None]
+            early = self._restated(build, [*mine, *sorted(build.change_pages)])
             rebuild_pages(early)
             if searched(early):
                 build.start_search(config)
-            laps.lap(f"{len(early)} searched pages built")
+            laps.lap(f"{len(early)} edited pages built")
+            more = self._restated(
+                build, [u for u in changed(old.record_pages, site.record_pages, site.records) if u not in mine]
+            )
+            rebuild_pages(more)
+            if searched(more):
+                build.start_search(config)  # again, with these pages too
+            early += more
+            laps.lap(f"{len(more)} pages restated")
         made = site.files
         build.shortcuts.on_files(made)
         if gone := old.files.keys() - made.keys():
@@ -148,8 +158,10 @@ class SiteUpdate:
         assert build.files is not None and build.site is not None
         files = pages_of(build.files, list(dict.fromkeys(uris)))
         for file in files:
-            if (item := build.site.record_pages.get(file.src_uri)) is not None:
+            if file.src_uri in build.site.records:
+                item = build.site.record_page(file.src_uri)
                 set_content(file, item, build.settings)
+                build.shortcuts.on_files({file.src_uri: item})  # (converted from its new parts)
         return files
 
 

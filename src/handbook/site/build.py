@@ -57,7 +57,7 @@ from .paths import (
     reading_list_src,
     version_src,
 )
-from .records import record_page
+from .records import FrontMatters, record_page
 from .versions import ASSETS as VERSION_ASSETS
 from .versions import PagesMemo, VersionPages
 
@@ -100,9 +100,11 @@ class SiteFile:
 @dataclass
 class SiteMemo:
     """What a caller that makes the site again and again (`mkdocs serve`) keeps between makes:
-    each policy's version pages, the diffs by their texts, and each feed's bytes."""
+    each policy's version pages, each record's front matter, the diffs by their texts, and each
+    feed's bytes."""
 
     pages: PagesMemo = field(default_factory=PagesMemo)
+    front_matters: FrontMatters = field(default_factory=dict)
     diffs: dict[bytes, str] = field(default_factory=dict)
     feeds: dict[str, tuple[object, list[tuple[str, bytes]]]] = field(default_factory=dict)
 
@@ -147,6 +149,7 @@ class Site:
         self.corpus, self.history, self.findings, self.settings = corpus, history, findings, settings
         self.authored, self.memo, self.parallel = authored, memo, parallel
         self.ctx = Context(corpus, settings.urls, show_drafts=settings.show_drafts, history=history)
+        self._record_pages: dict[str, SiteFile] = {}
 
     @cached_property
     def records(self) -> dict[str, Policy | Decision]:
@@ -161,14 +164,21 @@ class Site:
 
     @cached_property
     def record_pages(self) -> dict[str, SiteFile]:
-        pages = {}
-        for src_uri, record in self.records.items():
-            parts = record_page(self.ctx, record)
+        return {src_uri: self.record_page(src_uri) for src_uri in self.records}
+
+    def record_page(self, src_uri: str) -> SiteFile:
+        """The page of the record at `src_uri` (made once, and on its own: under serve, an
+        edited record's page is built before the others are made)."""
+        made = self._record_pages.get(src_uri)
+        if made is None:
+            record = self.records[src_uri]
+            parts = record_page(self.ctx, record, self.memo.front_matters if self.memo else None)
             meta: dict[str, Any] = {"title": esc(record.title)}  # text, never markup
             if isinstance(record, Policy) and record.is_draft:
                 meta["search"] = {"exclude": True}
-            pages[src_uri] = SiteFile(src_uri, parts.markdown(), hidden=True, parts=parts, record=record, meta=meta)
-        return pages
+            made = SiteFile(src_uri, parts.markdown(), hidden=True, parts=parts, record=record, meta=meta)
+            self._record_pages[src_uri] = made
+        return made
 
     @cached_property
     def acknowledgements(self) -> tuple[dict[str, Person], list[HandbookError]]:
@@ -252,22 +262,27 @@ class Site:
         for name in VERSION_ASSETS:
             made[f"{ASSET_DIR}/{name}"] = SiteFile(f"{ASSET_DIR}/{name}", asset=ASSETS / name)
 
-    def has(self, src_uri: str) -> bool:
-        """Whether the site has a file at `src_uri`, made here or the author's."""
-        return src_uri in self.files or src_uri in self.authored
+    @cached_property
+    def version_pages(self) -> frozenset[str]:
+        """The source paths of the version pages (known without making them)."""
+        versions = self.history.versions
+        policies = [p for p in self.ctx.policies_on_site() if versions.get(p.id)]
+        return frozenset(version_src(p.id, v.number) for p in policies for v in versions[p.id])
 
     def recent_changes(self, src_uri: str) -> str:
-        """The home page's "What changed recently", for the page `src_uri` that asks for it."""
+        """The home page's "What changed recently", for the page `src_uri` that asks for it
+        (made without the rest of the site: under serve, before it)."""
 
         def version_page(policy_id: str, number: int) -> str | None:
             src = version_src(policy_id, number)
-            return src if self.has(src) else None
+            return src if src in self.version_pages or src in self.authored else None
 
         listed = [link for link in feed_links("") if link.path.startswith("feeds/all.")]
         everything = [(f"{link.label} ({link.format_name})", link.path) for link in listed]
         return recent_changes(
+            # (The Feeds page is the author's, or made here.)
             self.ctx, src_uri, history=self.history, version_page=version_page, feeds=everything,
-            feeds_page=FEEDS_PAGE if self.has(FEEDS_PAGE) else None, limit=self.settings.recent_changes,
+            feeds_page=FEEDS_PAGE, limit=self.settings.recent_changes,
         )  # fmt: skip
 
     def feeds(

@@ -32,21 +32,34 @@ def record_src(record: Policy | Decision) -> str:
     return policy_src(record.id) if isinstance(record, Policy) else decision_src(record.id)
 
 
-def record_page(ctx: Context, record: Policy | Decision) -> PageParts:
+# Each record file's front matter by its path, with the file's (modification time, size) then.
+FrontMatters = dict[str, tuple[tuple[int, int], str]]
+
+
+def record_page(ctx: Context, record: Policy | Decision, memo: FrontMatters | None = None) -> PageParts:
     """The record's page as the site generator reads it: the author's own front matter, as
     written (what a page's metadata holds: `hide`, `description`, and what plugins read), then
-    the page made from the record."""
+    the page made from the record. `memo`: the front matters read before, kept by a caller that
+    makes the pages again and again (`mkdocs serve`): a file not changed since is not read again."""
     made = policy_page(ctx, record) if isinstance(record, Policy) else decision_page(ctx, record)
-    return dataclasses.replace(made, front_matter=_authors_front_matter(ctx, record))
+    return dataclasses.replace(made, front_matter=_authors_front_matter(ctx, record, memo))
 
 
-def _authors_front_matter(ctx: Context, record: Policy | Decision) -> str:
+def _authors_front_matter(ctx: Context, record: Policy | Decision, memo: FrontMatters | None) -> str:
+    full = ctx.corpus.settings.path(record.path)
     try:
-        text = decode(record.path, ctx.corpus.settings.path(record.path).read_bytes())
+        stat = full.stat()
+        hit = memo.get(record.path) if memo is not None else None
+        if hit is not None and hit[0] == (stat.st_mtime_ns, stat.st_size):
+            return hit[1]
+        text = decode(record.path, full.read_bytes())
     except (OSError, HandbookError):  # gone or broken since it was loaded: the next build says so
         return ""
     split = split_front_matter(text)
-    return f"---\n{split[0]}\n---\n" if split is not None else ""
+    found = f"---\n{split[0]}\n---\n" if split is not None else ""
+    if memo is not None:
+        memo[record.path] = ((stat.st_mtime_ns, stat.st_size), found)
+    return found
 
 
 def policy_page(ctx: Context, policy: Policy) -> PageParts:
