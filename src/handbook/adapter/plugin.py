@@ -20,8 +20,7 @@ from mkdocs.structure.pages import Page
 from ..fast.shortcuts import Shortcuts
 from .build import Build
 from .config import HandbookConfig
-from .serve import ServeBuild, serve_with
-from .state import ServeState
+from .serve import ServeBuild, ServeState, serve_with
 from .update import SiteUpdate
 
 

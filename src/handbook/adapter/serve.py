@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,20 +24,38 @@ from watchdog.observers import Observer
 
 from .. import acknowledgements
 from ..fast.serving import nav_signature
-from ..fast.shortcuts import Shortcuts
-from ..history import History, read_history
+from ..fast.shortcuts import ServeCaches, Shortcuts
+from ..history import GitMemo, History, read_history
 from ..loading import Corpus
 from ..settings import Settings
 from ..site import csp
+from ..site.build import SiteMemo
 from ..site.changes import CHANGES_MARKER
 from .build import Build
 from .config import HandbookConfig
 from .search import Search
-from .state import ServeState
 
 log = get_plugin_logger(__name__)
 
 Listing = dict[str, tuple[int, int]]  # path: (modification time in ns, size)
+
+
+@dataclass
+class ServeState:
+    """What `mkdocs serve` keeps from one rebuild to the next, for the next rebuild or update to reuse."""
+
+    # Git's answers, and the pages and feeds made from them, by what they are made from.
+    git: GitMemo = field(default_factory=GitMemo)
+    site: SiteMemo = field(default_factory=SiteMemo)
+    caches: ServeCaches = field(default_factory=ServeCaches)
+    written_feeds: dict[str, bytes] = field(default_factory=dict)
+    # The searched pages' copies for Pagefind, brought up to date rather than made again.
+    search: Search | None = None
+    # Why history is missing (no git, a shallow clone) is said once, not on every rebuild.
+    history_noted: bool = False
+    # The last complete build (None while a build runs, or after one failed): what an update starts from.
+    built: ServeBuild | None = None
+    watcher: Watcher | None = None
 
 
 def listing(roots: Iterable[Path]) -> Listing:

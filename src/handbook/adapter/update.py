@@ -16,8 +16,7 @@ from ..fast.serving import nav_signature
 from .build import TEMPLATES
 from .csp import page_bases
 from .files import changed, file_of, in_build_order, pages_of, set_content
-from .serve import ServeBuild
-from .state import ServeState
+from .serve import ServeBuild, ServeState
 
 log = get_plugin_logger(__name__)
 

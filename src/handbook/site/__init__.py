@@ -6,9 +6,10 @@ each generated page with its content (Markdown, or a frame and parts) and the me
 needs, the assets, the feeds as bytes and the redirects. The adapter (`handbook.adapter`) hands
 that to the engine; `handbook.fast` only makes it sooner.
 
-- `paths`: every source path and URL; `html`: escaping, dates, banners, fact tables;
-- one maker per page kind: `records`, `registers`, `reading`, `versions` (and `history`),
-  `health`, `changes`, `acks`, and `feeds.page`;
+- `paths`: every source path and URL; `html`: escaping, dates, banners, fact lists, tables;
+  `context`: what every page maker reads;
+- one maker per page kind: `records`, `registers`, `reading`, `versions` (version and history
+  pages, redirects), `health`, `changes`, `acks`, `feeds.page`;
 - `feeds/`: feed items, their RSS and JSON formats, and what makes an RSS feed valid;
 - `pageparts` (a page as a frame and parts), `diffing` (word diffs), `links` (old texts'
   links re-pointed), `csp` (the Content-Security-Policy and its tag).
