@@ -40,6 +40,11 @@ class Parallel(Protocol):
         """`job` started elsewhere while the caller goes on; None: the caller runs it itself."""
         ...
 
+    def quietly(self, work: Callable[[], R]) -> R:
+        """`work()`, which makes many objects and no cycle among them (the garbage collector
+        may be kept out of it)."""
+        ...
+
 
 class Serial:
     """Every item worked on here, in order."""
@@ -58,6 +63,9 @@ class Serial:
 
     def aside(self, job: Callable[[], R]) -> Aside[R] | None:
         return None
+
+    def quietly(self, work: Callable[[], R]) -> R:
+        return work()
 
 
 SERIAL = Serial()

@@ -50,5 +50,9 @@ class Forked:
         worker = forking.Forked.start(quietly)
         return None if worker is None else _Joined(worker)
 
+    def quietly(self, work: Callable[[], R]) -> R:
+        with forking.collector_off():
+            return work()
+
 
 FORKED = Forked()

@@ -140,7 +140,7 @@ class Indexing:
             else:
                 assert self.process is not None
                 out, err = self.process.communicate()
-                problem = self._check(self.process.returncode, out, err) or self._tidy()
+                problem = self._check(self.process.returncode, out, err) or self.parallel.quietly(self._tidy)
         finally:
             self._clean()
         if problem:
