@@ -281,9 +281,9 @@ def as_of(day: dt.date, policy_ids: tuple[str, ...], output_format: str, root: P
     works too), each with the permanent URL of that version. Exit 0 with an answer for each;
     2 for a bad date, an unknown policy, or records that cannot be loaded.
     """
-    from .history import read_history
+    from .compile import version_src
+    from .history import UnknownPolicy, in_force_on, read_history
     from .urls import Urls
-    from .versions import UnknownPolicy, in_force_on
 
     corpus = load(root)
     if corpus.load_errors:
@@ -293,10 +293,14 @@ def as_of(day: dt.date, policy_ids: tuple[str, ...], output_format: str, root: P
         sys.exit(EXIT_UNLOADABLE)
     history = read_history(corpus)
     try:
-        answers = in_force_on(corpus, history, day, policy_ids, Urls(_use_directory_urls(root)))
+        answers = in_force_on(corpus, history, day, policy_ids)
     except UnknownPolicy as exc:
         message = f"no policy '{exc}': give a policy's id, its file name without .md"
         raise click.BadParameter(message, param_hint="POLICY_ID") from None
+    urls, site = Urls(_use_directory_urls(root)), corpus.settings.site_url
+    # Each version's permanent address, on the site when its URL is known.
+    pages = {a.policy_id: urls.page(version_src(a.policy_id, a.version.number)) for a in answers if a.version}
+    address = {pid: f"{site.rstrip('/')}/{page}" if site else page for pid, page in pages.items()}
     if output_format == "json":
         click.echo(json.dumps({
             "date": day.isoformat(),
@@ -309,7 +313,7 @@ def as_of(day: dt.date, policy_ids: tuple[str, ...], output_format: str, root: P
                 "message": a.message,
                 "version": a.version.number if a.version else None,
                 "effective": a.version.effective.isoformat() if a.version and a.version.effective else None,
-                "url": a.url,
+                "url": address.get(a.policy_id),
                 "superseded_by": a.successor,
             } for a in answers],
         }, indent=2, ensure_ascii=False))  # fmt: skip
@@ -319,4 +323,5 @@ def as_of(day: dt.date, policy_ids: tuple[str, ...], output_format: str, root: P
     if not answers:
         click.echo(f"No policy has been published as of {day.isoformat()}.")
     for answer in answers:
-        click.echo(f"{answer.policy_id}: {answer.message}" + (f"  {answer.url}" if answer.url else ""))
+        url = address.get(answer.policy_id)
+        click.echo(f"{answer.policy_id}: {answer.message}" + (f"  {url}" if url else ""))

@@ -22,7 +22,8 @@ import yaml
 from . import schema as s
 from .errors import HandbookError
 from .frontmatter import Document, decode, parse_document, parse_mapping
-from .loading import DECISION_FIELDS, PAGE_KEYS, first_heading, load_owners, policy_fields
+from .loading import first_heading, load_owners
+from .schema import DECISION_FIELDS, PAGE_KEYS, policy_fields
 from .rawhtml import strip_unsafe
 from .records import DecisionStatus, PolicyStatus
 from .scaffold import front_matter, slugify, used_decision_numbers

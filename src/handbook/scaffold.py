@@ -16,18 +16,9 @@ import yaml
 from . import schema as s
 from .errors import HandbookError
 from .frontmatter import decode, parse_document
-from .history import git
-from .loading import (
-    DECISION_FIELDS,
-    DECISION_NAME,
-    PAGE_KEYS,
-    POST_PASSTHROUGH,
-    Corpus,
-    first_heading,
-    load_owners,
-    policy_fields,
-    post_fields,
-)
+from .git import git
+from .loading import Corpus, first_heading, load_owners
+from .schema import DECISION_FIELDS, DECISION_NAME, PAGE_KEYS, POST_PASSTHROUGH, policy_fields, post_fields
 from .records import Decision, DecisionStatus, Policy, PolicyStatus
 from .settings import Settings
 
