@@ -11,7 +11,9 @@ from click.testing import CliRunner
 
 from conftest import ROOT, Writer, policy, settings_for
 from handbook import acknowledgements as acks
-from handbook.cli import load_settings, main
+from handbook.acknowledgements_page import acknowledgements_page
+from handbook.cli.common import load_settings
+from handbook.cli.main import main
 from handbook.loading import load_corpus
 
 ACK = "acknowledge: true\n"
@@ -191,7 +193,7 @@ def test_page_shows_who_acknowledged_the_current_version(write_handbook: Writer)
     )
     corpus = load_corpus(settings_for(root))
     people, _ = acks.load_acknowledgements(corpus.settings)
-    page = acks.acknowledgements_page(corpus, people)
+    page = acknowledgements_page(corpus, people)
     parser = Cells()
     parser.feed(page.split("---\n", 2)[2])
     conduct, data_access, by_person = parser.tables

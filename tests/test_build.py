@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 from conftest import MKDOCS_YML, OWNERS, ROOT, decision, policy
-from handbook.cli import load_settings
+from handbook.cli.common import load_settings
 from handbook.loading import Corpus, load_corpus
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}

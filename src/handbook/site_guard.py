@@ -6,8 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .acknowledgements import FOLDER as ACKNOWLEDGEMENTS_FOLDER
 from . import git
+from .acknowledgements import FOLDER as ACKNOWLEDGEMENTS_FOLDER
 from .settings import Settings
 
 FIX = "the build replaces its site folder whole, so it would delete the sources; give --site-dir a folder of its own, such as"

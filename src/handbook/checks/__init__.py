@@ -283,42 +283,82 @@ def parse_selectors(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(selectors)
 
 
+def kept(code: str, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> bool:
+    """Whether findings with `code` start with a `select` prefix (all when empty) and with no `ignore` prefix."""
+    return (not select or code.startswith(tuple(select))) and not code.startswith(tuple(ignore))
+
+
 def select(findings: Iterable[Finding], *, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> list[Finding]:
     """Findings whose code starts with a `select` prefix (all when empty) and with no `ignore` prefix."""
-    return [
-        f for f in findings if (not select or f.code.startswith(tuple(select))) and not f.code.startswith(tuple(ignore))
-    ]
+    return [f for f in findings if kept(f.code, select, ignore)]
+
+
+# Codes whose findings depend on today's date or on other branches: left out when `today` is None.
+DATED = ("HB101", "HB102", "HB104", "HB105", "HB209")
 
 
 def run_checks(
     corpus: Corpus,
     history: History,
     *,
-    today: dt.date,
+    today: dt.date | None,
     settings: Settings | None = None,
     revisions: Revisions | None = None,
     cache: Cache | None = None,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    published_only: bool = False,
 ) -> list[Finding]:
-    """Every finding about `corpus`, sorted by file and line.
+    """Every finding about `corpus` whose code `select` and `ignore` keep, sorted by file and line;
+    a check whose codes are all left out is not run.
+
+    `today=None` runs only the checks that depend neither on today's date nor on other branches
+    (none of `DATED`): what a build may show, since the same commit builds the same site on any
+    day and any machine. `published_only` leaves drafts out of the texts compared for copies
+    (HB205, HB206), for the site, where a draft's name never appears.
 
     When the handbook cannot be loaded (HB0xx), only the loader's findings are given: the other
     checks need every record, and would otherwise report the gaps a broken file leaves.
-    `revisions` (same-version edits and the date each file last changed, from git) is read here
-    when not given.
+    `revisions` (same-version edits and the date each file last changed, from the changes
+    `history` read from git) is worked out here when not given.
     """
-    from . import duplicates, integrity, scripts, stale
+    from . import duplicates, integrity, scripts, stale, workflow
     from .pages import Site
-    from .revisions import read_revisions
+    from .revisions import Revisions, read_revisions
+
+    def wanted(*codes: str) -> bool:
+        return any(kept(code, select, ignore) and (today is not None or code not in DATED) for code in codes)
 
     settings = settings or corpus.settings
     findings = integrity.loader_findings(corpus)
     if not corpus.load_errors:
-        if revisions is None:
-            revisions = read_revisions(corpus, history, cache=cache)
-        site = Site.of(corpus, cache)
-        findings += stale.check(corpus, history, revisions, site, today=today, settings=settings)
-        findings += duplicates.check(corpus, history, revisions, settings=settings, cache=cache)
-        findings += integrity.check(corpus, history, site)
-        findings += integrity.workflow_findings(corpus)
-        findings += scripts.check(corpus, cache)
-    return sorted(set(findings), key=Finding.sort_key)
+        if revisions is None and wanted("HB104", "HB207"):
+            revisions = read_revisions(corpus, history, cache=cache, edits=wanted("HB207"))
+        site = Site.of(corpus, cache) if wanted("HB106", "HB307") else None
+        if today is not None and wanted("HB101", "HB102", "HB104", "HB105"):
+            findings += stale.dated(corpus, revisions or Revisions(), today=today, settings=settings)
+        if site is not None:
+            findings += stale.leaning_on_the_past(corpus, site)
+            findings += integrity.check(corpus, history, site)
+        if wanted("HB201", "HB202", "HB203", "HB205", "HB206", "HB207"):
+            findings += duplicates.check(
+                corpus,
+                history,
+                revisions or Revisions(),
+                settings=settings,
+                cache=cache,
+                texts=wanted("HB205", "HB206"),
+                drafts=not published_only,
+            )
+        if wanted("HB208"):
+            findings += workflow.codeowners(corpus)
+        if wanted("HB209"):
+            findings += workflow.numbers_on_branches(corpus)
+        if wanted("HB401", "HB402"):
+            findings += workflow.acknowledgements(corpus)
+        if wanted("HB309"):
+            findings += scripts.check(corpus, cache)
+    return sorted(
+        {f for f in findings if kept(f.code, select, ignore) and (today is not None or f.code not in DATED)},
+        key=Finding.sort_key,
+    )

@@ -90,8 +90,9 @@ def _version_of(path: str, raw: bytes) -> tuple[int | None, str, str]:
     return number, str(meta.get("status") or "").strip().lower(), body
 
 
-def read_revisions(corpus: Corpus, history: History, *, cache: Cache | None = None) -> Revisions:
-    """Same-version edits of each policy's current version, and when each record file last changed.
+def read_revisions(corpus: Corpus, history: History, *, cache: Cache | None = None, edits: bool = True) -> Revisions:
+    """Same-version edits of each policy's current version (unless `edits` is False), and when
+    each record file last changed.
 
     Without git (or with incomplete history) there is nothing to compare: `complete` is False
     and files are dated by their modification time.
@@ -144,8 +145,8 @@ def read_revisions(corpus: Corpus, history: History, *, cache: Cache | None = No
         events = changes.get(decision.path)
         if events and events[-1].blob is not None:
             last_commit.setdefault(decision.path, events[-1].commit.date)
-    edits = _measure(root, steps, working, cache)
-    return Revisions(edits=tuple(edits), last_commit=last_commit, complete=True)
+    measured = _measure(root, steps, working, cache) if edits else []
+    return Revisions(edits=tuple(measured), last_commit=last_commit, complete=True)
 
 
 def _measure(
