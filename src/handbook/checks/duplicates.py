@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..records import Decision, Policy, PolicyStatus
 from ..settings import Settings
-from . import Finding, Severity, finding, from_error
+from .findings import Finding, Severity, finding, from_error
 from .minhash import BINS, MIN_WORDS, band_keys, band_shape, near_duplicates
 from .revisions import WORKING_COPY
 

@@ -8,7 +8,7 @@ import os
 import posixpath
 from typing import TYPE_CHECKING
 
-from . import Finding, finding, from_error
+from .findings import Finding, finding, from_error
 from .links import Link
 from .pages import Page, Site
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..records import Decision, DecisionStatus, Policy
 from ..settings import Settings
-from . import Finding, finding
+from .findings import Finding, finding
 from .pages import Site
 
 if TYPE_CHECKING:

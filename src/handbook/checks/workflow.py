@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ..acknowledgements import acknowledgement_problems
 from ..codeowners import stale_codeowners
 from ..numbering import decision_number_clashes
-from . import Finding, from_error
+from .findings import Finding, from_error
 
 if TYPE_CHECKING:
     from ..loading import Corpus
