@@ -60,18 +60,22 @@ def linked_folder(root: Path, folder: str) -> HandbookError | None:
     return None
 
 
-def list_folder(root: Path, base: Path, errors: list[HandbookError]) -> list[Path]:
+def list_folder(root: Path, base: Path, errors: list[HandbookError]) -> list[os.DirEntry[str]]:
     """Every file and folder under `base`, without following symlinked folders; a folder that
     cannot be read is an error, not an empty folder."""
-
-    def failed(exc: OSError) -> None:
-        where = Path(exc.filename) if exc.filename else base
-        errors.append(unreadable(where.relative_to(root).as_posix(), exc))
-
-    found: list[Path] = []
-    for folder, folders, files in os.walk(base, onerror=failed):
-        here = Path(folder)
-        found += [here / name for name in folders + files]
+    found: list[os.DirEntry[str]] = []
+    todo = [str(base)]
+    while todo:
+        folder = todo.pop()
+        try:
+            with os.scandir(folder) as entries:
+                listed = list(entries)
+        except OSError as exc:
+            where = Path(exc.filename) if exc.filename else base
+            errors.append(unreadable(where.relative_to(root).as_posix(), exc))
+            continue
+        found += listed
+        todo += [entry.path for entry in listed if entry.is_dir(follow_symlinks=False)]
     return found
 
 
@@ -90,18 +94,26 @@ def markdown_files(settings: Settings, folder: str, errors: list[HandbookError],
         errors.append(unreadable(folder, exc))
         return
     root = settings.root.resolve()
-    # Sorted as text: comparing Path objects costs a quarter of a second on 10,000 files.
-    for path in sorted(list_folder(settings.root, base, errors), key=str):
-        rel = path.relative_to(settings.root).as_posix()
-        if path.is_symlink() and (problem := symlink_problem(path, root)) is not None:
+    # Strings, not Path objects: on 10,000 files, pathlib's parsing costs half a second.
+    top, prefix = str(base), base.relative_to(settings.root).as_posix()
+    for entry in sorted(list_folder(settings.root, base, errors), key=lambda e: e.path):
+        rel = prefix + entry.path[len(top) :]
+        if entry.is_symlink() and (problem := symlink_problem(Path(entry.path), root)) is not None:
             errors.append(HandbookError(rel, 1, problem))
             continue
-        if path.suffix.lower() not in (".md", ".markdown") or not path.is_file():
+        if os.path.splitext(entry.name)[1].lower() not in (".md", ".markdown") or not _is_file(entry):
             continue
-        if flat and path.parent != base:
+        if flat and os.path.dirname(entry.path) != top:
             errors.append(HandbookError(rel, 1, f"{folder}/ is flat: move this file directly into {folder}/"))
             continue
         yield rel
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:  # a symlink whose target cannot be read is no file to load
+        return False
 
 
 def file_stem(path: str) -> str:

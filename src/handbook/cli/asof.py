@@ -10,7 +10,6 @@ from typing import Any
 
 import click
 
-from ..config import ConfigError, read_config_file
 from ..errors import printable
 from ..history import UnknownPolicy, in_force_on, read_history
 from .common import EXIT_UNLOADABLE, load
@@ -28,6 +27,8 @@ def _as_of_day(ctx: click.Context, param: click.Parameter, value: str) -> dt.dat
 
 def _use_directory_urls(root: Path) -> bool:
     """mkdocs.yml's `use_directory_urls` (default true): permanent URLs end in `/` or `.html`."""
+    from ..config import ConfigError, read_config_file
+
     try:
         data: Any = read_config_file(root / "mkdocs.yml").data
     except ConfigError:  # load_settings has already reported an unreadable mkdocs.yml
