@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from ..checks.findings import Finding
 from ..errors import HandbookError, printable
 from ..loading import Corpus, load_corpus
 from ..settings import Settings
@@ -41,7 +42,7 @@ class Report:
         self.errors = 0
         self.warnings = 0
         self.unloadable = False
-        self.findings: list[Any] = []
+        self.findings: list[Finding] = []
 
     def problem(self, error: HandbookError, *, severity: str = "error") -> None:
         """Count and print one problem now, as text (for commands that report as they go)."""
@@ -51,8 +52,8 @@ class Report:
             self.warnings += 1
         click.echo(printable(f"{error.path}:{error.line}: {severity} {error.code} {error.message}"))
 
-    def add(self, finding: Any) -> None:
-        """Keep a finding (a `checks.Finding`) to print with the others in `finish`."""
+    def add(self, finding: Finding) -> None:
+        """Keep a finding to print with the others in `finish`."""
         if finding.is_error:
             self.errors += 1
         else:
@@ -82,7 +83,7 @@ class Report:
         return EXIT_FINDINGS if self.errors else EXIT_OK
 
 
-def _annotation(finding: Any, path: str) -> str:
+def _annotation(finding: Finding, path: str) -> str:
     """A GitHub Actions workflow command: `::error file=...,line=...,title=HB101::message`."""
 
     def data(text: str) -> str:
