@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from feedgen.feed import FeedGenerator
 
 import handbook.cli.editor as cli_editor
-from handbook.cli.main import main
 from handbook.cli.digest import parse_since
+from handbook.cli.main import main
 
 SITE = "https://handbook.example.com/"
 ENTRIES = [

@@ -12,9 +12,9 @@ from click.testing import CliRunner
 import handbook.cli.editor as cli_editor
 from conftest import Git, Writer, decision, policy, settings_for
 from handbook.cli.main import main
-from handbook.frontmatter import parse_document
 from handbook.editing.importing.reading import read_date, read_status
 from handbook.editing.importing.sources import SYMLINK
+from handbook.frontmatter import parse_document
 from handbook.loading import load_corpus
 from handbook.records import DecisionStatus, PolicyStatus
 

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 from conftest import BLOG_FILES, Git, Writer, decision, policy, settings_for
 from handbook import numbering
-from handbook.editing import scaffold, writing
 from handbook.cli.main import main
+from handbook.editing import scaffold, writing
 from handbook.errors import HandbookError
 from handbook.loading import load_corpus, load_decision, load_policy, load_post
 from handbook.records import DecisionStatus, PolicyStatus

@@ -491,4 +491,3 @@ def redirect_html(target: str, script: str) -> str:
 
 def asset_path(name: str) -> Path:
     return Path(__file__).parent / "assets" / name
-
