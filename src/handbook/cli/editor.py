@@ -18,17 +18,8 @@ import click
 from ..editing import Refused, scaffold
 from ..editing import supersede as superseding
 from ..errors import HandbookError, printable
-from ..loading import Corpus, load_corpus
 from ..settings import Settings
-from .common import DATE, EXIT_FINDINGS, EXIT_OK, ROOT, Refusal, Report, load_settings, shown
-
-
-def _settings(root: Path) -> Settings:
-    return load_settings(root)
-
-
-def _corpus(root: Path) -> Corpus:
-    return load_corpus(_settings(root))
+from .common import DATE, EXIT_FINDINGS, EXIT_OK, ROOT, Refusal, Report, load, load_settings, shown
 
 
 def today() -> dt.date:
@@ -81,7 +72,7 @@ def new_policy(
     """A draft policy, version 1: policies/<id>.md."""
     from ..loading import load_owners
 
-    settings = _settings(root)
+    settings = load_settings(root)
     if owner is None:
         owners = sorted(load_owners(settings))
         if not sys.stdin.isatty():
@@ -117,7 +108,7 @@ def new_decision(
     title: str, authors: Sequence[str], number: int | None, slug: str | None, day: dt.date | None, root: Path
 ) -> None:
     """A proposed decision: decisions/NNNN-slug.md, numbered past every branch git knows."""
-    settings = _settings(root)
+    settings = load_settings(root)
     try:
         record = scaffold.new_decision(
             settings, title, today=_today(day), decision_makers=authors, number=number, slug=slug
@@ -138,7 +129,7 @@ def new_post(
     title: str, authors: Sequence[str], categories: Sequence[str], slug: str | None, day: dt.date | None, root: Path
 ) -> None:
     """A draft blog post under the posts folder (draft: true until you remove it)."""
-    settings = _settings(root)
+    settings = load_settings(root)
     try:
         record = scaffold.new_post(
             settings, title, today=_today(day), authors=authors, categories=categories, slug=slug
@@ -165,7 +156,7 @@ def supersede(old: str, new_record: str, effective: dt.date | None, root: Path) 
     `status: superseded`. Policies (ids): NEW gets `supersedes: OLD`; OLD is retired by a new
     version whose `changes` names NEW. Only the changed front-matter lines are rewritten.
     """
-    corpus = _corpus(root)
+    corpus = load(root)
     try:
         edits = superseding.supersede(corpus, old, new_record, effective=effective)
     except (LookupError, Refused) as exc:
@@ -216,7 +207,7 @@ def import_decisions(folder: Path, dry_run: bool, month_first: bool, root: Path)
     """
     from ..editing.importing.decisions import import_decisions as run
 
-    settings = _settings(root)
+    settings = load_settings(root)
     report = run(settings, _folder(folder), today=today(), dry_run=dry_run, month_first=month_first)
     _print_report(report)
 
@@ -236,7 +227,7 @@ def import_policies(folder: Path, owner: str | None, dry_run: bool, month_first:
     """
     from ..editing.importing.policies import import_policies as run
 
-    settings = _settings(root)
+    settings = load_settings(root)
     try:
         report = run(settings, _folder(folder), today=today(), owner=owner, dry_run=dry_run, month_first=month_first)
     except ValueError as exc:
@@ -269,7 +260,7 @@ def codeowners(check_only: bool, rule: Sequence[str], explicit: Path | None, roo
     from ..codeowners import stale_codeowners
     from ..editing.codeowners import update
 
-    corpus = _corpus(root)
+    corpus = load(root)
     report = Report()
     if corpus.load_errors:
         for error in corpus.load_errors:
@@ -319,7 +310,7 @@ def ack(policy: str, person: str, name: str | None, day: dt.date | None, root: P
     """
     from ..editing.acknowledge import acknowledge
 
-    corpus = _corpus(root)
+    corpus = load(root)
     try:
         result = acknowledge(corpus, policy, person, today=_today(day), name=name)
     except Refused as exc:
