@@ -3,8 +3,18 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# Material prints a banner about MkDocs 2.0 on every run; we pin mkdocs 1.6.
+# The engine of `make serve`, `make build` (`handbook build`): ProperDocs, the maintained
+# continuation of MkDocs 1.6, or HANDBOOK_ENGINE=mkdocs for MkDocs 1.6.1 (both are installed).
+HANDBOOK_ENGINE := $(or $(HANDBOOK_ENGINE),properdocs)
+export HANDBOOK_ENGINE
+ENGINES := properdocs mkdocs
+ifeq ($(filter $(HANDBOOK_ENGINE),$(ENGINES)),)
+$(error HANDBOOK_ENGINE=$(HANDBOOK_ENGINE) names no engine: set it to properdocs (the default) or mkdocs)
+endif
+# Run as `mkdocs`, Material prints a banner about MkDocs 2.0 and its own end of life, and a plugin
+# may add ProperDocs' about moving to it: we pin mkdocs < 1.7, and ProperDocs is the default.
 export NO_MKDOCS_2_WARNING := 1
+export DISABLE_MKDOCS_2_WARNING := true
 
 .PHONY: serve build test check clean test-deps node-deps
 
@@ -15,7 +25,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 serve: $(STAMP)
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	$(BIN)/$(HANDBOOK_ENGINE) serve --config-file $(CURDIR)/mkdocs.yml --dev-addr 127.0.0.1:8000
 
 # Builds into a fresh folder and swaps it in only when the whole build succeeded
 # (mkdocs empties its site_dir first: a failed build in place would leave no site);
@@ -26,8 +36,12 @@ build: $(STAMP)
 check: $(STAMP)
 	$(BIN)/handbook check .
 
+# Two runs: ProperDocs takes the place of `mkdocs` in sys.modules for a whole process, so the
+# tests that build, serve or check the feeds run again, in a second process, under ProperDocs
+# (HANDBOOK_TEST_ENGINE=properdocs keeps those marked `engine`; see tests/conftest.py).
 test: $(STAMP) test-deps node-deps
-	$(BIN)/python -m pytest
+	HANDBOOK_TEST_ENGINE=mkdocs $(BIN)/python -m pytest
+	HANDBOOK_TEST_ENGINE=properdocs $(BIN)/python -m pytest
 
 # Debian packages the tests drive: chromium for the browser tests (Playwright's own browser
 # download does not work offline) and faketime for the reproducible-build test. CI runs as

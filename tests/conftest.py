@@ -1,9 +1,10 @@
-"""Fixtures that write small handbooks into tmp_path, with or without git history."""
+"""Fixtures that write small handbooks into tmp_path, with or without git history; the engine under test."""
 
 from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -14,9 +15,48 @@ from types import ModuleType
 
 import pytest
 
+from handbook.build_runner import ENGINES, start_engine
 from handbook.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# The engine under test: `make test` runs the whole suite under MkDocs 1.6.1, then again, in a
+# second process, the tests marked `engine` under ProperDocs (HANDBOOK_TEST_ENGINE=properdocs),
+# since ProperDocs takes mkdocs' place in sys.modules for the whole process. It must do so
+# before any test module imports mkdocs; subprocesses (`handbook build` too) run the same engine.
+TEST_ENGINE = os.environ.get("HANDBOOK_TEST_ENGINE", "").strip() or "mkdocs"
+if TEST_ENGINE not in ENGINES:
+    raise pytest.UsageError(f"HANDBOOK_TEST_ENGINE={TEST_ENGINE!r}: set it to one of {', '.join(ENGINES)}")
+if TEST_ENGINE != "mkdocs":
+    start_engine(TEST_ENGINE)
+os.environ["HANDBOOK_ENGINE"] = TEST_ENGINE
+# Python for `python -c` scripts that build in their own process: the engine, started first.
+ENGINE_PRELUDE = f"from handbook.build_runner import start_engine\nstart_engine({TEST_ENGINE!r})\n"
+
+
+def engine_command(*args: str) -> list[str]:
+    """The engine under test's command line, as a process of its own: `[python, -m, mkdocs, *args]`."""
+    return [sys.executable, "-m", TEST_ENGINE, *args]
+
+
+def engine_env(**extra: str) -> dict[str, str]:
+    """The environment to run the engine in: no banner about MkDocs 2.0 (run as `mkdocs`, Material prints one)."""
+    return dict(os.environ, NO_MKDOCS_2_WARNING="1", **extra)
+
+
+def pytest_report_header() -> str:
+    return f"engine under test: {TEST_ENGINE} (HANDBOOK_TEST_ENGINE)"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under the second engine, only the tests marked `engine`: the rest do not touch the engine."""
+    if TEST_ENGINE == "mkdocs":
+        return
+    kept = [item for item in items if item.get_closest_marker("engine")]
+    config.hook.pytest_deselected(items=[item for item in items if not item.get_closest_marker("engine")])
+    items[:] = kept
+
+
 AUDIENCES = ("all-staff", "new-hires", "support", "managers")
 
 OWNERS = """\
@@ -146,11 +186,21 @@ def write_handbook(tmp_path: Path) -> Writer:
 
 
 def strict_build(root: Path) -> subprocess.CompletedProcess[str]:
-    """`mkdocs build --strict` of the handbook at `root` into root/site, as a process of its own."""
+    """The engine under test's `build --strict` of the handbook at `root` into root/site, as a process of its own."""
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(root / "site")],
-        cwd=root, capture_output=True, text=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+        engine_command("build", "--strict", "-d", str(root / "site")),
+        cwd=root, capture_output=True, text=True, env=engine_env(),
     )  # fmt: skip
+
+
+def faketime() -> str:
+    """The faketime command, which runs a process with its clock moved: skip without it, but fail in CI."""
+    path = shutil.which("faketime")
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("faketime is missing: `make test` installs it (Debian package faketime)")
+        pytest.skip("faketime is not installed (Debian package faketime)")
+    return path
 
 
 def settings_for(root: Path, **overrides: object) -> Settings:
@@ -203,18 +253,51 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 
 @pytest.fixture(scope="session")
 def built_sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample handbook built once with `mkdocs build --strict`: its site/ (build.log beside it)."""
+    """The sample handbook built once with the engine under test's `build --strict`: its site/ (build.log beside it)."""
     root = tmp_path_factory.mktemp("sample")
     shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
     for folder in ("docs", "policies", "decisions"):
         shutil.copytree(ROOT / folder, root / folder)
     done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(root / "site")],
-        cwd=root, capture_output=True, text=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
-    )
+        engine_command("build", "--strict", "-d", str(root / "site")),
+        cwd=root, capture_output=True, text=True, env=engine_env(),
+    )  # fmt: skip
     (root / "build.log").write_text(done.stdout + done.stderr, encoding="utf-8")
     assert done.returncode == 0, done.stdout + done.stderr
     return root / "site"
+
+
+# The sample handbook's own files (ROOT's, without the code), and one policy's earlier version:
+# version 2 paid refunds in 7 working days, version 3 (the file as it is) in 5.
+SAMPLE = ("mkdocs.yml", "docs", "policies", "decisions", "acknowledgements")
+OLD_POLICY = "policies/refunds-and-returns.md"
+
+
+def older_refunds(text: str) -> str:
+    """The sample's refunds policy, version 3, as version 2 said it."""
+    older = text.replace("version: 3", "version: 2", 1).replace("**5 working days**", "**7 working days**", 1)
+    assert older != text, f"{OLD_POLICY} no longer says 'version: 3' and '**5 working days**': update older_refunds()"
+    return re.sub(r"(?m)^changes: .*$", "changes: Set the refund payment target to 7 working days.", older, count=1)
+
+
+@pytest.fixture(scope="session")
+def sample_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample handbook in a git repository of its own, never the project's: committed with
+    the refunds policy at version 2, then at version 3, in November 2026."""
+    root = tmp_path_factory.mktemp("sample-repo") / "handbook"
+    root.mkdir()
+    for name in SAMPLE:
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, root / name)
+        else:
+            shutil.copy2(ROOT / name, root / name)
+    current = (root / OLD_POLICY).read_text(encoding="utf-8")
+    git = Git(root)
+    git.commit(
+        {OLD_POLICY: older_refunds(current)}, "The handbook, refunds at version 2", date="2026-11-02T09:00:00+00:00"
+    )
+    git.commit({OLD_POLICY: current}, "Refunds and returns, version 3", date="2026-11-20T09:00:00+00:00")
+    return root
 
 
 @pytest.fixture(scope="session")

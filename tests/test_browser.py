@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from browser.site import AXE, CHROMIUM, CHROMIUM_ARGS, build_site, copy_handbook, serve
-from conftest import ROOT, Git
+from conftest import OLD_POLICY, ROOT, TEST_ENGINE, Git, older_refunds
 from handbook.search import indexed_documents
 
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -41,27 +41,19 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-# An earlier version of one policy, so that the site has a version page with a diff whatever the
-# repository's own history holds: version 2 paid refunds in 7 working days, version 3 in 5.
-OLD_POLICY = "policies/refunds-and-returns.md"
-
-
-def _older(text: str) -> str:
-    older = text.replace("version: 3", "version: 2", 1).replace("**5 working days**", "**7 working days**", 1)
-    assert older != text, f"{OLD_POLICY} no longer says 'version: 3' and '**5 working days**': update _older()"
-    return re.sub(r"(?m)^changes: .*$", "changes: Set the refund payment target to 7 working days.", older, count=1)
-
-
 @pytest.fixture(scope="session")
 def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample handbook, as committed in two steps (version 2, then 3, of one policy), built."""
     root = copy_handbook(ROOT, tmp_path_factory.mktemp("browser") / "handbook")
     current = (root / OLD_POLICY).read_text(encoding="utf-8")
     git = Git(root)
-    git.commit({OLD_POLICY: _older(current)}, "The handbook, refunds at version 2", date="2026-01-05T09:00:00+00:00")
+    # An earlier version of one policy, so that the site has a version page with a diff.
+    git.commit(
+        {OLD_POLICY: older_refunds(current)}, "The handbook, refunds at version 2", date="2026-01-05T09:00:00+00:00"
+    )
     git.commit({OLD_POLICY: current}, "Refunds and returns, version 3", date="2026-03-02T09:00:00+00:00")
     site = root.parent / "site"
-    build_site(root, site)
+    build_site(root, site, TEST_ENGINE)
     return site
 
 
@@ -200,6 +192,7 @@ def test_search_filters_by_kind_and_status(page: Any, base_url: str) -> None:
     assert {_path(h) for h in hrefs} == {SUPERSEDED_DECISION, SUCCESSOR_DECISION}
 
 
+@pytest.mark.engine
 def test_search_result_opens_with_the_keyboard(page: Any, base_url: str) -> None:
     page.goto(base_url + DECISION_LOG)
     _search(page, "bereavement")
@@ -246,6 +239,7 @@ def test_start_here_checklist_keeps_a_tick_across_a_reload(page: Any, base_url: 
     assert not page.locator(f'input.hb-check[data-key="{key}"]').is_checked()
 
 
+@pytest.mark.engine
 def test_home_page_shows_what_changed_and_how_to_subscribe(page: Any, base_url: str) -> None:
     page.goto(base_url)
     changes = page.locator(".hb-changes")
@@ -274,13 +268,12 @@ def test_superseded_decision_shows_its_banner_and_links_to_its_successor(page: A
     assert page.locator("h1").first.text_content().startswith("Route escalations with a severity matrix")
 
 
+@pytest.mark.engine
 def test_policy_version_page_shows_the_diff(page: Any, base_url: str, site_dir: Path) -> None:
     path = "policies/refunds-and-returns/v3/"
-    if not (site_dir / path / "index.html").is_file():
-        pytest.skip(
-            "no policy version pages (policies/<id>/vN/) in the built site: the version pages have not landed yet"
-        )
-    page.goto(base_url + path)
+    assert (site_dir / path / "index.html").is_file(), f"no version page {path} in the built site"
+    response = page.goto(base_url + path)
+    assert response is not None and response.status == 200
     diff = page.locator(".hb-diff")
     assert "7" in " ".join(diff.locator("del").all_text_contents())
     assert "5" in " ".join(diff.locator("ins").all_text_contents())

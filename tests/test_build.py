@@ -8,7 +8,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,9 +19,11 @@ import feedparser
 import pytest
 import yaml
 
-from conftest import MKDOCS_YML, OWNERS, ROOT, decision, policy
+from conftest import MKDOCS_YML, OWNERS, ROOT, decision, engine_command, engine_env, policy
 from handbook.cli.common import load_settings
 from handbook.loading import Corpus, load_corpus
+
+pytestmark = pytest.mark.engine
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 DRAFT_MARKERS = (b"zanzibarquux", b"quokkafrobnicate")
@@ -308,11 +309,11 @@ def test_record_edit_links_open_the_record_in_the_repository(built_sample_site: 
 
 def mkdocs_build(root: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(root / "site")],
+        engine_command("build", "--strict", "-d", str(root / "site")),
         cwd=root,
         capture_output=True,
         text=True,
-        env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+        env=engine_env(),
     )
 
 

@@ -40,8 +40,8 @@ def words(count: int, start: int = 0, prefix: str = "w") -> str:
 # -- the sample handbook ---------------------------------------------------------------------------
 
 
-def test_sample_handbook_has_exactly_the_planted_findings() -> None:
-    result = check(ROOT)
+def test_sample_handbook_has_exactly_the_planted_findings(sample_repo: Path) -> None:
+    result = check(sample_repo)
     assert result.exit_code == 1, result.output
     assert result.stdout.splitlines() == [
         "policies/out-of-hours-cover.md:7: error HB101 review overdue: it was due on 2026-05-15, 194 days ago "
@@ -53,8 +53,8 @@ def test_sample_handbook_has_exactly_the_planted_findings() -> None:
     ]
 
 
-def test_sample_handbook_as_json_has_exactly_the_keys() -> None:
-    result = check(ROOT, "--format", "json")
+def test_sample_handbook_as_json_has_exactly_the_keys(sample_repo: Path) -> None:
+    result = check(sample_repo, "--format", "json")
     data = json.loads(result.stdout)
     assert [set(item) for item in data] == [{"path", "line", "severity", "code", "message", "fix"}] * 2
     assert [(i["code"], i["severity"]) for i in data] == [("HB101", "error"), ("HB102", "warning")]
@@ -88,7 +88,11 @@ def test_load_error_fix_comes_from_the_message(write_handbook: Writer) -> None:
     assert data[0]["fix"] == "Fix the file as the message says, so that it loads as a record."
     root = write_handbook({P: policy(owner="Billing Team")})
     data = json.loads(check(root, "--format", "json").stdout)
-    assert data[0]["message"].endswith(": rename it to 'billing-team'") or data[0]["fix"].endswith(".")
+    assert [(f["line"], f["code"], f["message"], f["fix"]) for f in data] == [(
+        5, "HB001",
+        "'owner' must be a lowercase id like 'support-ops', got 'Billing Team'",
+        "Fix the file as the message says, so that it loads as a record.",
+    )]  # fmt: skip
 
 
 # -- HB1xx: stale ------------------------------------------------------------------------------------

@@ -4,17 +4,17 @@ whatever the page's depth) and nothing written into a page's Markdown."""
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
-from conftest import MKDOCS_YML, Writer, policy, strict_build
+import pytest
+
+from conftest import MKDOCS_YML, Writer, engine_command, engine_env, policy, strict_build
 from handbook.csp import script_hash
 
 SCRIPT_TYPES = ("", "text/javascript", "application/javascript", "module")
@@ -134,6 +134,7 @@ def test_a_template_script_the_policy_cannot_allow_fails_the_strict_build(write_
     )
 
 
+@pytest.mark.engine
 def test_mkdocs_serve_allows_its_live_reload_script(write_handbook: Writer) -> None:
     """`mkdocs serve` adds an inline script of its own to each page it serves, another on each
     request: the policy of the page it serves allows it, and the file on disk is as built."""
@@ -142,8 +143,8 @@ def test_mkdocs_serve_allows_its_live_reload_script(write_handbook: Writer) -> N
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
-        cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+        engine_command("serve", "-a", f"127.0.0.1:{port}"),
+        cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=engine_env(),
     )  # fmt: skip
     try:
         page = ""

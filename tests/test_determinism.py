@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, Git
+from conftest import ROOT, Git, engine_command, engine_env, faketime
+
+pytestmark = pytest.mark.engine
 
 SAMPLE = ("mkdocs.yml", "docs", "policies", "decisions")
 
@@ -27,21 +27,11 @@ def _copy_sample(target: Path) -> Path:
     return target
 
 
-def _faketime() -> str:
-    path = shutil.which("faketime")
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail("faketime is missing: `make test` installs it (Debian package faketime)")
-        pytest.skip("faketime is not installed (Debian package faketime)")
-    return path
-
-
 def _build(root: Path, site: Path, clock: str | None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
-    env["NO_MKDOCS_2_WARNING"] = "1"
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)]
+    env = {k: v for k, v in engine_env().items() if k != "SOURCE_DATE_EPOCH"}
+    command = engine_command("build", "--strict", "--site-dir", str(site))
     if clock is not None:
-        command = [_faketime(), "-f", clock, *command]
+        command = [faketime(), "-f", clock, *command]
     done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     return {

@@ -16,7 +16,10 @@ from types import ModuleType
 
 import pytest
 
+from conftest import ENGINE_PRELUDE, engine_command
 from test_csp import assert_every_page_carries_the_policy
+
+pytestmark = pytest.mark.engine
 
 # The reference build: every shortcut switched off.
 PLAIN = """
@@ -106,12 +109,12 @@ def differences(left: Path, right: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def fast_log(corpus: Path) -> str:
     """The corpus built with every shortcut, into corpus/fast: mkdocs' log."""
-    return build(corpus, "fast", sys.executable, "-m", "mkdocs")
+    return build(corpus, "fast", *engine_command())
 
 
 def test_shortcuts_build_the_same_bytes(corpus: Path, fast_log: str) -> None:
     log = fast_log
-    build(corpus, "plain", sys.executable, "-c", PLAIN)
+    build(corpus, "plain", sys.executable, "-c", ENGINE_PRELUDE + PLAIN)
     assert differences(corpus / "fast", corpus / "plain") == []
     pages = list((corpus / "fast" / "policies").glob("*/v*/index.html"))
     assert len(pages) > 100

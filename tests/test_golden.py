@@ -1,14 +1,17 @@
-"""Golden output: the generated registers and reading list of small fixed handbooks, compared
-whole with tests/golden/<case>/. `pytest --update-golden` rewrites them; review the diff like code."""
+"""Golden output: the generated registers and reading list of small fixed handbooks, and pages
+and feeds of one built with its git history, compared whole with tests/golden/<case>/.
+`pytest --update-golden` rewrites them; review the diff like code."""
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable, Mapping
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from conftest import Writer, decision, policy, settings_for
+from conftest import MKDOCS_YML, OWNERS, Git, Writer, decision, engine_command, engine_env, policy, settings_for
 from handbook.compile import Compiler
 from handbook.loading import load_corpus
 
@@ -111,6 +114,35 @@ SMALL = {
 
 CASES = {"small-handbook": SMALL, "empty-handbook": {}}
 
+# The small handbook built with its history: the refunds policy was committed at version 2
+# (paid in 7 working days), then at version 3 (the text above) with everything else.
+REFUNDS = "policies/refunds-and-returns.md"
+REFUNDS_V2 = policy(
+    title="Refunds & returns",
+    owner="billing",
+    audience="[all-staff, new-hires]",
+    effective="2025-06-02",
+    reviewed="2025-06-02",
+    summary="When customers get their money back, and how fast.",
+    changes="Refunds are paid in 7 working days.",
+    version=2,
+    extra="tags: [refunds, billing]\npriority: 2\n",
+    body="## Rules\n\nRefund within 30 days.\n\nPay the refund within 7 working days.\n",
+)
+REFUNDS_V3 = SMALL[REFUNDS].replace(
+    "Refund within 30 days.\n", "Refund within 30 days.\n\nPay the refund within 5 working days.\n"
+)
+# Built pages: their <article> (what the handbook writes, not Material's frame); feeds: whole.
+BUILT = (
+    "policies/refunds-and-returns/index.html",
+    "policies/refunds-and-returns/v3/index.html",
+    "policies/refunds-and-returns/history/index.html",
+    "health/index.html",
+    "feeds/all.xml",
+    "feeds/all.json",
+)
+BUILT_CASE = "small-handbook-built"
+
 
 @pytest.mark.parametrize("output", OUTPUTS)
 @pytest.mark.parametrize("case", CASES)
@@ -126,6 +158,79 @@ def test_generated_output_matches_golden(write_handbook: Writer, update_golden: 
     assert text == golden.read_text(encoding="utf-8")
 
 
+class _Article(HTMLParser):
+    """Where a page's first <article> element starts and ends: (line, column) of each."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.depth = 0
+        self.start: tuple[int, int] | None = None
+        self.end: tuple[int, int] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "article" and self.end is None:
+            self.start = self.start or self.getpos()
+            self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "article" and self.depth and self.end is None:
+            self.depth -= 1
+            if not self.depth:
+                self.end = self.getpos()
+
+
+def article(page: str) -> str:
+    """The page's <article> element as the page has it, byte for byte, on lines of its own."""
+    parser = _Article()
+    parser.feed(page)
+    parser.close()
+    assert parser.start is not None and parser.end is not None, "the page has no <article>"
+    lines = page.split("\n")  # as the parser counts them
+
+    def offset(position: tuple[int, int]) -> int:
+        return sum(len(line) + 1 for line in lines[: position[0] - 1]) + position[1]
+
+    text = page[offset(parser.start) : offset(parser.end)] + "</article>"
+    return text + "\n"
+
+
+@pytest.fixture(scope="module")
+def built_small_handbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small handbook, in git with two versions of the refunds policy, built: its site."""
+    root = tmp_path_factory.mktemp("golden") / "handbook"
+    root.mkdir()
+    git = Git(root)
+    git.commit(
+        {REFUNDS: REFUNDS_V2, "policies/owners.yml": OWNERS, "mkdocs.yml": MKDOCS_YML},
+        "v2",
+        "2025-06-02T09:00:00+00:00",
+    )
+    files = {**SMALL, REFUNDS: REFUNDS_V3, "docs/index.md": "# Home\n"}
+    git.commit(files, "The small handbook", date="2026-03-02T09:00:00+00:00")
+    site = root.parent / "site"
+    command = engine_command("build", "--strict", "--site-dir", str(site))
+    done = subprocess.run(
+        command, cwd=root, capture_output=True, text=True, env=engine_env(SOURCE_DATE_EPOCH="1780000000")
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return site
+
+
+@pytest.mark.parametrize("output", BUILT)
+def test_built_output_matches_golden(built_small_handbook: Path, update_golden: bool, output: str) -> None:
+    data = (built_small_handbook / output).read_text(encoding="utf-8")
+    # No path of the machine that built it in what is compared (there should be none at all).
+    data = data.replace(str(built_small_handbook.parent), "<build>")
+    text = article(data) if output.endswith(".html") else data
+    golden = GOLDEN / BUILT_CASE / output
+    if update_golden:
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(text, encoding="utf-8")
+    assert golden.is_file(), f"{golden} is missing: run `pytest --update-golden` and review it"
+    assert text == golden.read_text(encoding="utf-8")
+
+
 def test_every_golden_file_is_compared() -> None:
     written = {str(path.relative_to(GOLDEN)) for path in GOLDEN.rglob("*") if path.is_file()}
-    assert written == {f"{case}/{output}" for case in CASES for output in OUTPUTS}
+    generated = {f"{case}/{output}" for case in CASES for output in OUTPUTS}
+    assert written == generated | {f"{BUILT_CASE}/{output}" for output in BUILT}

@@ -19,6 +19,8 @@ from click.testing import CliRunner
 from conftest import MKDOCS_YML, OWNERS, Git, Writer, policy
 from handbook.cli.main import main
 
+pytestmark = pytest.mark.engine
+
 PAGE = "site/policies/refunds/index.html"
 # `handbook build ...` in a process of its own.
 HANDBOOK = [sys.executable, "-c", "from handbook.cli.main import main; main()"]

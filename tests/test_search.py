@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from conftest import Writer, decision, policy, settings_for
+from conftest import Writer, decision, engine_command, engine_env, policy, settings_for
 from handbook.compile import CHANGES_MARKER, Compiler
 from handbook.history import History
 from handbook.loading import load_corpus
@@ -71,11 +69,10 @@ def _handbook(write_handbook: Writer, first: str = "refunds") -> Path:
 
 
 def _build(root: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(root / "site")],
+        engine_command("build", "--strict", "--site-dir", str(root / "site")),
         cwd=root,
-        env=env,
+        env=engine_env(),
         capture_output=True,
         text=True,
     )
@@ -252,14 +249,14 @@ def _get(url: str) -> bytes:
         return bytes(response.read())
 
 
+@pytest.mark.engine
 def test_under_mkdocs_serve_the_index_follows_edits(write_handbook: Writer) -> None:
     root = _handbook(write_handbook)
     port = _free_port()
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        engine_command("serve", "--dev-addr", f"127.0.0.1:{port}"),
         cwd=root,
-        env=env,
+        env=engine_env(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,

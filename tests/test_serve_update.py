@@ -13,7 +13,10 @@ from types import ModuleType
 
 import pytest
 
+from conftest import ENGINE_PRELUDE, TEST_ENGINE
 from test_fast_build import differences
+
+pytestmark = pytest.mark.engine
 
 SERVE_URL = "http://127.0.0.1:8000/"
 
@@ -30,8 +33,8 @@ said = []
 class Said(logging.Handler):
     def emit(self, record):
         said.append(record.getMessage())
-logging.getLogger("mkdocs").addHandler(Said())
-logging.getLogger("mkdocs").setLevel(logging.INFO)
+logging.getLogger("{TEST_ENGINE}").addHandler(Said())
+logging.getLogger("{TEST_ENGINE}").setLevel(logging.INFO)
 
 def builder(config=None):
     if config is None:
@@ -137,7 +140,7 @@ def test_an_edit_to_the_records_rebuilds_only_what_it_changes(handbook: Path, tm
     ]
     site, reference, logged = tmp_path / "site", tmp_path / "reference", tmp_path / "driver.log"
     with logged.open("w") as log, subprocess.Popen(
-        [sys.executable, "-c", DRIVER, str(site)], cwd=handbook, env=ENV, text=True,
+        [sys.executable, "-c", ENGINE_PRELUDE + DRIVER, str(site)], cwd=handbook, env=ENV, text=True,
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
     ) as driver:  # fmt: skip
         assert driver.stdin is not None and driver.stdout is not None
@@ -163,7 +166,7 @@ def test_an_edit_to_the_records_rebuilds_only_what_it_changes(handbook: Path, tm
                 assert 0 < count < total // 4, rebuilt
             else:
                 assert not rebuilt, f"{what}: only pages were rebuilt:\n{said}"
-            build = [sys.executable, "-c", REFERENCE, str(reference)]
+            build = [sys.executable, "-c", ENGINE_PRELUDE + REFERENCE, str(reference)]
             subprocess.run(build, cwd=handbook, env=ENV, check=True, capture_output=True)
             assert differences(site, reference) == [], what
         driver.stdin.close()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import OWNERS, Git, policy
+from conftest import OWNERS, Git, engine_command, engine_env, policy
 from handbook.compile import Compiler
 from handbook.diffing import diff_markdown, diff_words
 from handbook.history import read_history
@@ -101,10 +100,10 @@ def squash(text: str) -> str:
 
 def mkdocs_build(root: Path, site: Path, **env: str) -> str:
     done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml"), "-d", str(site)],
+        engine_command("build", "--strict", "-f", str(root / "mkdocs.yml"), "-d", str(site)),
         capture_output=True,
         text=True,
-        env=dict(os.environ, NO_MKDOCS_2_WARNING="1", **env),
+        env=engine_env(**env),
     )
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout + done.stderr

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .build_runner import describe_os_error
+from .build_runner import chosen_engine, describe_os_error
 from .config import ConfigError, read_settings
 from .site_guard import refusal
 from .swap import Checkpoint, Exchange, SiteFolders, exchange, no_checkpoint, publish_build
@@ -38,14 +38,19 @@ def build_and_swap(
     checkpoint: Checkpoint = no_checkpoint,
     swap: Exchange = exchange,
 ) -> int:
-    """Run `mkdocs build --strict` into `<site>.new`; on success swap it in for `site_dir`.
+    """Run the engine's `build --strict` into `<site>.new`; on success swap it in for `site_dir`.
 
-    mkdocs empties its site_dir before building, so a failed build in place would leave no
-    site at all: the last good site stays published until a build succeeds. Returns mkdocs'
-    exit code; raises PublishError for a site folder that overlaps the sources, a build of
+    The engine is ProperDocs, or MkDocs 1.6.1 with HANDBOOK_ENGINE=mkdocs. It empties its
+    site_dir before building, so a failed build in place would leave no site at all: the last
+    good site stays published until a build succeeds. Returns the engine's exit code; raises
+    PublishError for an unknown engine, a site folder that overlaps the sources, a build of
     the same site already running (with `wait=False`), or a file that cannot be written.
     `checkpoint` and `swap` are for tests (stop at a step; swap by two renames).
     """
+    try:
+        engine = chosen_engine()
+    except ValueError as exc:
+        raise PublishError(str(exc)) from None
     try:
         settings = read_settings(root)
     except ConfigError as exc:
@@ -61,7 +66,7 @@ def build_and_swap(
         with site_lock(folders.lock, wait=wait, say=say) as lock:
 
             def build(into: Path) -> int:
-                return _run_mkdocs(root, into, site, extra_args, lock)
+                return _run_engine(engine, root, into, site, extra_args, lock)
 
             return publish_build(folders, build, warn=say, checkpoint=checkpoint, swap=swap)
     except OSError as exc:
@@ -69,11 +74,13 @@ def build_and_swap(
         raise PublishError(describe_os_error(exc, folders.building, outcome)) from None
 
 
-def _run_mkdocs(root: Path, into: Path, site: Path, extra_args: tuple[str, ...], lock: int) -> int:
-    runner = [sys.executable, "-m", "handbook.build_runner", str(into), str(site)]
-    command = [*runner, "build", "--strict", "--site-dir", str(into), *extra_args]
+def _run_engine(engine: str, root: Path, into: Path, site: Path, extra_args: tuple[str, ...], lock: int) -> int:
+    runner = [sys.executable, "-m", "handbook.build_runner", str(into), str(site), engine]
+    # mkdocs.yml named: ProperDocs looks for properdocs.yml first, and will stop falling back to it.
+    config = root / "mkdocs.yml"
+    command = [*runner, "build", "--strict", "--config-file", str(config), "--site-dir", str(into), *extra_args]
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    # The child shares the lock: were this process killed, no other build starts while mkdocs still writes.
+    # The child shares the lock: were this process killed, no other build starts while the engine still writes.
     return subprocess.run(command, cwd=root, env=env, check=False, pass_fds=(lock,)).returncode
 
 

@@ -29,18 +29,18 @@ CHROMIUM_ARGS = [
 AXE = Path(__file__).with_name("axe.min.js")
 
 
-def build_site(root: Path, site_dir: Path) -> None:
-    """`mkdocs build --strict` of the handbook in `root` into `site_dir`; fails with mkdocs' output."""
+def build_site(root: Path, site_dir: Path, engine: str = "mkdocs") -> None:
+    """`<engine> build --strict` of the handbook in `root` into `site_dir`; fails with the engine's output."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        [sys.executable, "-m", engine, "build", "--strict", "--site-dir", str(site_dir)],
         cwd=root,
         env=env,
         capture_output=True,
         text=True,
     )
     if done.returncode != 0:
-        raise AssertionError(f"mkdocs build --strict failed:\n{done.stdout}\n{done.stderr}")
+        raise AssertionError(f"{engine} build --strict failed:\n{done.stdout}\n{done.stderr}")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
