@@ -11,7 +11,9 @@ from click.testing import CliRunner
 
 from conftest import ROOT, Writer, policy, settings_for
 from handbook import acknowledgements as acks
-from handbook.cli import load_settings, main
+from handbook.acknowledgements_page import acknowledgements_page
+from handbook.cli.common import load_settings
+from handbook.cli.main import main
 from handbook.loading import load_corpus
 
 ACK = "acknowledge: true\n"
@@ -155,6 +157,34 @@ def test_problems_carry_file_and_line(write_handbook: Writer) -> None:
     ]
 
 
+def test_an_impossible_date_is_a_finding_at_its_line(write_handbook: Writer) -> None:
+    """Read as front matter is read: `2026-02-30` is reported, never a traceback from `handbook check`."""
+    root = write_handbook(
+        {
+            **FILES,
+            "acknowledgements/sam.yml": (
+                "name: Sam\nacknowledged:\n"
+                "- {policy: conduct, version: 1, date: 2026-01-01}\n"
+                "- {policy: conduct, version: 1, date: 2026-02-30}\n"
+            ),
+        }
+    )
+    problems = acks.acknowledgement_problems(load_corpus(settings_for(root)))
+    assert [(str(p), p.code) for p in problems] == [
+        (
+            "acknowledgements/sam.yml:4: 'date' has '2026-02-30', which is not a real date (day is out of range for "
+            "month): write it as YYYY-MM-DD",
+            "HB401",
+        )
+    ]
+    result = CliRunner().invoke(main, ["check", str(root), "--select", "HB4"])
+    assert (result.exit_code, result.output.splitlines()[0]) == (
+        1,
+        "acknowledgements/sam.yml:4: error HB401 'date' has '2026-02-30', which is not a real date (day is out of "
+        "range for month): write it as YYYY-MM-DD",
+    )
+
+
 class Cells(HTMLParser):
     """Every table row's cell texts, by table."""
 
@@ -191,7 +221,7 @@ def test_page_shows_who_acknowledged_the_current_version(write_handbook: Writer)
     )
     corpus = load_corpus(settings_for(root))
     people, _ = acks.load_acknowledgements(corpus.settings)
-    page = acks.acknowledgements_page(corpus, people)
+    page = acknowledgements_page(corpus, people)
     parser = Cells()
     parser.feed(page.split("---\n", 2)[2])
     conduct, data_access, by_person = parser.tables

@@ -8,7 +8,6 @@ change) asks everyone again, an editorial edit (same version) does not.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,18 +15,13 @@ from typing import Any
 import yaml
 
 from . import schema as s
-from .compile import esc, time_html
 from .errors import HandbookError
-from .frontmatter import Document, compose, decode
+from .frontmatter import Document, build, compose, decode, node_line
 from .loading import Corpus
 from .records import Policy
-from .scaffold import Refused, yaml_value
 from .settings import Settings
-from .urls import Urls
 
 FOLDER = "acknowledgements"
-PAGE = "acknowledgements/index.md"
-DEFAULT_URLS = Urls()
 ENTRY_FIELDS = (
     s.Field("policy", s.slug, required=True),
     s.Field("version", s.whole(1), required=True),
@@ -76,18 +70,19 @@ def load_person(settings: Settings, path: str) -> Person:
     if not isinstance(node, yaml.MappingNode):
         raise HandbookError(
             path,
-            node.start_mark.line + 1,
+            node_line(text, node),
             "must hold 'name:' and 'acknowledged:' with one '- {policy: ..., version: ..., date: ...}' line each",
             "HB401",
         )
-    data: Any = yaml.constructor.SafeConstructor().construct_document(node)
-    lines = {k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
-    values = s.validate(Document(path, data, "", 1, lines), PERSON_FIELDS)
-    items = values["acknowledged"]
-    if items is None:
-        return Person(person_id, values["name"] or person_id, path)
-    seq = next(v for k, v in node.value if k.value == "acknowledged")
-    if not isinstance(items, list) or not isinstance(seq, yaml.SequenceNode):
+    # The list is read entry by entry, so that one bad entry is reported at its own line.
+    seq = next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == "acknowledged"), None)
+    head = yaml.MappingNode(node.tag, [(k, v) for k, v in node.value if v is not seq])
+    lines = {str(k.value): node_line(text, k) for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+    values = s.validate(Document(path, _values(path, text, head), "", 1, lines), PERSON_FIELDS)
+    name = values["name"] or person_id
+    if seq is None or isinstance(seq, yaml.ScalarNode) and seq.tag == "tag:yaml.org,2002:null":
+        return Person(person_id, name, path)
+    if not isinstance(seq, yaml.SequenceNode):
         raise HandbookError(
             path,
             lines["acknowledged"],
@@ -96,8 +91,13 @@ def load_person(settings: Settings, path: str) -> Person:
         )
     errors: list[HandbookError] = []
     entries = []
-    for item, item_node in zip(items, seq.value, strict=True):
-        line = item_node.start_mark.line + 1
+    for item_node in seq.value:
+        line = node_line(text, item_node)
+        try:
+            item = _values(path, text, item_node)
+        except HandbookError as exc:
+            errors.append(exc)
+            continue
         if not isinstance(item, dict):
             errors.append(
                 HandbookError(path, line, "each entry must be '{policy: ..., version: ..., date: ...}'", "HB401")
@@ -111,7 +111,15 @@ def load_person(settings: Settings, path: str) -> Person:
         entries.append(Acknowledgement(person_id, entry["policy"], entry["version"], entry["date"], path, line))
     if errors:
         raise s.LoadErrors(errors)
-    return Person(person_id, values["name"] or person_id, path, tuple(entries))
+    return Person(person_id, name, path, tuple(entries))
+
+
+def _values(path: str, text: str, node: yaml.Node) -> Any:
+    """A node's values as the front-matter reader builds them; a value it cannot build is HB401."""
+    try:
+        return build(path, text, node)
+    except HandbookError as exc:
+        raise HandbookError(exc.path, exc.line, exc.message, "HB401") from None
 
 
 def load_acknowledgements(settings: Settings) -> tuple[dict[str, Person], list[HandbookError]]:
@@ -176,173 +184,4 @@ def requiring(corpus: Corpus) -> list[Policy]:
     return sorted(
         (p for p in corpus.published_policies if p.acknowledge and not corpus.is_retired(p)),
         key=lambda p: p.title.lower(),
-    )
-
-
-# -- `handbook ack` -----------------------------------------------------------------
-HEADER = (
-    "# Policies {name} has read and accepted, one line per version; `handbook ack POLICY --as {person}` adds a line.\n"
-)
-
-
-@dataclass(frozen=True)
-class AckResult:
-    path: str
-    policy: Policy
-    added: bool
-
-
-def acknowledge(
-    corpus: Corpus, policy_id: str, person_id: str, *, today: dt.date, name: str | None = None
-) -> AckResult:
-    """Append `{policy, version, date}` to the person's file, unless this version is already there."""
-    settings = corpus.settings
-    policy = corpus.policies.get(Path(policy_id).stem if policy_id.endswith(".md") else policy_id)
-    if policy is None:
-        raise Refused(f"no policy '{policy_id}': give a policy id (its file name without .md)")
-    if policy.is_draft or corpus.is_retired(policy):
-        raise Refused(
-            f"policy '{policy.id}' is {'a draft' if policy.is_draft else 'retired'}: only a policy in force can be "
-            "acknowledged"
-        )
-    if not policy.acknowledge:
-        raise Refused(f"policy '{policy.id}' does not ask for acknowledgement (no 'acknowledge: true')")
-    if not s.SLUG.match(person_id):
-        raise Refused(
-            f"person {person_id!r} is not a lowercase id like 'jdoe' (it names the file acknowledgements/<person>.yml)"
-        )
-    if name is not None:
-        try:
-            name = s.line(name)  # as the loader reads it back
-        except ValueError as exc:
-            raise Refused(f"--name {exc}") from None
-    rel = f"{FOLDER}/{person_id}.yml"
-    full = settings.path(rel)
-    entry = f"- {{policy: {policy.id}, version: {policy.version}, date: {today.isoformat()}}}\n"
-    if not full.is_file():
-        display = name or person_id
-        text = HEADER.format(name=display, person=person_id)
-        if name:
-            text += f"name: {yaml_value(name)}\n"
-        text += "acknowledged:\n" + entry
-        full.parent.mkdir(parents=True, exist_ok=True)
-        with full.open("x", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        return AckResult(rel, policy, True)
-    try:
-        person = load_person(settings, rel)
-    except HandbookError as exc:
-        raise Refused(f"{exc}: fix the file first") from None
-    except s.LoadErrors as exc:
-        raise Refused(f"{exc.errors[0]}: fix the file first") from None
-    done = person.latest(policy.id)
-    if done is not None and done.version >= policy.version:
-        return AckResult(rel, policy, False)
-    raw = full.read_bytes()
-    old = raw.decode("utf-8")
-    indent = ""
-    for line in old.splitlines():
-        stripped = line.lstrip(" ")
-        if stripped.startswith("- "):
-            indent = line[: len(line) - len(stripped)]
-    new = old + ("" if old.endswith("\n") or not old else "\n") + indent + entry
-    full.write_bytes(new.encode("utf-8"))
-    try:
-        after = load_person(settings, rel)
-        appended = after.acknowledged[-1] if after.acknowledged else None
-        ok = (
-            appended is not None
-            and (appended.policy, appended.version) == (policy.id, policy.version)
-            and len(after.acknowledged) == len(person.acknowledged) + 1
-        )
-    except (HandbookError, s.LoadErrors):
-        ok = False
-    if not ok:
-        full.write_bytes(raw)
-        raise Refused(
-            f"{rel}: cannot add a line at its end: keep 'acknowledged:' last, with one '- {{...}}' line per entry"
-        )
-    return AckResult(rel, policy, True)
-
-
-# -- the site page -------------------------------------------------------------------
-def acknowledgements_page(corpus: Corpus, people: Mapping[str, Person], urls: Urls = DEFAULT_URLS) -> str:
-    """Markdown (with HTML tables): per policy who acknowledged its current version, then per person."""
-    policies = requiring(corpus)
-    everyone = sorted(people.values(), key=lambda p: (p.name.lower(), p.id))
-
-    def link(policy: Policy) -> str:
-        return f'<a href="{esc(urls.link(PAGE, f"policies/{policy.id}.md"))}">{esc(policy.title)}</a>'
-
-    parts = [
-        "---",
-        "search:",
-        "  exclude: true",
-        "---",
-        "# Acknowledgements",
-        "",
-        "Some policies ask every reader to confirm that they have read them. A person acknowledges "
-        "the current version of a policy by adding a line to their own file, "
-        "<code>acknowledgements/&lt;person&gt;.yml</code> (<code>handbook ack POLICY --as PERSON</code> writes it), "
-        "in a merge request. A new version of a policy asks everyone again; an editorial fix does not.",
-        "",
-    ]
-    if not policies:
-        parts += ["No policy in force asks for acknowledgement.", ""]
-        return "\n".join(parts)
-    parts += ["## By policy", ""]
-    for policy in policies:
-        current = [(p, p.latest(policy.id)) for p in everyone]
-        done = [(p, a) for p, a in current if a is not None and a.version >= policy.version]
-        earlier = [(p, a) for p, a in current if a is not None and a.version < policy.version]
-        waiting = [p for p, a in current if a is None]
-        parts.append(f'<h3 id="policy-{esc(policy.id)}">{link(policy)}, version {policy.version}</h3>')
-        parts.append("")
-        parts.append(
-            f'<p class="hb-ack-count">{len(done)} of {len(everyone)} people have acknowledged version '
-            f"{policy.version}.</p>"
-        )
-        rows = [
-            f'<tr class="hb-ack--current"><td>{esc(p.name)}</td><td>version '
-            f"{a.version}</td><td>{time_html(a.date)}</td></tr>"
-            for p, a in done
-        ]
-        rows += [
-            f'<tr class="hb-ack--outdated"><td>{esc(p.name)}</td><td>version {a.version} only: asked '
-            f"again</td><td>{time_html(a.date)}</td></tr>"
-            for p, a in earlier
-        ]
-        rows += [f'<tr class="hb-ack--missing"><td>{esc(p.name)}</td><td>not yet</td><td></td></tr>' for p in waiting]
-        if rows:
-            parts.append(_table("<tr><th>Person</th><th>Acknowledged</th><th>Date</th></tr>", rows))
-        parts.append("")
-    parts += ["## By person", ""]
-    if not everyone:
-        parts += ["Nobody has acknowledged a policy yet.", ""]
-        return "\n".join(parts)
-    head = "<tr><th>Person</th>" + "".join(f"<th>{link(p)} (v{p.version})</th>" for p in policies) + "</tr>"
-    rows = []
-    for person in everyone:
-        cells = []
-        for policy in policies:
-            ack = person.latest(policy.id)
-            if ack is None:
-                cells.append('<td class="hb-ack--missing">not yet</td>')
-            elif ack.version >= policy.version:
-                cells.append(f'<td class="hb-ack--current">yes, {time_html(ack.date)}</td>')
-            else:
-                cells.append(f'<td class="hb-ack--outdated">version {ack.version} only</td>')
-        count = sum(1 for p in policies if (a := person.latest(p.id)) is not None and a.version >= p.version)
-        rows.append(
-            f'<tr id="person-{esc(person.id)}"><td>{esc(person.name)} '
-            f"({count}/{len(policies)})</td>{''.join(cells)}</tr>"
-        )
-    parts += [_table(head, rows), ""]
-    return "\n".join(parts)
-
-
-def _table(head: str, rows: list[str]) -> str:
-    body = "\n".join(rows)
-    return (
-        f'<table class="hb-register hb-acknowledgements">\n<thead>{head}</thead>\n<tbody>\n{body}\n</tbody>\n</table>'
     )

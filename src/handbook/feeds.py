@@ -36,10 +36,11 @@ from .compile import (
     version_src,
     with_all_staff,
 )
-from .history import History, midnight, working_version
+from .history import History
 from .loading import Corpus
 from .records import Decision, Policy, PolicyStatus, Version
 from .urls import Urls
+from .versioning import midnight, working_version
 
 # The four main feeds; per-audience and per-owner feeds are `audiences/<audience>`, `owners/<id>`.
 FeedName = str

@@ -33,6 +33,7 @@ from mkdocs_rss_plugin.plugin import GitRssPlugin  # type: ignore[import-untyped
 
 from . import (
     acknowledgements,
+    acknowledgements_page,
     blocks,
     converted_once,
     csp,
@@ -773,9 +774,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         people, problems = acknowledgements.load_acknowledgements(self.settings)
         for problem in problems:
             log.warning(str(problem))
-        if (people or acknowledgements.requiring(corpus)) and acknowledgements.PAGE not in authored:
-            page = functools.partial(acknowledgements.acknowledgements_page, corpus, people, self.urls)
-            between[acknowledgements.PAGE] = functools.partial(_made_from, acknowledgements.PAGE, page, hidden)
+        if (people or acknowledgements.requiring(corpus)) and acknowledgements_page.PAGE not in authored:
+            page = functools.partial(acknowledgements_page.acknowledgements_page, corpus, people, self.urls)
+            between[acknowledgements_page.PAGE] = functools.partial(_made_from, acknowledgements_page.PAGE, page, hidden)
         for src_uri in ASSET_URIS.values():
             asset = str(ASSETS / posixpath.basename(src_uri))
             between[src_uri] = functools.partial(Generated, src_uri, abs_src_path=asset)
