@@ -143,7 +143,7 @@ def check_seconds(root: Path, runs: int) -> float:
 
 def history_seconds(root: Path) -> float:
     code = (
-        "import sys, time; from pathlib import Path; from handbook.cli import load_settings; "
+        "import sys, time; from pathlib import Path; from handbook.cli.common import load_settings; "
         "from handbook.loading import load_corpus; from handbook.history import read_history; "
         "c = load_corpus(load_settings(Path(sys.argv[1]))); t = time.perf_counter(); read_history(c); "
         "print(time.perf_counter() - t)"
@@ -283,7 +283,7 @@ def edit_to_reload(root: Path, site: Path, workdir: Path, edits: int = 3, timeou
 def near_duplicate_table(root: Path, steps: int = 4) -> None:
     sys.path.insert(0, str(ROOT / "src"))
     from handbook.checks import duplicates, minhash
-    from handbook.cli import load_settings
+    from handbook.cli.common import load_settings
     from handbook.history import History
     from handbook.loading import load_corpus
 

@@ -11,7 +11,9 @@ from click.testing import CliRunner
 
 from conftest import ROOT, Writer, policy, settings_for
 from handbook import acknowledgements as acks
-from handbook.cli import load_settings, main
+from handbook.acknowledgements_page import acknowledgements_page
+from handbook.cli.common import load_settings
+from handbook.cli.main import main
 from handbook.loading import load_corpus
 from handbook.site.acks import acknowledgements_page
 
@@ -154,6 +156,34 @@ def test_problems_carry_file_and_line(write_handbook: Writer) -> None:
         ),
         ("acknowledgements/sam.yml:5: 'conduct' has no version 7 yet (it is at version 1)", "HB402"),
     ]
+
+
+def test_an_impossible_date_is_a_finding_at_its_line(write_handbook: Writer) -> None:
+    """Read as front matter is read: `2026-02-30` is reported, never a traceback from `handbook check`."""
+    root = write_handbook(
+        {
+            **FILES,
+            "acknowledgements/sam.yml": (
+                "name: Sam\nacknowledged:\n"
+                "- {policy: conduct, version: 1, date: 2026-01-01}\n"
+                "- {policy: conduct, version: 1, date: 2026-02-30}\n"
+            ),
+        }
+    )
+    problems = acks.acknowledgement_problems(load_corpus(settings_for(root)))
+    assert [(str(p), p.code) for p in problems] == [
+        (
+            "acknowledgements/sam.yml:4: 'date' has '2026-02-30', which is not a real date (day is out of range for "
+            "month): write it as YYYY-MM-DD",
+            "HB401",
+        )
+    ]
+    result = CliRunner().invoke(main, ["check", str(root), "--select", "HB4"])
+    assert (result.exit_code, result.output.splitlines()[0]) == (
+        1,
+        "acknowledgements/sam.yml:4: error HB401 'date' has '2026-02-30', which is not a real date (day is out of "
+        "range for month): write it as YYYY-MM-DD",
+    )
 
 
 class Cells(HTMLParser):

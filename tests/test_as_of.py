@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from conftest import MKDOCS_YML, OWNERS, Git, policy
-from handbook.cli import main
+from handbook.cli.main import main
 from test_history import build_history_repo
 
 SITE = "https://handbook.example.com/"

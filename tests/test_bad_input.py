@@ -27,7 +27,8 @@ from mkdocs.exceptions import Abort
 from conftest import BLOG_AUTHORS_FILE, BLOG_FILES, MKDOCS_YML, OWNERS, Writer, decision, policy, settings_for
 from handbook.acknowledgements import load_acknowledgements
 from handbook.adapter.config import read_settings
-from handbook.cli import load_settings, main
+from handbook.cli.common import load_settings
+from handbook.cli.main import main
 from handbook.frontmatter import MAX_FRONT_MATTER_BYTES
 from handbook.loading import load_corpus
 
@@ -1446,7 +1447,7 @@ def test_check_and_build_refuse_a_bad_configuration_alike(write_handbook: Writer
 
     # `handbook build` runs mkdocs in a process of its own: its log is read from there.
     built = subprocess.run(
-        [sys.executable, "-c", "from handbook.cli import main; main()", "build", str(root)],
+        [sys.executable, "-c", "from handbook.cli.main import main; main()", "build", str(root)],
         capture_output=True, text=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
     )  # fmt: skip
     output = built.stdout + built.stderr

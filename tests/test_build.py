@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from conftest import MKDOCS_YML, OWNERS, ROOT, decision, engine_command, engine_env, policy
-from handbook.cli import load_settings
+from handbook.cli.common import load_settings
 from handbook.loading import Corpus, load_corpus
 
 pytestmark = pytest.mark.engine

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from conftest import MKDOCS_YML, ROOT, Git, Writer, decision, policy
-from handbook.cli import main
+from handbook.cli.main import main
 
 TODAY = "2026-11-25"
 P = "policies/refunds.md"
@@ -581,7 +581,7 @@ def test_pre_commit_hook_checks_the_whole_handbook() -> None:
 
 def test_records_from_the_cache_equal_records_parsed(write_handbook: Writer) -> None:
     from handbook.cache import Cache
-    from handbook.cli import load_settings
+    from handbook.cli.common import load_settings
     from handbook.loading import load_corpus
 
     root = write_handbook({

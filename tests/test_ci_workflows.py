@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from handbook.cli import main
+from handbook.cli.main import main
 
 GITHUB = ROOT / "ci/github-actions.yml"
 GITLAB = ROOT / "ci/gitlab-ci.yml"

@@ -7,7 +7,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from conftest import OWNERS, Git, Writer, policy, settings_for
-from handbook.cli import main
+from handbook.cli.main import main
 from handbook.codeowners import stale_codeowners
 from handbook.loading import load_corpus
 

@@ -11,7 +11,8 @@ from types import ModuleType
 from click.testing import CliRunner
 
 from conftest import ROOT
-from handbook.cli import load_settings, main
+from handbook.cli.common import load_settings
+from handbook.cli.main import main
 from handbook.history import read_history
 from handbook.loading import load_corpus
 

@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 from feedgen.feed import FeedGenerator
 
-import handbook.cli_editor as cli_editor
-from handbook.cli import main
-from handbook.digest import parse_since
+import handbook.cli.editor as cli_editor
+from handbook.cli.digest import parse_since
+from handbook.cli.main import main
 
 SITE = "https://handbook.example.com/"
 ENTRIES = [

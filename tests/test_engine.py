@@ -22,7 +22,7 @@ import pytest
 from conftest import BLOG_FILES, MKDOCS_YML, ROOT, Writer, engine_command, engine_env, policy
 
 # `handbook build ...` in a process of its own.
-HANDBOOK = [sys.executable, "-c", "from handbook.cli import main; main()"]
+HANDBOOK = [sys.executable, "-c", "from handbook.cli.main import main; main()"]
 ENGINE_NAMES = {"mkdocs": f"mkdocs-{version('mkdocs')}", "properdocs": f"mkdocs-ProperDocs {version('properdocs')}"}
 # What Material writes in every page's <head>, naming the engine that ran it.
 GENERATOR = {engine: f"{name}, mkdocs-material-{version('mkdocs-material')}" for engine, name in ENGINE_NAMES.items()}

@@ -11,7 +11,8 @@ import pytest
 
 from conftest import OWNERS, Git, decision, policy, settings_for
 from handbook.errors import HandbookError
-from handbook.history import History, lenient_document, read_history
+from handbook.history import History, read_history
+from handbook.lenient import lenient_document
 from handbook.loading import Corpus, load_corpus
 from handbook.records import StatusChange
 
@@ -524,7 +525,7 @@ def test_history_is_one_git_log_and_one_cat_file(
     read_history(corpus)
     commands = [next(arg for arg in call[3:] if not arg.startswith("-") and "=" not in arg) for call in calls]
     # A fixed handful of processes, whatever the number of files and commits.
-    assert commands == ["rev-parse", "config", "log", "log", "cat-file"], commands
+    assert commands == ["rev-parse", "config", "show", "log", "cat-file"], commands
 
 
 def test_empty_history_type_defaults() -> None:

@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import handbook.cli_editor as cli_editor
+import handbook.cli.editor as cli_editor
 from conftest import Git, Writer, decision, policy, settings_for
-from handbook.cli import main
+from handbook.cli.main import main
+from handbook.editing.importing.reading import read_date, read_status
+from handbook.editing.importing.sources import SYMLINK
 from handbook.frontmatter import parse_document
-from handbook.importing import SYMLINK, read_date, read_status
 from handbook.loading import load_corpus
 from handbook.records import DecisionStatus, PolicyStatus
 

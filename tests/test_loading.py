@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from conftest import ROOT, Writer, decision, policy, settings_for
 from handbook.checks import run_checks
-from handbook.cli import load_settings
+from handbook.cli.common import load_settings
 from handbook.errors import HandbookError
 from handbook.frontmatter import MAX_FRONT_MATTER_BYTES, parse_document
 from handbook.history import History

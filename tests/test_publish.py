@@ -17,13 +17,13 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import MKDOCS_YML, OWNERS, Git, Writer, policy
-from handbook.cli import main
+from handbook.cli.main import main
 
 pytestmark = pytest.mark.engine
 
 PAGE = "site/policies/refunds/index.html"
 # `handbook build ...` in a process of its own.
-HANDBOOK = [sys.executable, "-c", "from handbook.cli import main; main()"]
+HANDBOOK = [sys.executable, "-c", "from handbook.cli.main import main; main()"]
 FIX = (
     "the build replaces its site folder whole, so it would delete the sources; "
     "give --site-dir a folder of its own, such as"
@@ -272,7 +272,7 @@ LIMITED = """
 import os, resource, signal, sys
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG instead
 resource.setrlimit(resource.RLIMIT_FSIZE, (20000, 20000))
-os.execv(sys.executable, [sys.executable, "-c", "from handbook.cli import main; main()", *sys.argv[1:]])
+os.execv(sys.executable, [sys.executable, "-c", "from handbook.cli.main import main; main()", *sys.argv[1:]])
 """
 
 
@@ -294,7 +294,7 @@ def test_a_write_that_fails_is_one_line_and_the_site_stays(write_handbook: Write
 FULL_DISK = """
 import json, os, subprocess, sys
 root, out = sys.argv[1], sys.argv[2]
-command = [sys.executable, "-c", "from handbook.cli import main; main()", "build", root, "--site-dir", out + "/site"]
+command = [sys.executable, "-c", "from handbook.cli.main import main; main()", "build", root, "--site-dir", out + "/site"]
 first = subprocess.run(command, capture_output=True, text=True)
 free = os.statvfs(out)
 with open(out + "/filler", "wb") as filler:

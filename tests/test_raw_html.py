@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import MKDOCS_YML, OWNERS, Git, Writer, decision, policy, strict_build
-from handbook.cli import main
+from handbook.cli.main import main
 from handbook.rawhtml import escape_unsafe, find_unsafe
 from handbook.settings import Settings
 from handbook.site.csp import inline_scripts, script_hash

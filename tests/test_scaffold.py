@@ -9,8 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import BLOG_FILES, Git, Writer, decision, policy, settings_for
-from handbook import scaffold
-from handbook.cli import main
+from handbook import numbering
+from handbook.cli.main import main
+from handbook.editing import scaffold, writing
 from handbook.errors import HandbookError
 from handbook.loading import load_corpus, load_decision, load_policy, load_post
 from handbook.records import DecisionStatus, PolicyStatus
@@ -142,15 +143,15 @@ def test_next_decision_number_skips_numbers_used_on_other_branches(
     assert sorted(p.name for p in (root / "decisions").iterdir()) == ["0001-first.md"]
 
     calls: list[tuple[str, ...]] = []
-    real_git = scaffold.git
+    real_git = numbering.git
 
     def counting_git(where: Path, *args: str) -> str | None:
         calls.append(args)
         return real_git(where, *args)
 
-    monkeypatch.setattr(scaffold, "git", counting_git)
+    monkeypatch.setattr(numbering, "git", counting_git)
     settings = settings_for(root)
-    assert scaffold.decision_numbers_on_branches(settings) == {
+    assert numbering.decision_numbers_on_branches(settings) == {
         1: {"0001-first.md"},
         2: {"0002-from-a.md"},
         3: {"0003-from-b.md"},
@@ -158,7 +159,7 @@ def test_next_decision_number_skips_numbers_used_on_other_branches(
     }
     # One for-each-ref, then one ls-tree per distinct commit (same-as-b shares feature-b's).
     assert [c[0] for c in calls] == ["for-each-ref", "ls-tree", "ls-tree", "ls-tree", "ls-tree"]
-    assert scaffold.next_decision_number(settings) == 5
+    assert numbering.next_decision_number(settings) == 5
     monkeypatch.chdir(root)
     code, out, _ = run(root, "new", "decision", "Fifth")
     assert (code, out) == (0, "decisions/0005-fifth.md\n")
@@ -174,21 +175,21 @@ def test_decision_number_clash_with_an_unmerged_branch_is_reported(git_repo: Git
     git_repo.commit({"decisions/0002-theirs.md": decision("Theirs")}, "theirs", "2026-01-02T10:00:00+00:00")
     git_repo.run("checkout", "-q", "-b", "my-request", "main")
     git_repo.commit({"decisions/0002-mine.md": decision("Mine")}, "mine", "2026-01-03T10:00:00+00:00")
-    problems = scaffold.decision_number_clashes(settings_for(git_repo.root))
+    problems = numbering.decision_number_clashes(settings_for(git_repo.root))
     assert [(p.path, p.line, p.code) for p in problems] == [("decisions/0002-mine.md", 1, "HB209")]
     assert "0002 is also taken by 0002-theirs.md on branch other-request" in problems[0].message
     # Once theirs is merged, the clash is a duplicate number in the tree (HB204), not a branch clash.
     git_repo.run("merge", "-q", "--no-edit", "other-request")
-    assert scaffold.decision_number_clashes(settings_for(git_repo.root)) == []
+    assert numbering.decision_number_clashes(settings_for(git_repo.root)) == []
     assert [e.code for e in load_corpus(settings_for(git_repo.root)).integrity_errors] == ["HB204", "HB204"]
 
 
 def test_no_git_means_no_branch_numbers(write_handbook: Writer) -> None:
     root = write_handbook({"decisions/0004-x.md": decision()})
     settings = settings_for(root)
-    assert scaffold.decision_numbers_on_branches(settings) == {}
-    assert scaffold.decision_number_clashes(settings) == []
-    assert scaffold.next_decision_number(settings) == 5
+    assert numbering.decision_numbers_on_branches(settings) == {}
+    assert numbering.decision_number_clashes(settings) == []
+    assert numbering.next_decision_number(settings) == 5
 
 
 def test_new_post_is_a_draft_with_known_authors(write_handbook: Writer, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -254,7 +255,7 @@ def test_front_matter_edit_keeps_every_other_byte() -> None:
         "---\r\n"
         "# Title\r\n\r\nBody with status: accepted in it.\r\n"
     ).encode("utf-8")
-    edited = scaffold.edit_front_matter(
+    edited = writing.edit_front_matter(
         "d.md", raw, {"status": "superseded", "supersedes": [2, 3, 5], "informed": ["All staff"]}
     )
     assert edited.decode("utf-8") == (
@@ -272,13 +273,13 @@ def test_front_matter_edit_keeps_every_other_byte() -> None:
 
 def test_front_matter_edit_quotes_what_yaml_needs() -> None:
     raw = b"---\nchanges: Old.\nversion: 2\n---\nbody\n"
-    edited = scaffold.edit_front_matter("p.md", raw, {"changes": "Retired: replaced by X (x).", "version": 3})
+    edited = writing.edit_front_matter("p.md", raw, {"changes": "Retired: replaced by X (x).", "version": 3})
     assert edited == b"---\nchanges: 'Retired: replaced by X (x).'\nversion: 3\n---\nbody\n"
 
 
 def test_front_matter_edit_needs_front_matter() -> None:
     with pytest.raises(HandbookError, match="no front matter to edit"):
-        scaffold.edit_front_matter("p.md", b"# Title\n", {"status": "retired"})
+        writing.edit_front_matter("p.md", b"# Title\n", {"status": "retired"})
 
 
 # -- supersede ---------------------------------------------------------------------------------

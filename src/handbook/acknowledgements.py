@@ -16,10 +16,9 @@ import yaml
 
 from . import schema as s
 from .errors import HandbookError
-from .frontmatter import Document, compose, decode
+from .frontmatter import Document, build, compose, decode, node_line
 from .loading import Corpus
 from .records import Policy
-from .scaffold import Refused, yaml_value
 from .settings import Settings
 
 FOLDER = "acknowledgements"
@@ -71,18 +70,19 @@ def load_person(settings: Settings, path: str) -> Person:
     if not isinstance(node, yaml.MappingNode):
         raise HandbookError(
             path,
-            node.start_mark.line + 1,
+            node_line(text, node),
             "must hold 'name:' and 'acknowledged:' with one '- {policy: ..., version: ..., date: ...}' line each",
             "HB401",
         )
-    data: Any = yaml.constructor.SafeConstructor().construct_document(node)
-    lines = {k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
-    values = s.validate(Document(path, data, "", 1, lines), PERSON_FIELDS)
-    items = values["acknowledged"]
-    if items is None:
-        return Person(person_id, values["name"] or person_id, path)
-    seq = next(v for k, v in node.value if k.value == "acknowledged")
-    if not isinstance(items, list) or not isinstance(seq, yaml.SequenceNode):
+    # The list is read entry by entry, so that one bad entry is reported at its own line.
+    seq = next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == "acknowledged"), None)
+    head = yaml.MappingNode(node.tag, [(k, v) for k, v in node.value if v is not seq])
+    lines = {str(k.value): node_line(text, k) for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+    values = s.validate(Document(path, _values(path, text, head), "", 1, lines), PERSON_FIELDS)
+    name = values["name"] or person_id
+    if seq is None or isinstance(seq, yaml.ScalarNode) and seq.tag == "tag:yaml.org,2002:null":
+        return Person(person_id, name, path)
+    if not isinstance(seq, yaml.SequenceNode):
         raise HandbookError(
             path,
             lines["acknowledged"],
@@ -91,8 +91,13 @@ def load_person(settings: Settings, path: str) -> Person:
         )
     errors: list[HandbookError] = []
     entries = []
-    for item, item_node in zip(items, seq.value, strict=True):
-        line = item_node.start_mark.line + 1
+    for item_node in seq.value:
+        line = node_line(text, item_node)
+        try:
+            item = _values(path, text, item_node)
+        except HandbookError as exc:
+            errors.append(exc)
+            continue
         if not isinstance(item, dict):
             errors.append(
                 HandbookError(path, line, "each entry must be '{policy: ..., version: ..., date: ...}'", "HB401")
@@ -106,7 +111,15 @@ def load_person(settings: Settings, path: str) -> Person:
         entries.append(Acknowledgement(person_id, entry["policy"], entry["version"], entry["date"], path, line))
     if errors:
         raise s.LoadErrors(errors)
-    return Person(person_id, values["name"] or person_id, path, tuple(entries))
+    return Person(person_id, name, path, tuple(entries))
+
+
+def _values(path: str, text: str, node: yaml.Node) -> Any:
+    """A node's values as the front-matter reader builds them; a value it cannot build is HB401."""
+    try:
+        return build(path, text, node)
+    except HandbookError as exc:
+        raise HandbookError(exc.path, exc.line, exc.message, "HB401") from None
 
 
 def load_acknowledgements(settings: Settings) -> tuple[dict[str, Person], list[HandbookError]]:
@@ -172,89 +185,3 @@ def requiring(corpus: Corpus) -> list[Policy]:
         (p for p in corpus.published_policies if p.acknowledge and not corpus.is_retired(p)),
         key=lambda p: p.title.lower(),
     )
-
-
-# -- `handbook ack` -----------------------------------------------------------------
-HEADER = (
-    "# Policies {name} has read and accepted, one line per version; `handbook ack POLICY --as {person}` adds a line.\n"
-)
-
-
-@dataclass(frozen=True)
-class AckResult:
-    path: str
-    policy: Policy
-    added: bool
-
-
-def acknowledge(
-    corpus: Corpus, policy_id: str, person_id: str, *, today: dt.date, name: str | None = None
-) -> AckResult:
-    """Append `{policy, version, date}` to the person's file, unless this version is already there."""
-    settings = corpus.settings
-    policy = corpus.policies.get(Path(policy_id).stem if policy_id.endswith(".md") else policy_id)
-    if policy is None:
-        raise Refused(f"no policy '{policy_id}': give a policy id (its file name without .md)")
-    if policy.is_draft or corpus.is_retired(policy):
-        raise Refused(
-            f"policy '{policy.id}' is {'a draft' if policy.is_draft else 'retired'}: only a policy in force can be "
-            "acknowledged"
-        )
-    if not policy.acknowledge:
-        raise Refused(f"policy '{policy.id}' does not ask for acknowledgement (no 'acknowledge: true')")
-    if not s.SLUG.match(person_id):
-        raise Refused(
-            f"person {person_id!r} is not a lowercase id like 'jdoe' (it names the file acknowledgements/<person>.yml)"
-        )
-    if name is not None:
-        try:
-            name = s.line(name)  # as the loader reads it back
-        except ValueError as exc:
-            raise Refused(f"--name {exc}") from None
-    rel = f"{FOLDER}/{person_id}.yml"
-    full = settings.path(rel)
-    entry = f"- {{policy: {policy.id}, version: {policy.version}, date: {today.isoformat()}}}\n"
-    if not full.is_file():
-        display = name or person_id
-        text = HEADER.format(name=display, person=person_id)
-        if name:
-            text += f"name: {yaml_value(name)}\n"
-        text += "acknowledged:\n" + entry
-        full.parent.mkdir(parents=True, exist_ok=True)
-        with full.open("x", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        return AckResult(rel, policy, True)
-    try:
-        person = load_person(settings, rel)
-    except HandbookError as exc:
-        raise Refused(f"{exc}: fix the file first") from None
-    except s.LoadErrors as exc:
-        raise Refused(f"{exc.errors[0]}: fix the file first") from None
-    done = person.latest(policy.id)
-    if done is not None and done.version >= policy.version:
-        return AckResult(rel, policy, False)
-    raw = full.read_bytes()
-    old = raw.decode("utf-8")
-    indent = ""
-    for line in old.splitlines():
-        stripped = line.lstrip(" ")
-        if stripped.startswith("- "):
-            indent = line[: len(line) - len(stripped)]
-    new = old + ("" if old.endswith("\n") or not old else "\n") + indent + entry
-    full.write_bytes(new.encode("utf-8"))
-    try:
-        after = load_person(settings, rel)
-        appended = after.acknowledged[-1] if after.acknowledged else None
-        ok = (
-            appended is not None
-            and (appended.policy, appended.version) == (policy.id, policy.version)
-            and len(after.acknowledged) == len(person.acknowledged) + 1
-        )
-    except (HandbookError, s.LoadErrors):
-        ok = False
-    if not ok:
-        full.write_bytes(raw)
-        raise Refused(
-            f"{rel}: cannot add a line at its end: keep 'acknowledged:' last, with one '- {{...}}' line per entry"
-        )
-    return AckResult(rel, policy, True)

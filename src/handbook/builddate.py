@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from .history import head_commit_time
+from .git import head_commit_time
 from .loading import Corpus
 
 # The last second a gzip header's four-byte time holds (2106-02-07).

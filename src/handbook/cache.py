@@ -43,10 +43,20 @@ R = TypeVar("R")
 # What each section's answers depend on besides their keys: the code that computes them. A
 # section whose code changed starts empty; the others are kept.
 SECTIONS: dict[str, tuple[str, ...]] = {
-    "records": ("cache.py", "errors.py", "frontmatter.py", "loading.py", "records.py", "schema.py", "settings.py"),
+    "records": (
+        "cache.py",
+        "errors.py",
+        "folders.py",
+        "frontmatter.py",
+        "linking.py",
+        "loading.py",
+        "records.py",
+        "schema.py",
+        "settings.py",
+    ),  # fmt: skip
     "bands": ("checks/minhash.py",),
     "links": ("checks/links.py", "frontmatter.py", "loading.py"),
-    "edits": ("checks/revisions.py", "history.py", "frontmatter.py", "lenient.py"),
+    "edits": ("checks/revisions.py", "git.py", "frontmatter.py", "lenient.py"),
     "scripts": ("rawhtml.py", "checks/scripts.py", "frontmatter.py"),
 }
 

@@ -187,6 +187,17 @@ def compose(path: str, text: str, *, first_line: int = 1, what: str = "front mat
     return node
 
 
+def build(path: str, text: str, node: yaml.Node, *, first_line: int = 1, what: str = "front matter") -> Any:
+    """The values of a node from `compose`, built as front matter is: a value YAML cannot build is
+    an error at its line."""
+    return _Builder(path, text, first_line, what, {}).value(node, ())
+
+
+def node_line(text: str, node: yaml.Node, first_line: int = 1) -> int:
+    """The file line a node from `compose` starts on."""
+    return _file_line(text, node.start_mark, first_line)
+
+
 def _syntax_error(path: str, text: str, exc: yaml.MarkedYAMLError, first_line: int, what: str) -> HandbookError:
     """The YAML error at the line where the trouble starts, in words an editor can act on."""
     lines = text.split("\n")

@@ -1,5 +1,6 @@
 """Front matter of old files as history reads them: the YAML as the loader reads it, key by key
-when the whole does not parse, and plain front matter quickly, with the same answer.
+when the whole does not parse, and plain front matter quickly, with the same answer; and what
+history takes from an old text (its version and status, or the whole version).
 
 A front matter is *plain* when every line at the left margin is a blank, a comment or a
 `key: value` whose value opens nothing that could run past its line (no block scalar, tag,
@@ -12,6 +13,7 @@ to the full parse.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from collections.abc import Iterable, Mapping
@@ -216,3 +218,113 @@ def lenient_document(path: str, text: str) -> tuple[dict[str, Any], str]:
     """Front matter and body of an old file, read as `read_leniently` reads it."""
     read = read_leniently(path, text)
     return dict(read.meta), read.body
+
+
+# -- what history takes from an old text ---------------------------------------------------------
+
+_BOM = b"\xef\xbb\xbf"
+# The front matter is at the top: a file's first bytes tell its version and status.
+_HEAD_BYTES = 4096
+_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])")
+
+
+def decode_text(raw: bytes) -> str:
+    """Any bytes as text with `\\n` line ends: history shows old files even if they were not UTF-8."""
+    if raw.startswith(_BOM):
+        raw = raw[len(_BOM) :]
+    return raw.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def peek(path: str, raw: bytes, *, want_version: bool = True) -> tuple[int | None, str | None, int]:
+    """A file's `version`, its `status` in lowercase, and the line of `version`, as history counts them.
+
+    The status is the one the loader reads (`status: !!str draft` is a draft), or None when the
+    front matter does not parse and its `status` line cannot be read even alone: such a commit
+    publishes nothing. A plain front matter is read from its `version` and `status` lines only
+    (`quick_values`, the same answer); anything else is parsed whole.
+    """
+    # Only the first lines are decoded. Where the front matter runs past them, there is no
+    # closing '---' in them, and the full parse decides.
+    cut = raw.rfind(b"\n", 0, _HEAD_BYTES) + 1 if len(raw) > _HEAD_BYTES else len(raw)
+    keys = ("version", "status") if want_version else ("status",)
+    quick = quick_values(path, decode_text(raw[:cut]), keys) if cut else None
+    meta: Mapping[str, Any]
+    lines: Mapping[str, int]
+    if quick is not None and "status" in quick[0]:
+        meta, lines, _ = quick
+        status: str | None = word(meta["status"]).lower()
+    else:
+        read = read_leniently(path, decode_text(raw))
+        meta, lines = read.meta, read.lines
+        unread = not read.whole and ("status" not in meta or "status" in read.unread)
+        status = None if unread else word(meta.get("status")).lower()
+    if not want_version:
+        return None, status, 1
+    return number(meta.get("version")), status, lines.get("version", 1)
+
+
+VERSION_KEYS = ("title", "status", "effective", "summary", "changes")
+
+
+@dataclass(frozen=True)
+class OldVersion:
+    """What an old text says of its version: its fields as text, its effective date, its body."""
+
+    title: str
+    status: str
+    effective: dt.date | None
+    summary: str
+    changes: str
+    body: str
+
+
+def old_version(path: str, text: str) -> OldVersion:
+    """An old text's version fields, read as leniently as history reads them."""
+    quick = quick_values(path, text, VERSION_KEYS)
+    meta, body = (quick[0], quick[2]) if quick is not None else lenient_document(path, text)
+    return OldVersion(
+        title=word(meta.get("title")),
+        status=word(meta.get("status")).lower(),
+        effective=date(meta.get("effective")),
+        summary=word(meta.get("summary")),
+        changes=word(meta.get("changes")),
+        body=body,
+    )
+
+
+def number(value: Any) -> int | None:
+    """A version number from whatever old YAML gave: a whole number from 1, else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 1 else None
+    # ASCII digits only: `int()` refuses some characters `isdigit()` accepts, like '¹'.
+    if isinstance(value, str) and re.fullmatch(r"[0-9]+", value.strip()):
+        found = int(value.strip())
+        return found if found >= 1 else None
+    return None
+
+
+def word(value: Any) -> str:
+    """A front-matter value as text, whatever type old YAML gave it."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, (list, tuple)):
+        return ", ".join(word(v) for v in value)
+    return str(value).strip()
+
+
+def date(value: Any) -> dt.date | None:
+    """A date from whatever old YAML gave, or None."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and (m := _DAY.match(value.strip())):
+        try:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            return None
+    return None

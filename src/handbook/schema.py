@@ -1,4 +1,5 @@
-"""Front-matter schemas: one per record kind, every key typed, unknown keys reported."""
+"""Front-matter schemas: the typed values a key may hold, and one schema per record kind; unknown
+keys reported."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .errors import HandbookError
 from .frontmatter import Document
+from .records import DecisionStatus, PolicyStatus
+from .settings import BlogSettings, Settings
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 Convert = Callable[[Any], Any]
@@ -260,3 +263,123 @@ class LoadErrors(Exception):
     def __init__(self, errors: list[HandbookError]) -> None:
         super().__init__(errors)
         self.errors = errors
+
+
+# -- one schema per record kind ------------------------------------------------------------------
+
+# A decision's file name: a 4-digit number and a lowercase slug, like 0007-use-a-shared-inbox.
+DECISION_NAME = re.compile(r"^(\d{4})-([a-z0-9]+(?:-[a-z0-9]+)*)$")
+# Material's own page keys, allowed on records and passed through to the theme.
+PAGE_KEYS = ("hide", "description")
+# Ten years between reviews at most: a larger number is a typo, and can run past 9999-12-31.
+MAX_REVIEW_MONTHS = 120
+# Feeds date versions and decisions in RFC 5322, whose years start at 1900: an earlier date is a slip.
+record_date = date_from(dt.date(1900, 1, 1))
+
+
+def policy_fields(settings: Settings) -> tuple[Field, ...]:
+    return (
+        Field("title", line, required=True),
+        Field("version", whole(1), required=True),
+        Field("status", PolicyStatus.from_text, required=True),
+        Field("owner", id_like("support-ops"), required=True),
+        Field("effective", record_date, required=True),
+        Field("reviewed", record_date, required=True),
+        Field("review_every", whole(1, MAX_REVIEW_MONTHS), default=settings.review_every),
+        Field("audience", words(one_of(settings.audiences, "audience")), required=True),
+        Field("summary", text, required=True),
+        Field("changes", text, required=True),
+        Field("supersedes", slug),
+        Field("tags", words(), default=()),
+        Field("priority", whole(1)),
+        Field("acknowledge", boolean, default=False),
+    )
+
+
+DECISION_FIELDS = (
+    Field("status", DecisionStatus.from_text, required=True),
+    Field("date", record_date, required=True),
+    Field("decision-makers", words(), default=()),
+    Field("consulted", words(), default=()),
+    Field("informed", words(), default=()),
+    Field("supersedes", words(whole(1)), default=()),
+    Field("policies", words(slug), default=()),
+    Field("tags", words(), default=()),
+)
+
+OWNER_FIELDS = (
+    Field("name", line, required=True),
+    Field("email", email, required=True),
+    Field("handle", line, required=True),
+)
+
+
+# RSS dates need a four-digit year (RFC 5322: from 1900 on); an earlier one is a typing slip.
+EARLIEST_POST = dt.date(1900, 1, 1)
+
+
+def _post_date(value: Any) -> Any:
+    # Material accepts `date: 2024-01-31` or `date: {created: ..., updated: ...}`.
+    if isinstance(value, dict):
+        if "created" not in value:
+            raise ValueError("must be a date, or a mapping with 'created'")
+        day = date(value["created"])
+    else:
+        day = date(value)
+    if day < EARLIEST_POST:
+        raise ValueError(
+            f"is {day.isoformat()}, before {EARLIEST_POST.year}: give the day the post is published, as YYYY-MM-DD"
+        )
+    return day
+
+
+POST_FIELDS = (
+    Field("date", _post_date, required=True),
+    Field("authors", words(), default=()),
+    Field("categories", words(), default=()),
+    Field("draft", boolean, default=False),
+    # Material makes the post's address of it: one safe part, never '../' out of the site.
+    Field("slug", path_segment("holiday-cover")),
+    Field("title", text),
+    Field("template", template_name),
+    Field("pin", boolean, default=False),
+    Field("readtime", whole(0)),
+)
+# Keys Material's blog reads that the Post record does not keep.
+POST_KEYS_FOR_MATERIAL = ("template", "pin", "readtime")
+# Material's other post keys, checked by Material itself.
+POST_PASSTHROUGH = (
+    "description",
+    "links",
+    "hide",
+    "search",
+    "tags",
+    "comments",
+    "status",
+    "icon",
+    "subtitle",
+)
+
+
+def post_fields(settings: Settings) -> tuple[Field, ...]:
+    """POST_FIELDS, with the authors and categories that Material's blog allows (`settings.blog`)."""
+    blog = settings.blog
+    if blog is None:
+        return POST_FIELDS
+    checked: dict[str, Convert] = {}
+    if blog.authors is not None:
+        where = f"the authors in {blog.authors_file}"
+        known = one_of(blog.authors, "author", listed=where) if blog.authors else _no_author(blog)
+        checked["authors"] = words(known)
+    if blog.categories_allowed:
+        where = "the blog's categories_allowed in mkdocs.yml"
+        checked["categories"] = words(one_of(blog.categories_allowed, "category", listed=where))
+    return tuple(replace(f, convert=checked.get(f.name, f.convert)) for f in POST_FIELDS)
+
+
+def _no_author(blog: BlogSettings) -> Convert:
+    def convert(value: Any) -> str:
+        word = text(value)
+        raise ValueError(f"has unknown value {word!r}: {blog.authors_file} lists no author; add '{word}' there")
+
+    return convert

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import git
 from .acknowledgements import FOLDER as ACKNOWLEDGEMENTS_FOLDER
-from .history import git_environment
 from .settings import Settings
 
 FIX = "the build replaces its site folder whole, so it would delete the sources; give --site-dir a folder of its own, such as"
@@ -46,15 +45,10 @@ def sources(settings: Settings) -> list[Source]:
 def _git_folders(root: Path) -> list[Path]:
     """The `.git` of the checkout holding root, and git's own folders (elsewhere for a worktree)."""
     folders = [folder / ".git" for folder in (root, *root.parents) if (folder / ".git").exists()][:1]
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "--absolute-git-dir", "--git-common-dir"],
-            capture_output=True, text=True, check=False, env=git_environment(),
-        )  # fmt: skip
-    except OSError:  # no git: the `.git` found above is all there is to keep clear of
-        done = None
-    if done is not None and done.returncode == 0:
-        folders += [root / line for line in done.stdout.splitlines() if line]
+    # Without git, the `.git` found above is all there is to keep clear of.
+    found = git.git(root, "rev-parse", "--absolute-git-dir", "--git-common-dir")
+    if found is not None:
+        folders += [root / line for line in found.splitlines() if line]
     return [folder.resolve() for folder in folders]
 
 

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from email.utils import format_datetime, parsedate_to_datetime
 
-from ..history import midnight
+from ..versioning import midnight
 from ..loading import Corpus
 from ..site.feeds.formats import xml_text
 from ..site.feeds.items import PostPage, absolute_url, checked_site_url, utc

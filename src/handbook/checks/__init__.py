@@ -1,21 +1,18 @@
 """`handbook check`: findings about a loaded handbook, as values; printing is the CLI's business.
 
 Codes: HB0xx a file that cannot become a record (HB010: mkdocs.yml or .authors.yml), HB1xx
-stale, HB2xx duplicate, HB3xx integrity. `run_checks` returns every finding, sorted by file and
-line; the same findings feed the site's health page.
+stale, HB2xx duplicate, HB3xx integrity, HB4xx acknowledgements. `run_checks` returns every
+finding, sorted by file and line; the same findings feed the site's health page.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from enum import StrEnum
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ..errors import HandbookError
 from ..settings import Settings
+from .findings import CODES, Code, Finding, Severity, code_info, finding, from_error, kept, parse_selectors, select
 
 if TYPE_CHECKING:
     from ..cache import Cache
@@ -23,271 +20,20 @@ if TYPE_CHECKING:
     from ..loading import Corpus
     from .revisions import Revisions
 
-
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
-
-    def __str__(self) -> str:
-        return self.value
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One problem at one place, with the sentence that says how to fix it."""
-
-    path: str
-    line: int
-    severity: Severity
-    code: str
-    message: str
-    fix: str
-
-    def sort_key(self) -> tuple[str, int, str, str]:
-        # The same order as the loader's errors: file, line, then message.
-        return (self.path, self.line, self.message, self.code)
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "path": self.path,
-            "line": self.line,
-            "severity": self.severity.value,
-            "code": self.code,
-            "message": self.message,
-            "fix": self.fix,
-        }
-
-    @property
-    def is_error(self) -> bool:
-        return self.severity is Severity.ERROR
-
-    @property
-    def is_load_error(self) -> bool:
-        return self.code.startswith("HB0")
-
-
-@dataclass(frozen=True)
-class Code:
-    code: str
-    severity: Severity
-    title: str
-    # Said when the message itself carries no fix (the loader's messages usually end with one).
-    fix: str
-
-
-_CODES = (
-    Code(
-        "HB001",
-        Severity.ERROR,
-        "file cannot be loaded",
-        "Fix the file as the message says, so that it loads as a record.",
-    ),
-    Code(
-        "HB010",
-        Severity.ERROR,
-        "site configuration cannot be used",
-        "Fix mkdocs.yml (or the blog's .authors.yml) as the message says.",
-    ),
-    Code(
-        "HB101",
-        Severity.ERROR,
-        "review overdue",
-        "Review the policy with its owner and set 'reviewed' to the date of the review, or publish a new version.",
-    ),
-    Code("HB102", Severity.WARNING, "review due soon", "Plan the review with the policy's owner before the due date."),
-    Code(
-        "HB103",
-        Severity.ERROR,
-        "owner not in the registry",
-        "Add the owner to the owners registry, or pick an owner listed there.",
-    ),
-    Code(
-        "HB104", Severity.WARNING, "draft left untouched", "Publish the draft, or delete it if it has been abandoned."
-    ),
-    Code(
-        "HB105",
-        Severity.WARNING,
-        "decision proposed for too long",
-        "Decide: set 'status' to accepted or rejected, and say why in the text.",
-    ),
-    Code(
-        "HB106",
-        Severity.WARNING,
-        "relies on a record no longer in force",
-        "Point the link at the record in force, or drop it.",
-    ),
-    Code(
-        "HB201",
-        Severity.ERROR,
-        "two files claim the same policy",
-        "Keep one file for the policy: retire or delete the other, or give it 'supersedes'.",
-    ),
-    Code(
-        "HB202",
-        Severity.WARNING,
-        "version number reused for another text",
-        "Number the next version above every version published so far.",
-    ),
-    Code(
-        "HB203",
-        Severity.WARNING,
-        "version number going backwards",
-        "Number the next version above every version published so far.",
-    ),
-    Code(
-        "HB204",
-        Severity.ERROR,
-        "two decisions with the same number",
-        "Keep the number on one decision and renumber the others.",
-    ),
-    Code(
-        "HB205",
-        Severity.WARNING,
-        "near-duplicate text",
-        "Merge the two texts into one policy, or make the copy say only what differs and link to the original.",
-    ),
-    Code(
-        "HB206",
-        Severity.ERROR,
-        "exact duplicate text",
-        "Delete the copy, or retire it and give the original 'supersedes'.",
-    ),
-    Code(
-        "HB207",
-        Severity.ERROR,
-        "substantive rewrite without a new version",
-        "Publish the rewrite as a new version: raise 'version' by one and say what changed in 'changes'.",
-    ),
-    Code(
-        "HB208",
-        Severity.ERROR,
-        "CODEOWNERS out of date",
-        "Run `handbook codeowners` and commit the updated CODEOWNERS.",
-    ),
-    Code(
-        "HB209",
-        Severity.WARNING,
-        "decision number taken on another branch",
-        "Renumber this decision with `handbook new decision` before both branches merge.",
-    ),
-    Code("HB301", Severity.ERROR, "supersedes points nowhere", "Name an existing record in 'supersedes'."),
-    Code(
-        "HB302",
-        Severity.ERROR,
-        "supersede cycle",
-        "Break the cycle: only the newer record names the older one in 'supersedes'.",
-    ),
-    Code(
-        "HB303",
-        Severity.ERROR,
-        "supersedes a draft",
-        "Name a published policy in 'supersedes', or publish the draft first.",
-    ),
-    Code(
-        "HB304",
-        Severity.ERROR,
-        "superseded twice",
-        "Give each record one successor: remove 'supersedes' from all but one.",
-    ),
-    Code(
-        "HB305", Severity.ERROR, "decision shapes no published policy", "List only published policy ids in 'policies'."
-    ),
-    Code(
-        "HB306",
-        Severity.ERROR,
-        "superseded without a successor",
-        "Add 'supersedes' to the successor, or change the status.",
-    ),
-    Code(
-        "HB307",
-        Severity.ERROR,
-        "link to a record that does not resolve",
-        "Link to an existing record's file, like '../policies/refunds-and-returns.md'.",
-    ),
-    Code(
-        "HB308",
-        Severity.ERROR,
-        "reading_order names no policy in force",
-        "List only the ids of policies in force in mkdocs.yml's reading_order.",
-    ),
-    Code(
-        "HB309",
-        Severity.ERROR,
-        "raw HTML that runs a script",
-        "Remove it: a script the site needs goes in a file listed under 'extra_javascript' in mkdocs.yml. "
-        "Or set 'allow_raw_html: true' under the handbook plugin in mkdocs.yml; the site's "
-        "Content-Security-Policy still blocks it.",
-    ),
-    Code(
-        "HB401",
-        Severity.ERROR,
-        "acknowledgement file cannot be read",
-        "Fix the file as the message says: a list of 'policy', 'version' and 'date' entries.",
-    ),
-    Code(
-        "HB402",
-        Severity.ERROR,
-        "acknowledgement of no such policy or version",
-        "Acknowledge an existing policy's published version with `handbook ack`.",
-    ),
-)
-CODES: dict[str, Code] = {c.code: c for c in _CODES}
-_SELECTOR = re.compile(r"^HB\d{0,3}$")
-
-
-def code_info(code: str) -> Code:
-    """What a code means; codes from elsewhere (HB0xx load errors, later checks) get a default."""
-    if code in CODES:
-        return CODES[code]
-    if code.startswith("HB0"):
-        return Code(code, Severity.ERROR, "file cannot be loaded", CODES["HB001"].fix)
-    return Code(code, Severity.ERROR, "problem", "Fix the record as the message says.")
-
-
-def finding(path: str, line: int, code: str, message: str, fix: str | None = None) -> Finding:
-    info = code_info(code)
-    return Finding(path, line, info.severity, code, message, fix or info.fix)
-
-
-def from_error(error: HandbookError, *, severity: Severity | None = None) -> Finding:
-    """A loader's or history's error as a finding; its fix is the message's closing advice."""
-    info = code_info(error.code)
-    return Finding(
-        error.path, error.line, severity or info.severity, error.code, error.message, _fix_from(error.message, info)
-    )
-
-
-def _fix_from(message: str, info: Code) -> str:
-    # "…, which does not exist: give the id of an existing policy" -> "Give the id of an existing policy."
-    if info.code in ("HB302",):
-        return info.fix
-    head, sep, tail = message.rpartition(": ")
-    tail = tail.strip()
-    if not sep or not head or not tail or not tail[0].islower() or tail.endswith("?"):
-        return info.fix
-    sentence = tail[0].upper() + tail[1:]
-    return sentence if sentence.endswith((".", ")")) else sentence + "."
-
-
-def parse_selectors(values: Iterable[str]) -> tuple[str, ...]:
-    """`HB1,HB205` -> ('HB1', 'HB205'); raises ValueError naming a malformed entry."""
-    selectors = []
-    for value in values:
-        for part in value.split(","):
-            part = part.strip().upper()
-            if not part:
-                continue
-            if not _SELECTOR.match(part):
-                raise ValueError(f"{part!r} is not a code or code prefix like HB101 or HB1")
-            selectors.append(part)
-    return tuple(selectors)
-
-
-def select(findings: Iterable[Finding], *, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> list[Finding]:
-    """Findings whose code starts with a `select` prefix (all when empty) and with no `ignore` prefix."""
-    return [
-        f for f in findings if (not select or f.code.startswith(tuple(select))) and not f.code.startswith(tuple(ignore))
-    ]
+__all__ = [
+    "CODES",
+    "DATED",
+    "Code",
+    "Finding",
+    "Severity",
+    "code_info",
+    "finding",
+    "from_error",
+    "kept",
+    "parse_selectors",
+    "run_checks",
+    "select",
+]
 
 
 # Codes whose findings depend on today's date or on other branches: left out when `today` is None.
@@ -306,54 +52,56 @@ def run_checks(
     ignore: Sequence[str] = (),
     published_only: bool = False,
 ) -> list[Finding]:
-    """Every finding about `corpus` whose code `select` and `ignore` keep (prefixes, as
-    `handbook check --select`), sorted by file and line; a check whose codes are all left out
-    is not run.
+    """Every finding about `corpus` whose code `select` and `ignore` keep, sorted by file and line;
+    a check whose codes are all left out is not run.
 
     `today=None` runs only the checks that depend neither on today's date nor on other branches
     (none of `DATED`): what a build may show, since the same commit builds the same site on any
-    day. `published_only` leaves drafts out of the texts compared for copies (HB205, HB206).
+    day and any machine. `published_only` leaves drafts out of the texts compared for copies
+    (HB205, HB206), for the site, where a draft's name never appears.
 
     When the handbook cannot be loaded (HB0xx), only the loader's findings are given: the other
     checks need every record, and would otherwise report the gaps a broken file leaves.
-    `revisions` (same-version edits and the date each file last changed, from git) is read here
-    when not given.
+    `revisions` (same-version edits and the date each file last changed, from the changes
+    `history` read from git) is worked out here when not given.
     """
-    from . import duplicates, integrity, scripts, stale
+    from . import duplicates, integrity, scripts, stale, workflow
     from .pages import Site
-    from .revisions import read_revisions
-
-    def kept(code: str) -> bool:
-        chosen = not select or code.startswith(tuple(select))
-        return chosen and not code.startswith(tuple(ignore)) and (today is not None or code not in DATED)
+    from .revisions import Revisions, read_revisions
 
     def wanted(*codes: str) -> bool:
-        return any(kept(code) for code in codes)
+        return any(kept(code, select, ignore) and (today is not None or code not in DATED) for code in codes)
 
     settings = settings or corpus.settings
     findings = integrity.loader_findings(corpus)
     if not corpus.load_errors:
-        dated = today is not None and wanted("HB101", "HB102", "HB104", "HB105", "HB106")
-        if revisions is None and (dated or wanted("HB207")):
-            revisions = read_revisions(corpus, history, cache=cache)
-        site = Site.of(corpus, cache) if dated or wanted("HB106", "HB307") else None
-        if dated and today is not None and revisions is not None and site is not None:
-            findings += stale.check(corpus, history, revisions, site, today=today, settings=settings)
-        elif site is not None and wanted("HB106"):
+        if revisions is None and wanted("HB104", "HB207"):
+            revisions = read_revisions(corpus, history, cache=cache, edits=wanted("HB207"))
+        site = Site.of(corpus, cache) if wanted("HB106", "HB307") else None
+        if today is not None and wanted("HB101", "HB102", "HB104", "HB105"):
+            findings += stale.dated(corpus, revisions or Revisions(), today=today, settings=settings)
+        if site is not None:
             findings += stale.leaning_on_the_past(corpus, site)
-        if wanted("HB201"):
-            findings += duplicates.same_policy(corpus)
-        if wanted("HB202", "HB203"):
-            findings += duplicates.check_history(history)
-        if wanted("HB205", "HB206"):
-            threshold, drafts = settings.duplicate_threshold, not published_only
-            findings += duplicates.copied_texts(corpus, history, threshold=threshold, cache=cache, drafts=drafts)
-        if wanted("HB207") and revisions is not None:
-            findings += duplicates.rewrites(corpus, revisions, threshold=settings.rewrite_threshold)
-        if site is not None and wanted("HB307"):
             findings += integrity.check(corpus, history, site)
-        if wanted("HB208", "HB209", "HB401", "HB402"):
-            findings += integrity.workflow_findings(corpus)
+        if wanted("HB201", "HB202", "HB203", "HB205", "HB206", "HB207"):
+            findings += duplicates.check(
+                corpus,
+                history,
+                revisions or Revisions(),
+                settings=settings,
+                cache=cache,
+                texts=wanted("HB205", "HB206"),
+                drafts=not published_only,
+            )
+        if wanted("HB208"):
+            findings += workflow.codeowners(corpus)
+        if wanted("HB209"):
+            findings += workflow.numbers_on_branches(corpus)
+        if wanted("HB401", "HB402"):
+            findings += workflow.acknowledgements(corpus)
         if wanted("HB309"):
             findings += scripts.check(corpus, cache)
-    return sorted({f for f in findings if kept(f.code)}, key=Finding.sort_key)
+    return sorted(
+        {f for f in findings if kept(f.code, select, ignore) and (today is not None or f.code not in DATED)},
+        key=Finding.sort_key,
+    )

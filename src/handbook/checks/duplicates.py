@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..records import Decision, Policy, PolicyStatus
 from ..settings import Settings
-from . import Finding, Severity, finding, from_error
+from .findings import Finding, Severity, finding, from_error
 from .minhash import BINS, MIN_WORDS, band_keys, band_shape, near_duplicates
 from .revisions import WORKING_COPY
 
@@ -30,11 +30,21 @@ COPY_MARKS = re.compile(
 
 
 def check(
-    corpus: Corpus, history: History, revisions: Revisions, *, settings: Settings, cache: Cache | None = None
+    corpus: Corpus,
+    history: History,
+    revisions: Revisions,
+    *,
+    settings: Settings,
+    cache: Cache | None = None,
+    texts: bool = True,
+    drafts: bool = True,
 ) -> list[Finding]:
+    """HB201 to HB203 and HB207; HB205 and HB206 (the texts compared) when `texts`, drafts among
+    them when `drafts`."""
     findings = list(same_policy(corpus))
     findings += check_history(history)
-    findings += copied_texts(corpus, history, threshold=settings.duplicate_threshold, cache=cache)
+    if texts:
+        findings += copied_texts(corpus, history, threshold=settings.duplicate_threshold, cache=cache, drafts=drafts)
     findings += rewrites(corpus, revisions, threshold=settings.rewrite_threshold)
     return findings
 

@@ -8,7 +8,7 @@ import os
 import posixpath
 from typing import TYPE_CHECKING
 
-from . import Finding, finding, from_error
+from .findings import Finding, finding, from_error
 from .links import Link
 from .pages import Page, Site
 
@@ -97,14 +97,3 @@ def _files_in(corpus: Corpus, folder: str, site_folder: str) -> set[str]:
     except OSError:
         return set()
     return {f"{site_folder}/{name}" for name in names if name.endswith(".md")}
-
-
-def workflow_findings(corpus: Corpus) -> list[Finding]:
-    """What the editors' workflow keeps beside the records: CODEOWNERS, decision numbers taken
-    on other branches, and acknowledgements."""
-    from ..acknowledgements import acknowledgement_problems
-    from ..codeowners import stale_codeowners
-    from ..scaffold import decision_number_clashes
-
-    errors = stale_codeowners(corpus) + decision_number_clashes(corpus.settings) + acknowledgement_problems(corpus)
-    return [from_error(error) for error in errors]

@@ -1,28 +1,25 @@
-"""What `check` needs from git beyond `History`: edits within a version, and when files last changed.
+"""What `check` needs from git beyond the versions in `History`: edits within a version, and when
+files last changed.
 
 `History` keeps one text per version (the last commit's), so a version rewritten by a later
-commit without a new number cannot be seen there. `read_revisions` reads the changes to the
-record files in one `git log` pass over the first-parent line (as history.py counts versions),
-then, in one `git cat-file` stream, only the texts it must compare: the commits of each
-policy's current version, and the working copy when it differs from the last commit. The
-share of words each edit changed is kept in the cache by the two blob ids, so an unchanged
-repository is compared once.
+commit without a new number cannot be seen there. `read_revisions` takes the changes to the
+record files that history's one `git log` pass found (`History.changes`), then reads, in one
+`git cat-file` stream, only the texts it must compare: the commits of each policy's current
+version, and the working copy when it differs from the last commit. The share of words each
+edit changed is kept in the cache by the two blob ids, so an unchanged repository is compared once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
-import hashlib
-import subprocess
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..history import GitFailed, blobs, decode_text, git_environment, nul_fields
-from ..lenient import lenient_document
+from .. import git
+from ..lenient import decode_text, lenient_document
 
 if TYPE_CHECKING:
     from ..cache import Cache
@@ -85,12 +82,6 @@ def changed_share(old: str, new: str) -> float:
     return 1 - kept / total
 
 
-def blob_id(data: bytes, like: str) -> str:
-    """The id git gives `data` as a blob (SHA-1, or SHA-256 in such repositories)."""
-    digest = hashlib.sha256 if len(like) == 64 else hashlib.sha1
-    return digest(b"blob %d\0" % len(data) + data).hexdigest()
-
-
 def _version_of(path: str, raw: bytes) -> tuple[int | None, str, str]:
     """(version, status, body) of a policy text, read leniently as history reads old files."""
     meta, body = lenient_document(path, decode_text(raw))
@@ -99,8 +90,9 @@ def _version_of(path: str, raw: bytes) -> tuple[int | None, str, str]:
     return number, str(meta.get("status") or "").strip().lower(), body
 
 
-def read_revisions(corpus: Corpus, history: History, *, cache: Cache | None = None) -> Revisions:
-    """Same-version edits of each policy's current version, and when each record file last changed.
+def read_revisions(corpus: Corpus, history: History, *, cache: Cache | None = None, edits: bool = True) -> Revisions:
+    """Same-version edits of each policy's current version (unless `edits` is False), and when
+    each record file last changed.
 
     Without git (or with incomplete history) there is nothing to compare: `complete` is False
     and files are dated by their modification time.
@@ -108,10 +100,7 @@ def read_revisions(corpus: Corpus, history: History, *, cache: Cache | None = No
     if not history.complete:
         return Revisions()
     root = corpus.settings.root
-    settings = corpus.settings
-    changes = _changes(root, (settings.policies_dir, settings.decisions_dir))
-    if changes is None:
-        return Revisions()
+    changes = history.changes
     last_commit: dict[str, dt.datetime] = {}
     # (policy path, version, commit, date, old blob, new blob); a new blob of WORKING_COPY is the file on disk.
     steps: list[tuple[str, int, str, dt.datetime | None, str, str]] = []
@@ -126,9 +115,9 @@ def read_revisions(corpus: Corpus, history: History, *, cache: Cache | None = No
             data = (root / policy.path).read_bytes()
         except OSError:
             continue
-        unchanged = blob_id(data, last_blob) == last_blob
+        unchanged = git.blob_id(data, last_blob) == last_blob
         if unchanged:
-            last_commit[policy.path] = last.date
+            last_commit[policy.path] = last.commit.date
         if policy.is_draft:
             continue
         published = [v for v in history.versions_of(policy.id) if v.number == policy.version and v.commit]
@@ -136,9 +125,9 @@ def read_revisions(corpus: Corpus, history: History, *, cache: Cache | None = No
             continue
         first = published[-1]
         # The commit that published the current version; after a rename, the first commit at this path.
-        start = next((i for i in range(len(events) - 1, -1, -1) if events[i].sha == first.commit), None)
+        start = next((i for i in range(len(events) - 1, -1, -1) if events[i].commit.sha == first.commit), None)
         if start is None:
-            start = next((i for i, e in enumerate(events) if e.date >= first.published), len(events) - 1)
+            start = next((i for i, e in enumerate(events) if e.commit.date >= first.published), len(events) - 1)
         run = events[start:]
         # After a deletion the file starts again: compare from there.
         cut = max((i for i, e in enumerate(run) if e.blob is None), default=-1)
@@ -146,16 +135,18 @@ def read_revisions(corpus: Corpus, history: History, *, cache: Cache | None = No
         for before, after in zip(run, run[1:], strict=False):
             if before.blob != after.blob:
                 assert before.blob is not None and after.blob is not None
-                steps.append((policy.path, policy.version, after.sha, after.date, before.blob, after.blob))
+                steps.append(
+                    (policy.path, policy.version, after.commit.sha, after.commit.date, before.blob, after.blob)
+                )
         if run and not unchanged and run[-1].blob is not None:
             working[policy.path] = data
             steps.append((policy.path, policy.version, WORKING_COPY, None, run[-1].blob, WORKING_COPY))
     for decision in corpus.decisions.values():
         events = changes.get(decision.path)
         if events and events[-1].blob is not None:
-            last_commit.setdefault(decision.path, events[-1].date)
-    edits = _measure(root, steps, working, cache)
-    return Revisions(edits=tuple(edits), last_commit=last_commit, complete=True)
+            last_commit.setdefault(decision.path, events[-1].commit.date)
+    measured = _measure(root, steps, working, cache) if edits else []
+    return Revisions(edits=tuple(measured), last_commit=last_commit, complete=True)
 
 
 def _measure(
@@ -167,7 +158,7 @@ def _measure(
     """The share of words each step changed, from the cache or from the two texts."""
 
     def key(path: str, old: str, new: str) -> str:
-        return f"{old}:{new if new != WORKING_COPY else blob_id(working[path], old)}"
+        return f"{old}:{new if new != WORKING_COPY else git.blob_id(working[path], old)}"
 
     known: dict[str, float | None] = {}
     wanted: list[str] = []
@@ -205,71 +196,9 @@ def _share_within(path: str, version: int, before: bytes, after: bytes) -> float
     return changed_share(old_body, new_body)
 
 
-# -- asking git ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Change:
-    sha: str
-    date: dt.datetime
-    blob: str | None  # None: the file was deleted
-
-
-def _changes(root: Path, folders: tuple[str, ...]) -> dict[str, list[_Change]] | None:
-    """Every change to a Markdown file in `folders`, oldest first, by path relative to `root`.
-
-    One `git log` over the first-parent line (a merge counts as the change its branch brought);
-    no pathspec, since limiting git to folders makes it diff each commit twice. None without git.
-    """
-    try:
-        probe = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "--show-prefix"],
-            capture_output=True,
-            text=True,
-            env=git_environment(),
-            check=False,
-        )
-    except OSError:
-        return None
-    if probe.returncode != 0:
-        return None
-    prefix = probe.stdout.strip()
-    wanted = tuple(prefix + f.strip("/") + "/" for f in folders)
-    args = [
-        "git", "-C", str(root), "-c", "log.showSignature=false", "log", "--reverse", "--first-parent", "-m",
-        "--raw", "--no-abbrev", "--no-renames", "-z", "--no-color", "--no-ext-diff", "--format=%x01%H%x00%cI",
-    ]  # fmt: skip
-    changes: dict[str, list[_Change]] = defaultdict(list)
-    try:
-        proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=git_environment())
-    except OSError:
-        return None
-    assert proc.stdout is not None
-    try:
-        fields = nul_fields(proc.stdout)
-        sha, date = "", dt.datetime.min
-        for raw in fields:
-            raw = raw.lstrip(b"\n")
-            if raw.startswith(b"\x01"):
-                sha, date = raw[1:].decode("ascii"), dt.datetime.fromisoformat(next(fields).decode("ascii"))
-                continue
-            if not raw.startswith(b":"):
-                continue
-            # ":old_mode new_mode old_blob new_blob STATUS", then the path.
-            _, mode, _, blob, status = raw[1:].decode("ascii").split(" ")
-            path = next(fields).decode("utf-8", "surrogateescape")
-            if path.endswith(".md") and any(path.startswith(f) and "/" not in path[len(f) :] for f in wanted):
-                gone = status.startswith("D") or not mode.startswith("100")
-                changes[path[len(prefix) :]].append(_Change(sha, date, None if gone else blob))
-    finally:
-        proc.stdout.close()
-        code = proc.wait()
-    return dict(changes) if code == 0 else None
-
-
 def _blobs(root: Path, shas: list[str]) -> dict[str, bytes]:
-    """The contents of `shas` from the history module's one `git cat-file --batch` (missing left out)."""
+    """The contents of `shas` from one `git cat-file --batch` (missing ones left out)."""
     try:
-        return {sha: data for sha, data in zip(shas, blobs(root, shas), strict=False) if data is not None}
-    except (GitFailed, OSError):
+        return {sha: data for sha, data in zip(shas, git.blobs(root, shas), strict=False) if data is not None}
+    except git.GitFailed:
         return {}

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from ..frontmatter import Document, markdown_body
 from ..loading import first_heading
 from ..rawhtml import Unsafe, find_unsafe
-from . import Finding, Severity, finding
+from .findings import Finding, Severity, finding
 
 if TYPE_CHECKING:
     from ..cache import Cache

@@ -10,11 +10,10 @@ from typing import TYPE_CHECKING
 
 from ..records import Decision, DecisionStatus, Policy
 from ..settings import Settings
-from . import Finding, finding
+from .findings import Finding, finding
 from .pages import Site
 
 if TYPE_CHECKING:
-    from ..history import History
     from ..loading import Corpus
     from .revisions import Revisions
 
@@ -25,13 +24,11 @@ PROPOSAL_OPEN_DAYS = 90
 Key = tuple[str, object]
 
 
-def check(
-    corpus: Corpus, history: History, revisions: Revisions, site: Site, *, today: dt.date, settings: Settings
-) -> list[Finding]:
+def dated(corpus: Corpus, revisions: Revisions, *, today: dt.date, settings: Settings) -> list[Finding]:
+    """What depends on today's date: HB101, HB102 reviews, HB104 idle drafts, HB105 open proposals."""
     findings = list(reviews(corpus, today=today, due_soon_days=settings.due_soon_days))
     findings += idle_drafts(corpus, revisions, today=today)
     findings += open_proposals(corpus, today=today)
-    findings += leaning_on_the_past(corpus, site)
     return findings
 
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from email.utils import parseaddr
 from typing import Literal
 
-from ...history import History, midnight, working_version
+from ...history import History
+from ...versioning import midnight, working_version
 from ...loading import Corpus
 from ...records import Policy, PolicyStatus, Version
 from ..paths import START_HERE, Urls, decision_src, docs_relative, owner_src, policy_src, reading_list_src, version_src

@@ -8,7 +8,6 @@ would break the handbook, input that cannot be read).
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,58 +15,11 @@ from typing import Any
 
 import click
 
-from . import scaffold
-from .errors import HandbookError, printable
-from .loading import Corpus, load_corpus
-from .settings import Settings
-
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-
-
-class Refusal(click.ClickException):
-    """Printed as `Error: ...` on stderr; exit 2, like any bad usage."""
-
-    exit_code = EXIT_USAGE
-
-
-class DateType(click.ParamType[dt.date]):
-    name = "YYYY-MM-DD"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
-        if isinstance(value, dt.date):
-            return value
-        try:
-            return dt.date.fromisoformat(str(value))
-        except ValueError:
-            self.fail(f"expected a date like 2026-03-01, got {value!r}", param, ctx)
-
-
-DATE = DateType()
-ROOT = click.option(
-    "--root",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="The handbook's folder (where mkdocs.yml is).",
-)
-
-
-def _settings(root: Path) -> Settings:
-    from .cli import load_settings  # cli.py registers these commands at its end
-
-    return load_settings(root)
-
-
-def _corpus(root: Path) -> Corpus:
-    return load_corpus(_settings(root))
-
-
-def _shown(path: Path) -> str:
-    """A path as the user can type it: relative to the current folder when inside it."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
+from ..editing import Refused, scaffold
+from ..editing import supersede as superseding
+from ..errors import HandbookError, printable
+from ..settings import Settings
+from .common import DATE, EXIT_FINDINGS, EXIT_OK, ROOT, Refusal, Report, load, load_settings, shown
 
 
 def today() -> dt.date:
@@ -82,9 +34,9 @@ def _today(value: dt.date | None) -> dt.date:
 def _create(settings: Settings, record: scaffold.NewRecord) -> None:
     try:
         target = scaffold.write_new(settings, record)
-    except scaffold.Refused as exc:
+    except Refused as exc:
         raise Refusal(str(exc)) from None
-    click.echo(_shown(target))
+    click.echo(shown(target))
 
 
 # -- new ------------------------------------------------------------------------------
@@ -118,9 +70,9 @@ def new_policy(
     root: Path,
 ) -> None:
     """A draft policy, version 1: policies/<id>.md."""
-    from .loading import load_owners
+    from ..loading import load_owners
 
-    settings = _settings(root)
+    settings = load_settings(root)
     if owner is None:
         owners = sorted(load_owners(settings))
         if not sys.stdin.isatty():
@@ -156,12 +108,12 @@ def new_decision(
     title: str, authors: Sequence[str], number: int | None, slug: str | None, day: dt.date | None, root: Path
 ) -> None:
     """A proposed decision: decisions/NNNN-slug.md, numbered past every branch git knows."""
-    settings = _settings(root)
+    settings = load_settings(root)
     try:
         record = scaffold.new_decision(
             settings, title, today=_today(day), decision_makers=authors, number=number, slug=slug
         )
-    except (ValueError, HandbookError, scaffold.Refused) as exc:
+    except (ValueError, HandbookError, Refused) as exc:
         raise Refusal(str(exc)) from None
     _create(settings, record)
 
@@ -177,7 +129,7 @@ def new_post(
     title: str, authors: Sequence[str], categories: Sequence[str], slug: str | None, day: dt.date | None, root: Path
 ) -> None:
     """A draft blog post under the posts folder (draft: true until you remove it)."""
-    settings = _settings(root)
+    settings = load_settings(root)
     try:
         record = scaffold.new_post(
             settings, title, today=_today(day), authors=authors, categories=categories, slug=slug
@@ -204,18 +156,18 @@ def supersede(old: str, new_record: str, effective: dt.date | None, root: Path) 
     `status: superseded`. Policies (ids): NEW gets `supersedes: OLD`; OLD is retired by a new
     version whose `changes` names NEW. Only the changed front-matter lines are rewritten.
     """
-    corpus = _corpus(root)
+    corpus = load(root)
     try:
-        edits = scaffold.supersede(corpus, old, new_record, effective=effective)
-    except (LookupError, scaffold.Refused) as exc:
+        edits = superseding.supersede(corpus, old, new_record, effective=effective)
+    except (LookupError, Refused) as exc:
         raise Refusal(str(exc)) from None
     if not edits:
         click.echo(f"already recorded: {new_record} supersedes {old}; nothing changed")
         return
-    scaffold.apply(corpus.settings, edits)
+    superseding.apply(corpus.settings, edits)
     for edit in edits:
         click.echo(f"{edit.path}: {edit.summary}")
-    new_policy, old_policy = scaffold.find_policy(corpus, new_record), scaffold.find_policy(corpus, old)
+    new_policy, old_policy = superseding.find_policy(corpus, new_record), superseding.find_policy(corpus, old)
     if new_policy is not None and old_policy is not None and new_policy.is_draft:
         click.echo(
             f"note: '{new_policy.id}' is still a draft: set its status to active in the same merge request, "
@@ -233,7 +185,7 @@ def _print_report(report: Any) -> None:
 
 
 def _folder(folder: Path) -> Path:
-    from .importing import source_files
+    from ..editing.importing.sources import source_files
 
     if not any(p.suffix.lower() in (".md", ".markdown") for p in source_files(folder)):
         raise Refusal(f"{folder}: no Markdown files in it")
@@ -253,9 +205,9 @@ def import_decisions(folder: Path, dry_run: bool, month_first: bool, root: Path)
     Prints every file: imported, imported with guesses (listed), or not imported (why).
     Exit 0 when every record was imported, 1 when one could not be.
     """
-    from .importing import import_decisions as run
+    from ..editing.importing.decisions import import_decisions as run
 
-    settings = _settings(root)
+    settings = load_settings(root)
     report = run(settings, _folder(folder), today=today(), dry_run=dry_run, month_first=month_first)
     _print_report(report)
 
@@ -273,9 +225,9 @@ def import_policies(folder: Path, owner: str | None, dry_run: bool, month_first:
 
     What had to be guessed or left to fill in (owner, dates, audience, summary) is listed.
     """
-    from .importing import import_policies as run
+    from ..editing.importing.policies import import_policies as run
 
-    settings = _settings(root)
+    settings = load_settings(root)
     try:
         report = run(settings, _folder(folder), today=today(), owner=owner, dry_run=dry_run, month_first=month_first)
     except ValueError as exc:
@@ -305,22 +257,22 @@ def codeowners(check_only: bool, rule: Sequence[str], explicit: Path | None, roo
 
     Only the handbook's block is rewritten; other lines in CODEOWNERS are kept.
     """
-    from . import codeowners as co
-    from .cli import Report
+    from ..codeowners import stale_codeowners
+    from ..editing.codeowners import update
 
-    corpus = _corpus(root)
+    corpus = load(root)
     report = Report()
     if corpus.load_errors:
         for error in corpus.load_errors:
             report.problem(error)
         raise Refusal("some records cannot be loaded (above): fix them first, or their owners would be missing")
     try:
-        path, display, text, changed = co.update(corpus, rule=list(rule) or None, explicit=explicit)
+        path, display, text, changed = update(corpus, rule=list(rule) or None, explicit=explicit)
     except ValueError as exc:
         raise Refusal(str(exc)) from None
     if check_only:
         if changed:
-            found = co.stale_codeowners(corpus) if not rule else []
+            found = stale_codeowners(corpus) if not rule else []
             for problem in found or [
                 HandbookError(
                     display,
@@ -356,12 +308,12 @@ def ack(policy: str, person: str, name: str | None, day: dt.date | None, root: P
 
     Commit the file in a merge request. A new version of the policy asks again.
     """
-    from .acknowledgements import acknowledge
+    from ..editing.acknowledge import acknowledge
 
-    corpus = _corpus(root)
+    corpus = load(root)
     try:
         result = acknowledge(corpus, policy, person, today=_today(day), name=name)
-    except scaffold.Refused as exc:
+    except Refused as exc:
         raise Refusal(str(exc)) from None
     if result.added:
         click.echo(f"{result.path}: acknowledged '{result.policy.id}' version {result.policy.version}")
@@ -407,9 +359,3 @@ def digest(since_text: str, feed: str | None, fmt: str, root: Path) -> None:
 
 
 COMMANDS: tuple[click.Command, ...] = (new, supersede, import_decisions, import_policies, codeowners, ack, digest)
-
-
-def register(group: click.Group) -> None:
-    """Add the editor's commands to the `handbook` group."""
-    for command in COMMANDS:
-        group.add_command(command)

@@ -1,0 +1,20 @@
+"""The `handbook` group: every command, each from its own module."""
+
+from __future__ import annotations
+
+import click
+
+from .asof import as_of
+from .build import build
+from .check import check
+from .editor import COMMANDS
+
+
+@click.group()
+@click.version_option(package_name="handbook")
+def main() -> None:
+    """Policies, decisions and posts kept as Markdown in git."""
+
+
+for command in (check, build, *COMMANDS, as_of):
+    main.add_command(command)
