@@ -7,11 +7,11 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from email.utils import format_datetime, parsedate_to_datetime
 
-from ..versioning import midnight
 from ..loading import Corpus
 from ..site.feeds.formats import xml_text
 from ..site.feeds.items import PostPage, absolute_url, checked_site_url, utc
 from ..site.feeds.validation import ATOM_NS, DC_NS, FeedError
+from ..versioning import midnight
 
 
 def repair_rss_plugin_feed(

@@ -115,9 +115,9 @@ def load(root: Path) -> Corpus:
 def site_settings(root: Path, output_format: str, *, then: str) -> Settings:
     """Settings after mkdocs.yml and .authors.yml are read with bounds and checked, as `check`
     and `build` read them before anything else; each problem is printed and exits 2 (HB010)."""
-    from ..checks import from_error
     from ..adapter.config import ConfigError
     from ..adapter.siteconfig import read_site_config
+    from ..checks import from_error
 
     try:
         site = read_site_config(root)
