@@ -11,7 +11,6 @@ from click.testing import CliRunner
 
 from conftest import ROOT, Writer, policy, settings_for
 from handbook import acknowledgements as acks
-from handbook.site.acks import acknowledgements_page
 from handbook.cli.common import load_settings
 from handbook.cli.main import main
 from handbook.loading import load_corpus

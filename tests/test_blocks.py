@@ -139,5 +139,7 @@ def test_extension_names() -> None:
     from markdown.extensions.toc import TocExtension
 
     assert extension_names(["toc", "markdown.extensions.tables", TocExtension(), "pymdownx.tabbed"]) == {
-        "toc", "tables", "pymdownx.tabbed",
+        "toc",
+        "tables",
+        "pymdownx.tabbed",
     }

@@ -51,7 +51,9 @@ Inside a *block*.
 """
 DATES = {"GIT_AUTHOR_DATE": "2026-08-01T10:00:00+00:00", "GIT_COMMITTER_DATE": "2026-08-01T10:00:00+00:00"}
 # The build with Material said to be a version no shortcut was verified on.
-UNVERIFIED = ENGINE_PRELUDE + """
+UNVERIFIED = (
+    ENGINE_PRELUDE
+    + """
 import runpy, sys
 import handbook.fast.guard as guard
 installed = guard.installed
@@ -60,6 +62,7 @@ engine = sys.argv.pop(1)
 sys.argv[0] = engine
 runpy.run_module(engine, run_name="__main__")
 """
+)
 
 
 def git(root: Path, *args: str) -> str:

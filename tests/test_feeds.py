@@ -435,9 +435,7 @@ def test_person_from_git() -> None:
 
 
 def test_plain_text_of_an_excerpt() -> None:
-    assert (
-        plain_text("<h1>Title</h1>\n<p>One &amp; <a href='x'>two</a>.</p><p>Three</p>") == "One & two.\n\nThree"
-    )
+    assert plain_text("<h1>Title</h1>\n<p>One &amp; <a href='x'>two</a>.</p><p>Three</p>") == "One & two.\n\nThree"
 
 
 # -- mkdocs-rss-plugin 1.19's output ----------------------------------------------
