@@ -15,7 +15,7 @@ from types import ModuleType
 
 import pytest
 
-from handbook.build_runner import ENGINES, start_engine
+from handbook.adapter.engine import ENGINES, start_engine
 from handbook.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,7 +31,7 @@ if TEST_ENGINE != "mkdocs":
     start_engine(TEST_ENGINE)
 os.environ["HANDBOOK_ENGINE"] = TEST_ENGINE
 # Python for `python -c` scripts that build in their own process: the engine, started first.
-ENGINE_PRELUDE = f"from handbook.build_runner import start_engine\nstart_engine({TEST_ENGINE!r})\n"
+ENGINE_PRELUDE = f"from handbook.adapter.engine import start_engine\nstart_engine({TEST_ENGINE!r})\n"
 
 
 def engine_command(*args: str) -> list[str]:

@@ -11,10 +11,10 @@ from click.testing import CliRunner
 
 from conftest import ROOT, Writer, policy, settings_for
 from handbook import acknowledgements as acks
-from handbook.acknowledgements_page import acknowledgements_page
 from handbook.cli.common import load_settings
 from handbook.cli.main import main
 from handbook.loading import load_corpus
+from handbook.site.acks import acknowledgements_page
 
 ACK = "acknowledge: true\n"
 FILES = {

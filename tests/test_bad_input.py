@@ -26,9 +26,9 @@ from mkdocs.exceptions import Abort
 
 from conftest import BLOG_AUTHORS_FILE, BLOG_FILES, MKDOCS_YML, OWNERS, Writer, decision, policy, settings_for
 from handbook.acknowledgements import load_acknowledgements
+from handbook.adapter.config import read_settings
 from handbook.cli.common import load_settings
 from handbook.cli.main import main
-from handbook.config import read_settings
 from handbook.frontmatter import MAX_FRONT_MATTER_BYTES
 from handbook.loading import load_corpus
 

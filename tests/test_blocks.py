@@ -7,7 +7,7 @@ from pathlib import Path
 import markdown
 import pytest
 
-from handbook.blocks import BlockConverter, extension_names, split_blocks
+from handbook.fast.blocks import BlockConverter, extension_names, split_blocks
 
 ROOT = Path(__file__).resolve().parent.parent
 EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "toc"]
@@ -139,5 +139,7 @@ def test_extension_names() -> None:
     from markdown.extensions.toc import TocExtension
 
     assert extension_names(["toc", "markdown.extensions.tables", TocExtension(), "pymdownx.tabbed"]) == {
-        "toc", "tables", "pymdownx.tabbed",
+        "toc",
+        "tables",
+        "pymdownx.tabbed",
     }

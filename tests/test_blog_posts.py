@@ -1,10 +1,10 @@
-"""plugin._Posts: `page in posts` answers as a plain list would, comparing only the post of the page's file."""
+"""fast.blog.Posts: `page in posts` answers as a plain list would, comparing only the post of the page's file."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from handbook.plugin import _Posts
+from handbook.fast.blog import Posts as _Posts
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import pytest
 
 from browser.site import AXE, CHROMIUM, CHROMIUM_ARGS, build_site, copy_handbook, serve
 from conftest import OLD_POLICY, ROOT, TEST_ENGINE, Git, older_refunds
-from handbook.search import indexed_documents
+from handbook.search.index import indexed_documents
 
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 # One page of each kind in the sample handbook (paths from the site's root).

@@ -12,9 +12,9 @@ import pytest
 
 from conftest import ROOT, Writer, decision, policy, settings_for
 from handbook.checks import minhash
-from handbook.health import HealthPages
 from handbook.history import History
 from handbook.loading import load_corpus
+from handbook.site.health import HealthPages, duplicates
 
 
 class Rows(HTMLParser):
@@ -62,8 +62,8 @@ def handbook(write_handbook: Writer) -> Path:
 
 
 def test_health_page_carries_every_review_date_and_no_draft(handbook: Path) -> None:
-    corpus = load_corpus(settings_for(handbook))
-    pages = dict(HealthPages(corpus, History(complete=False)).files())
+    corpus, history = load_corpus(settings_for(handbook)), History(complete=False)
+    pages = dict(HealthPages(corpus, history, findings=duplicates(corpus, history)).files())
     assert list(pages) == ["health.md", "owners/index.md", "owners/billing.md", "owners/support-ops.md"]
     page = parse(pages["health.md"])
     # In force only, soonest review first; nothing decided against a date at build time.
@@ -82,9 +82,9 @@ def test_health_page_carries_every_review_date_and_no_draft(handbook: Path) -> N
 
 
 def test_health_pages_are_the_same_every_build(handbook: Path) -> None:
-    corpus = load_corpus(settings_for(handbook))
-    assert dict(HealthPages(corpus, History(complete=False)).files()) == dict(
-        HealthPages(corpus, History(complete=False)).files()
+    corpus, history = load_corpus(settings_for(handbook)), History(complete=False)
+    assert dict(HealthPages(corpus, history, findings=duplicates(corpus, history)).files()) == dict(
+        HealthPages(corpus, history, findings=duplicates(corpus, history)).files()
     )
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import markdown
 from markdown.treeprocessors import Treeprocessor
 
-from handbook import converted_once
+from handbook.fast import converted_once
 
 EXTENSIONS = ["toc", "tables", "admonition", "attr_list", "md_in_html", "footnotes", "abbr"]
 TEXT = """# A post

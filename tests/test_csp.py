@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import MKDOCS_YML, Writer, engine_command, engine_env, policy, strict_build
-from handbook.csp import script_hash
+from handbook.site.csp import script_hash
 
 SCRIPT_TYPES = ("", "text/javascript", "application/javascript", "module")
 

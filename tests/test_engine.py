@@ -111,7 +111,7 @@ def test_a_material_warning_fails_a_strict_build_in_this_process(
     write_handbook: Writer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """In the test process too (HANDBOOK_TEST_ENGINE): conftest starts ProperDocs as
-    `build_runner.start_engine` does, so in-process builds see Material's warnings."""
+    `adapter.engine.start_engine` does, so in-process builds see Material's warnings."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort

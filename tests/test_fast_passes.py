@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown import blockparser, treeprocessors
 
-from handbook import fast_passes
+from handbook.fast import fast_passes
 
 # The handbook's extensions, and two whose inline patterns FastInline does not know.
 EXTENSIONS = ["toc", "tables", "admonition", "attr_list", "md_in_html", "footnotes", "abbr"]

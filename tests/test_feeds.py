@@ -17,11 +17,15 @@ import feedparser
 import pytest
 
 from conftest import ROOT, Git, Writer, decision, engine_command, engine_env, faketime, policy, settings_for
-from handbook import feeds
-from handbook.feeds import FeedError, PostPage, build_feeds, repair_rss_plugin_feed, rss_problems
+from handbook.adapter.rssfeed import repair_rss_plugin_feed
 from handbook.history import History
 from handbook.loading import Corpus, load_corpus
 from handbook.records import StatusChange, Version
+from handbook.site.feeds.formats import build_feeds
+from handbook.site.feeds.items import Person, PostPage
+from handbook.site.feeds.names import discovery_tags
+from handbook.site.feeds.text import plain_text
+from handbook.site.feeds.validation import FeedError, rss_problems
 
 SITE = "https://handbook.example.com/"
 BUILD_DATE = dt.datetime(2030, 1, 1, 12, 0, tzinfo=dt.UTC)
@@ -418,7 +422,7 @@ def test_feeds_need_an_absolute_site_url(handbook: Corpus) -> None:
 
 
 def test_discovery_tags_name_every_feed_and_escape_the_site_name() -> None:
-    tags = feeds.discovery_tags('A & "B"', lambda path: SITE + path)
+    tags = discovery_tags('A & "B"', lambda path: SITE + path)
     links = _alternate_links(f"<html><head>{tags}</head></html>")
     assert sorted(href for _, href, _ in links) == sorted(SITE + f for f in FEED_FILES)
     assert {kind for kind, _, _ in links} == {"application/rss+xml", "application/feed+json"}
@@ -426,14 +430,12 @@ def test_discovery_tags_name_every_feed_and_escape_the_site_name() -> None:
 
 
 def test_person_from_git() -> None:
-    assert feeds.Person.from_git("Jane Doe") == feeds.Person("Jane Doe")
-    assert feeds.Person.from_git("Jane Doe <jane@example.com>") == feeds.Person("Jane Doe", "jane@example.com")
+    assert Person.from_git("Jane Doe") == Person("Jane Doe")
+    assert Person.from_git("Jane Doe <jane@example.com>") == Person("Jane Doe", "jane@example.com")
 
 
 def test_plain_text_of_an_excerpt() -> None:
-    assert (
-        feeds.plain_text("<h1>Title</h1>\n<p>One &amp; <a href='x'>two</a>.</p><p>Three</p>") == "One & two.\n\nThree"
-    )
+    assert plain_text("<h1>Title</h1>\n<p>One &amp; <a href='x'>two</a>.</p><p>Three</p>") == "One & two.\n\nThree"
 
 
 # -- mkdocs-rss-plugin 1.19's output ----------------------------------------------

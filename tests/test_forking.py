@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from handbook import forking
+from handbook.fast import forking
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 

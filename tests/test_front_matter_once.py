@@ -1,14 +1,16 @@
-"""plugin._front_matter_read_once: mkdocs' `get_data` answers as before, each front matter parsed once."""
+"""fast.frontmatter: mkdocs' `get_data` answers as before, each front matter parsed once, and is
+mkdocs' own again once the shortcut is removed."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import yaml
 from mkdocs.utils import meta as mkdocs_meta
 
-from handbook import plugin
+from handbook.fast.frontmatter import FrontMatterOnce
 
 DOCUMENTS = [
     "---\nsearch:\n  exclude: true\n---\n# A page\n\nText.\n",
@@ -22,13 +24,14 @@ DOCUMENTS = [
 
 
 @pytest.fixture
-def get_data(monkeypatch: pytest.MonkeyPatch) -> Any:
-    # mkdocs' own: a build earlier in this process may have installed the stand-in already.
-    original = getattr(mkdocs_meta.get_data, "__wrapped__", mkdocs_meta.get_data)
-    monkeypatch.setattr(mkdocs_meta, "get_data", original)  # the stand-in again after the test
-    plugin._front_matter_read_once()
+def get_data() -> Iterator[Any]:
+    original = mkdocs_meta.get_data
+    once = FrontMatterOnce()
+    once.install()
     assert mkdocs_meta.get_data is not original
-    return original
+    yield original
+    once.uninstall()
+    assert mkdocs_meta.get_data is original
 
 
 def test_the_same_answers_as_mkdocs(get_data: Any) -> None:
@@ -58,7 +61,12 @@ def test_each_front_matter_is_parsed_once(get_data: Any, monkeypatch: pytest.Mon
     assert len(calls) == 1
 
 
-def test_installed_once(get_data: Any) -> None:
+def test_installed_once_and_removed() -> None:
+    original = mkdocs_meta.get_data
+    once = FrontMatterOnce()
+    once.install()
     installed = mkdocs_meta.get_data
-    plugin._front_matter_read_once()
-    assert mkdocs_meta.get_data is installed
+    once.install()
+    assert mkdocs_meta.get_data is installed is not original
+    once.uninstall()
+    assert mkdocs_meta.get_data is original

@@ -12,18 +12,19 @@ from pathlib import Path
 import pytest
 
 from conftest import MKDOCS_YML, OWNERS, Git, Writer, decision, engine_command, engine_env, policy, settings_for
-from handbook.compile import Compiler
 from handbook.loading import load_corpus
+from handbook.site import reading, registers
+from handbook.site.context import Context
 
 GOLDEN = Path(__file__).parent / "golden"
 
 # What the site generates, by the path it has on the site.
-OUTPUTS: Mapping[str, Callable[[Compiler], str]] = {
-    "policies/index.md": Compiler.policy_register,
-    "decisions/index.md": Compiler.decision_log,
-    "policies/register.json": Compiler.policy_register_json,
-    "decisions/register.json": Compiler.decision_register_json,
-    "start-here.md": lambda compiler: compiler.start_here(),
+OUTPUTS: Mapping[str, Callable[[Context], str]] = {
+    "policies/index.md": registers.policy_register,
+    "decisions/index.md": registers.decision_log,
+    "policies/register.json": registers.policy_register_json,
+    "decisions/register.json": registers.decision_register_json,
+    "start-here.md": reading.start_here,
 }
 
 SMALL = {
@@ -149,7 +150,7 @@ BUILT_CASE = "small-handbook-built"
 def test_generated_output_matches_golden(write_handbook: Writer, update_golden: bool, case: str, output: str) -> None:
     corpus = load_corpus(settings_for(write_handbook(CASES[case])))
     assert corpus.errors == ()
-    text = OUTPUTS[output](Compiler(corpus))
+    text = OUTPUTS[output](Context(corpus))
     golden = GOLDEN / case / output
     if update_golden:
         golden.parent.mkdir(parents=True, exist_ok=True)

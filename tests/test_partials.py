@@ -14,7 +14,7 @@ import pytest
 from mkdocs.utils import get_relative_url
 
 import handbook
-from handbook.partials import Once, Shared, Translations, next_loader, toc_key
+from handbook.fast.partials import Once, Shared, Translations, next_loader, toc_key
 
 
 @dataclass
@@ -137,7 +137,7 @@ def test_a_call_renders_once_per_key_and_the_theme_partial_stays_reachable(tmp_p
 def test_pages_among_materials_own_files_render_their_own() -> None:
     """The shared style sheet, script and settings blocks link into Material's asset folders:
     a page in one of them (a docs page under assets/) gets links, and a rendering, of its own."""
-    from handbook.plugin import MATERIAL_ASSET_DIRS
+    from handbook.fast.shortcuts import MATERIAL_ASSET_DIRS
 
     shared = Shared(nav(), MATERIAL_ASSET_DIRS)
     assets = ["assets/stylesheets/main.1234.min.css", "assets/javascripts/bundle.5678.min.js"]
@@ -150,7 +150,7 @@ def test_pages_among_materials_own_files_render_their_own() -> None:
 
 
 MATERIAL = str(Path(material.__file__).parent / "templates")
-OURS = str(Path(handbook.__file__).parent / "templates")
+OURS = str(Path(handbook.__file__).parent / "fast" / "templates")
 STRINGS = '{% import "partials/language.html" as lang with context %}'
 STRINGS += '{{ lang.t("toc") }}|{{ lang.t("action.skip") }}|{{ lang.t("no.such.key") }}|{{ lang.t("direction") }}'
 

@@ -12,9 +12,9 @@ from click.testing import CliRunner
 
 from conftest import MKDOCS_YML, OWNERS, Git, Writer, decision, policy, strict_build
 from handbook.cli.main import main
-from handbook.csp import inline_scripts, script_hash
 from handbook.rawhtml import escape_unsafe, find_unsafe
 from handbook.settings import Settings
+from handbook.site.csp import inline_scripts, script_hash
 from test_versions import parse
 
 # A policy's text: its body starts on line 12 of the file (policy()'s front matter is 11 lines).

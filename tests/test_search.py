@@ -14,11 +14,15 @@ from pathlib import Path
 import pytest
 
 from conftest import Writer, decision, engine_command, engine_env, policy, settings_for
-from handbook.compile import CHANGES_MARKER, Compiler
+from handbook.adapter.search import mark_searchable
 from handbook.history import History
 from handbook.loading import load_corpus
 from handbook.records import StatusChange, Version
-from handbook.search import INDEX_DIR, index_site, indexed_documents, indexed_pages, kind_attributes, mark_searchable
+from handbook.search.index import INDEX_DIR, index_site, indexed_documents, indexed_pages
+from handbook.site.changes import CHANGES_MARKER, recent_changes
+from handbook.site.context import Context
+from handbook.site.html import kind_attributes
+from handbook.site.reading import reading_list, start_here
 
 MKDOCS_YML = """\
 site_name: Search test
@@ -88,7 +92,7 @@ def built(write_handbook: Writer) -> Path:
 
 def test_mark_searchable_puts_the_body_on_materials_article() -> None:
     page = '<main><article class="md-content__inner md-typeset"><h1>T</h1></article></main>'
-    assert mark_searchable(page, kind_attributes("Post")) == (
+    assert mark_searchable(page, " " + kind_attributes("Post")) == (
         '<main><article class="md-content__inner md-typeset" data-pagefind-body'
         ' data-pagefind-filter="kind:Post" data-pagefind-meta="kind:Post"><h1>T</h1></article></main>'
     )
@@ -151,15 +155,15 @@ def test_the_site_ships_pagefind_and_no_lunr(built: Path) -> None:
 
 def test_start_here_follows_reading_order_then_priority(write_handbook: Writer) -> None:
     root = _handbook(write_handbook, first="refunds")
-    compiler = Compiler(load_corpus(settings_for(root)))
-    start = compiler.start_here(["refunds"])
+    ctx = Context(load_corpus(settings_for(root)))
+    start = start_here(ctx, ["refunds"])
     # Named first; then by priority (onboarding has one) then title; never retired or drafts.
     assert start.index("Refunds") < start.index("Onboarding")
     assert "Old refunds" not in start and "Vouchers" not in start
     assert 'data-key="refunds@1"' in start and "min read" in start
-    assert compiler.reading_list(["new-hires", "all-staff"]) == [
-        compiler.corpus.policies["onboarding"],
-        compiler.corpus.policies["refunds"],
+    assert reading_list(ctx.corpus, ["new-hires", "all-staff"]) == [
+        ctx.corpus.policies["onboarding"],
+        ctx.corpus.policies["refunds"],
     ]
 
 
@@ -190,7 +194,7 @@ def test_home_page_lists_recent_changes_and_feeds(built: Path) -> None:
 
 def test_recent_changes_from_history(write_handbook: Writer) -> None:
     root = _handbook(write_handbook)
-    compiler = Compiler(load_corpus(settings_for(root)))
+    ctx = Context(load_corpus(settings_for(root)))
     stamp = dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC)
 
     def version(number: int, changes: str, day: int) -> Version:
@@ -218,7 +222,8 @@ def test_recent_changes_from_history(write_handbook: Writer) -> None:
             )
         },
     )
-    text = compiler.recent_changes(
+    text = recent_changes(
+        ctx,
         "index.md",
         history=history,
         version_page=lambda pid, n: f"policies/{pid}/v{n}.md" if n == 2 else None,
@@ -300,7 +305,7 @@ def test_under_mkdocs_serve_the_index_follows_edits(write_handbook: Writer) -> N
 
 
 def test_the_same_site_gives_the_same_index_bytes(built: Path) -> None:
-    # Pagefind writes filters in hash-map order; the handbook sorts them (see search.canonicalise).
+    # Pagefind writes filters in hash-map order; the handbook sorts them (see search/canonical.py).
     def snapshot() -> dict[str, bytes]:
         folder = built / "pagefind"
         return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
@@ -315,7 +320,7 @@ def test_the_same_site_gives_the_same_index_bytes(built: Path) -> None:
 def test_staging_follows_the_searched_pages(tmp_path: Path) -> None:
     """Kept between `mkdocs serve`'s rebuilds: a page rewritten in place needs nothing, a page
     replaced by a new file is linked again, a page no longer searched leaves."""
-    from handbook.search import Staging
+    from handbook.search.index import Staging
 
     site = tmp_path / "site"
     (site / "a").mkdir(parents=True)
@@ -342,7 +347,7 @@ def test_staging_follows_the_searched_pages(tmp_path: Path) -> None:
 def test_pages_handed_over_as_written_are_staged_without_reading_them_back(tmp_path: Path) -> None:
     """`mkdocs build` hands each searched page over as it writes it: staged cut from what it
     handed over, and found up to date afterwards; what does not match the file is read from it."""
-    from handbook.search import Staging, searched_part
+    from handbook.search.index import Staging, searched_part
 
     page = (
         b'<!doctype html><html lang="en"><head><title>A</title></head><body><nav>menu</nav>'
@@ -370,7 +375,7 @@ def test_pages_handed_over_as_written_are_staged_without_reading_them_back(tmp_p
 def test_reduced_pages_give_pagefind_the_same_index(built_sample_site: Path, tmp_path: Path) -> None:
     """Under `mkdocs serve`, Pagefind reads each searched page cut to what it indexes
     (`searched_part`): the index is byte for byte the one whole pages give."""
-    from handbook.search import Indexing, Staging, searched_part
+    from handbook.search.index import Indexing, Staging, searched_part
 
     site = tmp_path / "site"
     shutil.copytree(built_sample_site, site, ignore=shutil.ignore_patterns(INDEX_DIR))
@@ -405,13 +410,13 @@ def test_reduced_pages_give_pagefind_the_same_index(built_sample_site: Path, tmp
     ],
 )
 def test_pages_that_cannot_be_cut_are_staged_whole(page: str) -> None:
-    from handbook.search import searched_part
+    from handbook.search.index import searched_part
 
     assert searched_part(page.encode()) is None
 
 
 def test_searched_part_keeps_the_head_and_the_article() -> None:
-    from handbook.search import searched_part
+    from handbook.search.index import searched_part
 
     page = (
         b'<!doctype html><html lang="fr"><head><title>T</title></head><body dir="ltr"><header>logo</header>'
@@ -428,25 +433,25 @@ def test_the_index_does_not_depend_on_the_order_pagefind_found_the_pages(
 ) -> None:
     """Pagefind numbers pages in the order the file system lists their files, which differs
     between machines: the same pages numbered otherwise give the very same index."""
-    from handbook import search
+    from handbook.search import canonical, index
 
     site = tmp_path / "site"
     shutil.copytree(built_sample_site, site, ignore=shutil.ignore_patterns(INDEX_DIR))
     pages = sorted(p for p in site.rglob("*.html") if b"data-pagefind-body" in p.read_bytes())
-    staging = search.Staging(site)
+    staging = index.Staging(site)
     try:
         source = staging.update(pages)
         found, scrambled = tmp_path / "found", tmp_path / "scrambled"
-        command = [str(search._pagefind_binary()), "--site", str(source), "--output-path", str(found), "--silent"]
+        command = [str(index.pagefind_binary()), "--site", str(source), "--output-path", str(found), "--silent"]
         subprocess.run(command, check=True)
     finally:
         staging.cleanup()
     shutil.copytree(found, scrambled)
     # As if the file system had listed the pages the other way round.
-    search._rewrite(scrambled, lambda listed: list(reversed(range(len(listed)))))
+    canonical.rewrite_index(scrambled, lambda listed: list(reversed(range(len(listed)))))
     assert _files(found) != _files(scrambled)
-    search.canonicalise(found)
-    search.canonicalise(scrambled)
+    canonical.canonicalise(found)
+    canonical.canonicalise(scrambled)
     assert _files(found) == _files(scrambled)
 
 

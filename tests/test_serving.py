@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from handbook.serving import Rebuilder, changed, listing
+from handbook.adapter.serve import Rebuilder, changed, listing
 
 
 class Calls:

@@ -14,11 +14,12 @@ from pathlib import Path
 import pytest
 
 from conftest import OWNERS, Git, engine_command, engine_env, policy
-from handbook.compile import Compiler
-from handbook.diffing import diff_markdown, diff_words
 from handbook.history import read_history
-from handbook.urls import Urls
-from handbook.versions import LinkTarget, VersionPages, redirect_html, rewrite_links
+from handbook.site.context import Context
+from handbook.site.diffing import diff_markdown, diff_words
+from handbook.site.links import LinkTarget, rewrite_links
+from handbook.site.paths import Urls
+from handbook.site.versions import VersionPages, redirect_html
 from test_csp import assert_every_page_carries_the_policy
 from test_history import build_history_repo, corpus_at
 
@@ -460,7 +461,7 @@ def test_redirects_without_directory_urls(git_repo: Git) -> None:
     git_repo.run("mv", "policies/a.md", "policies/b.md")
     git_repo.commit({}, "rename", "2025-02-01T00:00:00+00:00")
     corpus = corpus_at(git_repo.root)
-    made = VersionPages(Compiler(corpus, Urls(use_directory_urls=False)), read_history(corpus))
+    made = VersionPages(Context(corpus, Urls(use_directory_urls=False)), read_history(corpus))
     assert [path for path, _ in made.redirects()] == [
         "policies/a.html",
         "policies/a/history.html",

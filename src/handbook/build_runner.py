@@ -1,7 +1,7 @@
 """The engine's `build` run in the child process of `handbook build`: a crash becomes one line, not a traceback.
 
 Run as `python -m handbook.build_runner BUILD_DIR PUBLISHED_SITE ENGINE ENGINE_ARGS...`, ENGINE
-being `properdocs` or `mkdocs` (HANDBOOK_ENGINE; see `chosen_engine`). Exit codes: the engine's
+being one of `adapter.engine.ENGINES` (HANDBOOK_ENGINE; see `chosen_engine`). Exit codes: the engine's
 own (0, or 1 for a failed strict build), 2 when the site cannot be written (a full disk, say), 1
 for any other error. HANDBOOK_TRACEBACK=1 shows the traceback instead.
 """
@@ -9,61 +9,14 @@ for any other error. HANDBOOK_TRACEBACK=1 shows the traceback instead.
 from __future__ import annotations
 
 import errno
-import logging
 import os
 import sys
 import traceback
-from collections.abc import Mapping
 from pathlib import Path
 
-import click
+from .adapter.engine import start_engine
 
 EXIT_FAILED, EXIT_CANNOT_WRITE, EXIT_INTERRUPTED = 1, 2, 130
-
-# ProperDocs, MkDocs 1.6's maintained continuation, first: the default.
-ENGINES = ("properdocs", "mkdocs")
-ENGINE_VARIABLE = "HANDBOOK_ENGINE"
-
-
-def chosen_engine(environ: Mapping[str, str] = os.environ) -> str:
-    """The engine HANDBOOK_ENGINE names (properdocs when unset or empty); ValueError, one line, otherwise."""
-    engine = environ.get(ENGINE_VARIABLE, "").strip() or ENGINES[0]
-    if engine not in ENGINES:
-        raise ValueError(
-            f"{ENGINE_VARIABLE}={environ[ENGINE_VARIABLE]!r} names no engine: set it to "
-            f"{ENGINES[0]} (the default) or {ENGINES[1]} (MkDocs 1.6.1)"
-        )
-    return engine
-
-
-def start_engine(engine: str) -> click.Command:
-    """The engine's command line, imported so that a build in this process sees all its warnings.
-
-    ProperDocs must come first: its import makes every later `mkdocs.*` import (Material's, the
-    rss plugin's, ours) a `properdocs.*` module, so it must precede theirs. Material logs to
-    `mkdocs.*` loggers, and ProperDocs' strict mode counts the warnings under `properdocs` only:
-    route `mkdocs` under it, as ProperDocs' own command line does, or `--strict` passes them.
-    """
-    if engine == "properdocs":
-        imported = sys.modules.get("mkdocs")
-        import properdocs.replacement  # noqa: F401 - imported for what it does: the aliasing
-
-        if imported is not None and imported is not sys.modules["properdocs"]:
-            raise RuntimeError("MkDocs was imported before ProperDocs: start the engine before importing mkdocs")
-        mkdocs_logger = logging.getLogger("mkdocs")
-        mkdocs_logger.parent = logging.getLogger("properdocs")
-        mkdocs_logger.setLevel(logging.NOTSET)
-        mkdocs_logger.propagate = True
-        from properdocs.__main__ import cli as properdocs_cli
-
-        return properdocs_cli
-    if "properdocs" in sys.modules and sys.modules.get("mkdocs") is sys.modules["properdocs"]:
-        raise RuntimeError(
-            "ProperDocs has taken the place of mkdocs in this process: run MkDocs in a process of its own"
-        )
-    from mkdocs.__main__ import cli as mkdocs_cli
-
-    return mkdocs_cli
 
 
 def mount_point(path: Path) -> Path:

@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .build_runner import chosen_engine, describe_os_error
-from .config import ConfigError, read_settings
+from .adapter.config import ConfigError, read_settings
+from .adapter.engine import chosen_engine
+from .build_runner import describe_os_error
 from .site_guard import refusal
 from .swap import Checkpoint, Exchange, SiteFolders, exchange, no_checkpoint, publish_build
 
@@ -76,7 +77,7 @@ def build_and_swap(
 
 def _run_engine(engine: str, root: Path, into: Path, site: Path, extra_args: tuple[str, ...], lock: int) -> int:
     runner = [sys.executable, "-m", "handbook.build_runner", str(into), str(site), engine]
-    # mkdocs.yml named: ProperDocs looks for properdocs.yml first, and will stop falling back to it.
+    # mkdocs.yml named: the default engine looks for its own config file name first.
     config = root / "mkdocs.yml"
     command = [*runner, "build", "--strict", "--config-file", str(config), "--site-dir", str(into), *extra_args]
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")

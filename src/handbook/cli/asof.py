@@ -27,7 +27,7 @@ def _as_of_day(ctx: click.Context, param: click.Parameter, value: str) -> dt.dat
 
 def _use_directory_urls(root: Path) -> bool:
     """mkdocs.yml's `use_directory_urls` (default true): permanent URLs end in `/` or `.html`."""
-    from ..config import ConfigError, read_config_file
+    from ..adapter.config import ConfigError, read_config_file
 
     try:
         data: Any = read_config_file(root / "mkdocs.yml").data
@@ -56,8 +56,7 @@ def as_of(day: dt.date, policy_ids: tuple[str, ...], output_format: str, root: P
     works too), each with the permanent URL of that version. Exit 0 with an answer for each;
     2 for a bad date, an unknown policy, or records that cannot be loaded.
     """
-    from ..compile import version_src
-    from ..urls import Urls
+    from ..site.paths import Urls, version_src
 
     corpus = load(root)
     if corpus.load_errors:

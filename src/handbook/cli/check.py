@@ -59,7 +59,7 @@ def check(
     Exit 0 when there is no error finding (warnings alone pass), 1 when there is one, 2 when a
     file cannot be loaded (HB0xx) or the usage is wrong.
     """
-    from ..config import reading_order_problems
+    from ..adapter.config import reading_order_problems
 
     try:
         chosen, left_out = parse_selectors(selected), parse_selectors(ignored)

@@ -99,8 +99,8 @@ def _annotation(finding: Finding, path: str) -> str:
 
 def load_settings(root: Path) -> Settings:
     """Settings from the `handbook` section of root/mkdocs.yml; a bad file is bad usage (exit 2)."""
-    from ..blog_settings import with_blog_from_file
-    from ..config import ConfigError, read_settings
+    from ..adapter.blog_settings import with_blog_from_file
+    from ..adapter.config import ConfigError, read_settings
 
     try:
         return with_blog_from_file(read_settings(root), root / "mkdocs.yml")
@@ -115,8 +115,9 @@ def load(root: Path) -> Corpus:
 def site_settings(root: Path, output_format: str, *, then: str) -> Settings:
     """Settings after mkdocs.yml and .authors.yml are read with bounds and checked, as `check`
     and `build` read them before anything else; each problem is printed and exits 2 (HB010)."""
+    from ..adapter.config import ConfigError
+    from ..adapter.siteconfig import read_site_config
     from ..checks import from_error
-    from ..config import ConfigError, read_site_config
 
     try:
         site = read_site_config(root)

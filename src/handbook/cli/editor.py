@@ -55,7 +55,7 @@ def new() -> None:
 @click.option(
     "--audience",
     multiple=True,
-    help="Reading list from mkdocs.yml's audiences; repeat for several (default: all-staff).",
+    help="Reading list: one of the audiences in mkdocs.yml; repeat for several (default: all-staff).",
 )
 @click.option("--summary", help="One sentence saying what the policy is for (default: a TODO).")
 @click.option("--date", "day", type=DATE, help="Effective and reviewed date (default: today).")

@@ -110,7 +110,9 @@ def new_policy(
     audience = list(audience) or [_default_audience(settings)]
     for name in audience:
         if name not in settings.audiences:
-            raise ValueError(f"audience '{name}' is not one of {', '.join(settings.audiences)} (from mkdocs.yml)")
+            raise ValueError(
+                f"audience '{name}' is not one of {', '.join(settings.audiences)} (mkdocs.yml's audiences)"
+            )
     meta = {
         "title": title.strip(),
         "version": 1,

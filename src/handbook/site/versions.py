@@ -1,8 +1,5 @@
-"""Every published version of a policy as pages: version pages with diffs, history pages, redirects.
-
-Also answers which version was in force on a date (`handbook as-of`). Free of mkdocs: the plugin
-turns what this yields into files.
-"""
+"""Every published version of a policy as pages: version pages with their diffs, each policy's
+history page and versions file, and redirects from the old addresses of renamed policies."""
 
 from __future__ import annotations
 
@@ -10,131 +7,36 @@ import functools
 import hashlib
 import json
 import posixpath
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
-from . import compile as pages
-from .compile import Compiler, _banner, _facts, esc, history_src, md_text, time_html, version_src
+from ..history import History
+from ..loading import Corpus
+from ..rawhtml import escape_unsafe
+from ..records import Policy, Version
+from ..settings import Settings
+from .context import Context
 from .diffing import diff_markdown
-from .history import History
-from .loading import Corpus
+from .html import NOT_SEARCHED, banner, esc, facts, md_text, time_html
+from .links import LinkTarget, rewrite_links
 from .pageparts import PageParts, Part, Placed
-from .rawhtml import escape_unsafe
-from .records import Policy, Version
-from .settings import Settings
-from .urls import Urls
+from .paths import (
+    ASSET_DIR,
+    DECISION_LOG,
+    POLICY_REGISTER,
+    START_HERE,
+    Urls,
+    decision_src,
+    history_src,
+    html_path,
+    policy_src,
+    version_src,
+    versions_json_src,
+)
 
-ASSET_DIR = "assets/handbook"
 # Served from the site itself, never a CDN: jsdiff 9.0.0 (BSD-3-Clause, npm `diff`), and our code.
 ASSETS = ("diff.min.js", "diff.LICENSE.txt", "compare.js", "redirect.js")
-VERSIONS_CSS = f"{ASSET_DIR}/versions.css"
-# Search finds current pages: version and history pages are left out of its index.
-_NOT_SEARCHED = ("---", "search:", "  exclude: true", "---")
-
-_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(`+)[^`]*?\1")
-_LINK = re.compile(
-    r"(?P<bang>!?)\[(?P<text>(?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]"
-    r"\([ \t]*(?P<target><[^<>\n]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)"
-    r"(?P<title>(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?)[ \t]*\)"
-)
-_REFERENCE = re.compile(r"^(?P<head>[ ]{0,3}\[[^\]\n]+\]:[ \t]*)(?P<target><[^<>\n]*>|\S+)(?P<rest>.*)$")
-
-
-def versions_json_src(policy_id: str) -> str:
-    return f"policies/{policy_id}/versions.json"
-
-
-@dataclass(frozen=True)
-class LinkTarget:
-    """Where links in an old text may point: the site's files, and policies' renames."""
-
-    known: frozenset[str]
-    renames: dict[str, str] = field(default_factory=dict)
-    # The same links recur in every version of a policy: each is resolved once.
-    _memo: dict[tuple[str, str, str, bool], str | None] = field(default_factory=dict, compare=False, repr=False)
-
-    def resolve(self, target: str, from_src: str, to_src: str, *, keep_self: bool) -> str | None:
-        # Only the folders matter: every version page of a policy shares its folder and its links.
-        key = (target, posixpath.dirname(from_src), posixpath.dirname(to_src), keep_self)
-        if key not in self._memo:
-            self._memo[key] = self._resolve(target, from_src, to_src, keep_self=keep_self)
-        return self._memo[key]
-
-    def _resolve(self, target: str, from_src: str, to_src: str, *, keep_self: bool) -> str | None:
-        """`target`, written in `from_src`, as a link from `to_src`; None if it leads nowhere now.
-
-        A link to another page loses its `#section`: that section may be gone from the page now,
-        and the strict build checks anchors.
-        """
-        raw = target[1:-1] if target.startswith("<") and target.endswith(">") else target
-        parts = urlsplit(raw)
-        if parts.scheme or parts.netloc or raw.startswith(("/", "\\")):
-            return target
-        if not parts.path:
-            return target if keep_self and parts.fragment else None
-        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(from_src), unquote(parts.path)))
-        if resolved.startswith("../") or resolved in ("..", "."):
-            return None
-        folder, _, name = resolved.rpartition("/")
-        if folder == "policies" and name.endswith(".md") and name[:-3] in self.renames:
-            resolved = f"policies/{self.renames[name[:-3]]}.md"
-        candidates = [resolved]
-        if not posixpath.splitext(resolved)[1]:
-            candidates += [f"{resolved}/index.md", f"{resolved}/README.md", f"{resolved}.md"]
-        found = next((c for c in candidates if c in self.known), None)
-        if found is None:
-            return None
-        link = posixpath.relpath(found, posixpath.dirname(to_src) or ".")
-        return link + (f"?{parts.query}" if parts.query else "")
-
-
-def rewrite_links(text: str, from_src: str, to_src: str, targets: LinkTarget, *, keep_self: bool = True) -> str:
-    """Markdown `text` moved from `from_src` to `to_src`: links re-pointed, dead ones made plain text."""
-
-    def inline(match: re.Match[str]) -> str:
-        link = targets.resolve(match.group("target"), from_src, to_src, keep_self=keep_self)
-        if link is None:
-            return match.group("text")
-        return f"{match.group('bang')}[{match.group('text')}]({link}{match.group('title')})"
-
-    if "](" not in text and "]:" not in text:
-        return text  # no link at all: most texts of most versions
-    out: list[str] = []
-    fence: str | None = None
-    for line in text.split("\n"):
-        if fence is None and "](" not in line and "]:" not in line and "`" not in line and "~~~" not in line:
-            out.append(line)
-            continue
-        opened = _FENCE.match(line)
-        if fence is not None:
-            if line.strip().startswith(fence):
-                fence = None
-            out.append(line)
-            continue
-        if opened:
-            fence = opened.group(1)
-            out.append(line)
-            continue
-        reference = _REFERENCE.match(line)
-        if reference:
-            link = targets.resolve(reference.group("target"), from_src, to_src, keep_self=keep_self)
-            if link is not None:
-                out.append(f"{reference.group('head')}{link}{reference.group('rest')}")
-            continue  # a reference to nowhere: its uses then read as plain text
-        # Code spans are left as they are: a link written inside one is text.
-        pieces, last = [], 0
-        for code in _CODE_SPAN.finditer(line):
-            pieces.append(_LINK.sub(inline, line[last : code.start()]))
-            pieces.append(code.group(0))
-            last = code.end()
-        pieces.append(_LINK.sub(inline, line[last:]))
-        out.append("".join(pieces))
-    return "\n".join(out)
 
 
 @dataclass
@@ -151,7 +53,7 @@ class PagesMemo:
 class VersionPages:
     """The version pages, history pages, version texts and redirects of the policies on the site."""
 
-    compiler: Compiler
+    ctx: Context
     history: History
     # The source paths of every file on the site; None: the records, registers and docs/ files.
     known: frozenset[str] | None = None
@@ -161,20 +63,20 @@ class VersionPages:
 
     @property
     def corpus(self) -> Corpus:
-        return self.compiler.corpus
+        return self.ctx.corpus
 
     @property
     def urls(self) -> Urls:
-        return self.compiler.urls
+        return self.ctx.urls
 
     @cached_property
     def targets(self) -> LinkTarget:
-        known = self.known if self.known is not None else _known_pages(self.compiler)
+        known = self.known if self.known is not None else _known_pages(self.ctx)
         return LinkTarget(known, dict(self.history.renames))
 
     def policies(self) -> list[Policy]:
         """Policies on the site that have at least one published version."""
-        return [p for p in self.compiler.policies_on_site() if self.history.versions.get(p.id)]
+        return [p for p in self.ctx.policies_on_site() if self.history.versions.get(p.id)]
 
     def files(self) -> Iterator[tuple[str, str]]:
         """`(source path, content)` of every version page, history page and versions file."""
@@ -218,7 +120,7 @@ class VersionPages:
             for old_src, new_src in pairs:
                 old_url = self.urls.page(old_src)
                 script = self.urls.relative(old_src, f"{ASSET_DIR}/redirect.js")
-                yield _html_path(old_url), redirect_html(self.urls.relative(old_src, self.urls.page(new_src)), script)
+                yield html_path(old_url), redirect_html(self.urls.relative(old_src, self.urls.page(new_src)), script)
 
     # -- a version's page ------------------------------------------------------
     def version_page(self, policy: Policy, version: Version) -> str:
@@ -237,7 +139,7 @@ class VersionPages:
         parts += [placed.raw(self._standing(policy, version, versions[-1])), ""]
         record = [
             f'<div class="hb-record hb-version" data-policy="{esc(policy.id)}" data-version="{version.number}">',
-            _facts(self._version_facts(version)),
+            facts(self._versionfacts(version)),
         ]
         if version.summary:
             record.append(f'<p class="hb-summary">{esc(version.summary)}</p>')
@@ -272,7 +174,7 @@ class VersionPages:
                 parts += [placed.place(Part(self._diff(old, new), "hb-diff")), ""]
         parts += [f"## Text of version {version.number} {{#text}}", ""]
         parts += [placed.place(Part(self._text(policy, version, src, keep_self=True).strip())), ""]
-        return PageParts("\n".join(_NOT_SEARCHED) + "\n", "\n".join(parts), tuple(placed.parts))
+        return PageParts("\n".join(NOT_SEARCHED) + "\n", "\n".join(parts), tuple(placed.parts))
 
     def _diff(self, old: str, new: str) -> str:
         if self.diffs is None:
@@ -291,7 +193,7 @@ class VersionPages:
         if self._texts and next(iter(self._texts))[0] != policy.id:
             self._texts.clear()  # pages come policy by policy: keep one policy's texts only
         if key not in self._texts:
-            origin = self.compiler.policy_src(policy)
+            origin = policy_src(policy.id)
             # An old text's script (nobody can fix it now, and no check reads it) is shown as text.
             shown = _as_text_if_unsafe(version.body, self.corpus.settings)
             self._texts[key] = rewrite_links(shown, origin, src, self.targets, keep_self=keep_self)
@@ -303,20 +205,20 @@ class VersionPages:
 
     def _standing(self, policy: Policy, version: Version, latest: Version) -> str:
         src = version_src(policy.id, version.number)
-        page = f'<a href="{esc(self.urls.link(src, self.compiler.policy_src(policy)))}">'
+        page = f'<a href="{esc(self.urls.link(src, policy_src(policy.id)))}">'
         if version is latest:
             text = (
                 f"This is the permanent page of version {version.number}. {page}The policy's page</a> shows the latest."
             )
-            return _banner("info hb-version-current", f"Version {version.number} is the latest", text)
+            return banner("info hb-version-current", f"Version {version.number} is the latest", text)
         published = time_html(version.published.date())
         text = (
             f"This is version {version.number} as it was published on {published}. "
             f"It is no longer the latest: {page}read version {latest.number}</a>."
         )
-        return _banner("warning hb-version-superseded", f"Superseded by version {latest.number}", text)
+        return banner("warning hb-version-superseded", f"Superseded by version {latest.number}", text)
 
-    def _version_facts(self, version: Version) -> list[tuple[str, str]]:
+    def _versionfacts(self, version: Version) -> list[tuple[str, str]]:
         status = esc(version.status or "unknown")
         published = time_html(version.published.date())
         if version.commit:
@@ -352,7 +254,7 @@ class VersionPages:
         """Every version, newest first, with its dates, author and changes; and a form to compare any two."""
         versions = self.history.versions[policy.id]
         src = history_src(policy.id)
-        current = self._a(src, self.compiler.policy_src(policy), esc(policy.title))
+        current = self._a(src, policy_src(policy.id), esc(policy.title))
         placed = Placed()
         parts = [
             f"# {md_text(policy.title)}: version history",
@@ -365,7 +267,7 @@ class VersionPages:
         ]
         if not self.history.complete:
             note = esc(self._first_note(versions))
-            parts += [placed.raw(_banner("note hb-history-incomplete", "History not available", note)), ""]
+            parts += [placed.raw(banner("note hb-history-incomplete", "History not available", note)), ""]
         elif versions[0].number > 1:
             parts += [placed.raw(f'<p class="hb-history-note">{esc(self._first_note(versions))}</p>'), ""]
         rows = []
@@ -388,7 +290,7 @@ class VersionPages:
         parts += [placed.raw("\n".join([*table, "</tbody>", "</table>"])), ""]
         if len(versions) > 1:
             parts += self._compare_form(policy, versions, placed)
-        return PageParts("\n".join(_NOT_SEARCHED) + "\n", "\n".join(parts), tuple(placed.parts))
+        return PageParts("\n".join(NOT_SEARCHED) + "\n", "\n".join(parts), tuple(placed.parts))
 
     def _compare_form(self, policy: Policy, versions: Sequence[Version], placed: Placed) -> list[str]:
         """Any two versions compared in the browser, from versions.json, by the diff library served with the site."""
@@ -459,20 +361,16 @@ def _field_changes(old: Version, new: Version) -> str:
     return f'<ul class="hb-field-changes">{"".join(rows)}</ul>' if rows else ""
 
 
-def _known_pages(compiler: Compiler) -> frozenset[str]:
+def _known_pages(ctx: Context) -> frozenset[str]:
     """Without the site's file list: the record pages, the registers and whatever is under docs/."""
-    corpus = compiler.corpus
-    known = {compiler.policy_src(p) for p in compiler.policies_on_site()}
-    known |= {compiler.decision_src(d) for d in corpus.decisions.values()}
-    known |= {pages.POLICY_REGISTER, pages.DECISION_LOG, pages.START_HERE}
+    corpus = ctx.corpus
+    known = {policy_src(p.id) for p in ctx.policies_on_site()}
+    known |= {decision_src(d.id) for d in corpus.decisions.values()}
+    known |= {POLICY_REGISTER, DECISION_LOG, START_HERE}
     docs = corpus.settings.path(corpus.settings.docs_dir)
     if docs.is_dir():
         known |= {p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file()}
     return frozenset(known)
-
-
-def _html_path(url: str) -> str:
-    return f"{url}index.html" if url.endswith("/") else url
 
 
 def redirect_html(target: str, script: str) -> str:
@@ -487,7 +385,3 @@ def redirect_html(target: str, script: str) -> str:
         f'<meta http-equiv="refresh" content="0; url={href}">\n</head>\n<body>\n'
         f'<p>This page has moved. <a href="{href}">Go to its new address</a>.</p>\n</body>\n</html>\n'
     )
-
-
-def asset_path(name: str) -> Path:
-    return Path(__file__).parent / "assets" / name

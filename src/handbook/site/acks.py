@@ -1,27 +1,27 @@
-"""The site's acknowledgements page: per policy who acknowledged its current version, then per person."""
+"""The Acknowledgements page: per policy that asks for it, who has confirmed reading its current
+version; then per person."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .acknowledgements import Person, requiring
-from .compile import esc, time_html
-from .loading import Corpus
-from .records import Policy
-from .urls import Urls
+from ..acknowledgements import Person, requiring
+from ..loading import Corpus
+from ..records import Policy
+from .html import esc, time_html
+from .paths import ACKNOWLEDGEMENTS_PAGE, Urls, policy_src
 
-PAGE = "acknowledgements/index.md"
+PAGE = ACKNOWLEDGEMENTS_PAGE
 DEFAULT_URLS = Urls()
 
 
-# -- the site page -------------------------------------------------------------------
 def acknowledgements_page(corpus: Corpus, people: Mapping[str, Person], urls: Urls = DEFAULT_URLS) -> str:
     """Markdown (with HTML tables): per policy who acknowledged its current version, then per person."""
     policies = requiring(corpus)
     everyone = sorted(people.values(), key=lambda p: (p.name.lower(), p.id))
 
     def link(policy: Policy) -> str:
-        return f'<a href="{esc(urls.link(PAGE, f"policies/{policy.id}.md"))}">{esc(policy.title)}</a>'
+        return f'<a href="{esc(urls.link(PAGE, policy_src(policy.id)))}">{esc(policy.title)}</a>'
 
     parts = [
         "---",

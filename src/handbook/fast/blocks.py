@@ -28,14 +28,41 @@ C = TypeVar("C")
 # Extensions whose blocks never reach across a blank line to a line at the margin, other than
 # as `_CONTINUES` and `_unsafe` cover. With any other extension, texts go whole (`meta`, for
 # one, would read the first line of every block as metadata).
-SAFE_EXTENSIONS = frozenset({
-    "abbr", "admonition", "attr_list", "codehilite", "def_list", "fenced_code", "footnotes", "legacy_attrs",
-    "legacy_em", "md_in_html", "nl2br", "sane_lists", "smarty", "tables", "toc", "wikilinks",
-    "pymdownx.betterem", "pymdownx.caret", "pymdownx.details", "pymdownx.emoji",
-    "pymdownx.highlight", "pymdownx.inlinehilite", "pymdownx.keys", "pymdownx.magiclink", "pymdownx.mark",
-    "pymdownx.smartsymbols", "pymdownx.superfences", "pymdownx.tabbed", "pymdownx.tasklist", "pymdownx.tilde",
-    "handbook.fast_passes",
-})
+SAFE_EXTENSIONS = frozenset(
+    {
+        "abbr",
+        "admonition",
+        "attr_list",
+        "codehilite",
+        "def_list",
+        "fenced_code",
+        "footnotes",
+        "legacy_attrs",
+        "legacy_em",
+        "md_in_html",
+        "nl2br",
+        "sane_lists",
+        "smarty",
+        "tables",
+        "toc",
+        "wikilinks",
+        "pymdownx.betterem",
+        "pymdownx.caret",
+        "pymdownx.details",
+        "pymdownx.emoji",
+        "pymdownx.highlight",
+        "pymdownx.inlinehilite",
+        "pymdownx.keys",
+        "pymdownx.magiclink",
+        "pymdownx.mark",
+        "pymdownx.smartsymbols",
+        "pymdownx.superfences",
+        "pymdownx.tabbed",
+        "pymdownx.tasklist",
+        "pymdownx.tilde",
+        "handbook.fast.fast_passes",
+    }
+)
 # Whatever is defined once and used anywhere in a text: such a text is converted whole (`_unsafe`).
 # Two searches, not one alternation: each finds its first character fast, where the one
 # pattern tried every alternative at every character (half the time of cutting a text).
@@ -73,12 +100,7 @@ def split_blocks(text: str, is_block_level: Callable[[str], bool]) -> list[str] 
         opened = _FENCE.match(line)
         if opened:
             fence = opened.group(1)
-        if (
-            i > start
-            and line[:1] not in ("", " ", "\t")
-            and not lines[i - 1].strip()
-            and not _CONTINUES.match(line)
-        ):
+        if i > start and line[:1] not in ("", " ", "\t") and not lines[i - 1].strip() and not _CONTINUES.match(line):
             blocks.append("\n".join(lines[start:i]))
             start = i
     if fence:
@@ -251,8 +273,7 @@ class BlockConverter(Generic[C]):
         owner = {i: n for n, found in enumerate(ids) for i in found}
         captured.append(got)
         return [
-            Converted(part, tuple(t for t in tokens if owner.get(t["id"]) == n), ids[n])
-            for n, part in enumerate(parts)
+            Converted(part, tuple(t for t in tokens if owner.get(t["id"]) == n), ids[n]) for n, part in enumerate(parts)
         ]
 
 

@@ -11,23 +11,29 @@ from __future__ import annotations
 
 import functools
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from .cache import Cache
-from .checks import Finding
-from .checks import duplicates as duplicate_checks
-from .compile import esc, owner_src
-from .feeds import feed_files, owner_feed
-from .history import History
-from .loading import Corpus
-from .records import Decision, Policy
-from .urls import Urls
+from ..cache import Cache
+from ..checks import Finding, run_checks
+from ..history import History
+from ..loading import Corpus
+from ..records import Decision, Policy
+from .feeds.names import feed_files, owner_feed
+from .html import esc
+from .paths import HEALTH_PAGE, OWNERS_INDEX, Urls, owner_src
 
-HEALTH_PAGE = "health.md"
-OWNERS_INDEX = "owners/index.md"
 # Reviews charted ahead of the reader's day.
 HORIZON_DAYS = 90
+# What the page lists under "Duplicates found": two files claiming one policy, version numbers
+# reused or going backwards, near and exact copies.
+DUPLICATES = ("HB201", "HB202", "HB203", "HB205", "HB206")
+
+
+def duplicates(corpus: Corpus, history: History, *, cache: Cache | None = None) -> list[Finding]:
+    """The findings the page lists, as `handbook check` finds them: those that depend on no
+    date (the same commit builds the same page any day), among published records only."""
+    return run_checks(corpus, history, today=None, cache=cache, select=DUPLICATES, published_only=True)
 
 
 @dataclass(frozen=True)
@@ -37,10 +43,8 @@ class HealthPages:
     corpus: Corpus
     history: History
     urls: Urls = Urls()
-    # Duplicate findings already worked out (by `handbook check`, say); found here when None.
-    duplicates: tuple[Finding, ...] | None = None
-    # Near-duplicate detection's band keys, kept between builds like `handbook check` keeps them.
-    cache: Cache | None = None
+    # The checks' findings (`duplicates`): the page lists those of DUPLICATES that name no draft.
+    findings: Sequence[Finding] = ()
 
     def files(self) -> Iterator[tuple[str, str]]:
         """(source path, Markdown) of every page: health.md, owners/index.md, owners/<id>.md."""
@@ -62,15 +66,7 @@ class HealthPages:
 
     def duplicate_findings(self) -> list[Finding]:
         """Duplicates among published records only: a draft's name never reaches the site."""
-        if self.duplicates is not None:
-            found = list(self.duplicates)
-        else:
-            corpus, settings = self.corpus, self.corpus.settings
-            found = list(duplicate_checks.same_policy(corpus))
-            found += duplicate_checks.copied_texts(
-                corpus, self.history, threshold=settings.duplicate_threshold, cache=self.cache, drafts=False
-            )
-            found += duplicate_checks.check_history(self.history)
+        found = [f for f in self.findings if f.code in DUPLICATES]
         drafts = {p.path for p in self.corpus.drafts}
         keep = [f for f in found if f.path not in drafts and not any(d in f.message for d in drafts)]
         return sorted(keep, key=Finding.sort_key)
@@ -172,7 +168,10 @@ class HealthPages:
             '<p class="hb-owner-due" hidden></p>',
             "",
             "<p>Reminders of these reviews, each when it falls due soon: "
-            + " · ".join(f'<a href="{esc(self.urls.relative(src, path))}">{name}</a>' for name, path in feed_files(owner_feed(owner_id)))
+            + " · ".join(
+                f'<a href="{esc(self.urls.relative(src, path))}">{name}</a>'
+                for name, path in feed_files(owner_feed(owner_id))
+            )
             + ".</p>",
             "",
             "## Reviews",

@@ -97,3 +97,13 @@ def install(md: markdown.Markdown, placed: str) -> ConvertedOnce:
     once = ConvertedOnce(md, placed)
     md.convert = once  # type: ignore[method-assign]
     return once
+
+
+def uninstall(md: markdown.Markdown) -> None:
+    """`md.convert` as it was before `install`."""
+    current = md.__dict__.get("convert")
+    if isinstance(current, ConvertedOnce):
+        if current.convert == type(md).convert.__get__(md):
+            del md.__dict__["convert"]  # (the class's own, as before)
+        else:
+            md.convert = current.convert  # type: ignore[method-assign]

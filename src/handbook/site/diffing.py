@@ -12,12 +12,12 @@ import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from difflib import SequenceMatcher
+from typing import Any
 
-if TYPE_CHECKING:
-    from difflib import SequenceMatcher
-else:  # CPython's difflib compiled: the same matches (every version page's are), six times sooner
-    from cydifflib import SequenceMatcher
+# How lines and words are matched: difflib's, or a shortcut's (`handbook.fast` puts in cydifflib,
+# CPython's difflib compiled: the very same matches, six times sooner).
+MATCHER: type[SequenceMatcher[Any]] = SequenceMatcher
 
 INS, DEL = "ins", "del"
 # Below this share of common words, a changed line reads better as removed and added whole.
@@ -155,7 +155,7 @@ def _compare(old: str, new: str) -> _Words:
     a, b = _tokens(old), _tokens(new)
     # Default autojunk: in a long paragraph the commonest words ("the", ",") anchor nothing.
     keys = [t.rstrip() for t in a], [t.rstrip() for t in b]
-    matcher = SequenceMatcher(None, *keys)
+    matcher = MATCHER(None, *keys)
     if matcher.real_quick_ratio() < PAIR_CUTOFF or matcher.quick_ratio() < PAIR_CUTOFF:
         return _Words(a, b, keys, matcher, 0.0)
     return _Words(a, b, keys, matcher, matcher.ratio())
@@ -257,9 +257,7 @@ def _heading(body: str) -> str:
 def diff_markdown(old: str, new: str) -> str:
     """Markdown of `new` with the changes from `old` marked word by word, for reading."""
     a, b = _units(old), _units(new)
-    matcher = SequenceMatcher(
-        None, [(u.kind, u.text) for u in a], [(u.kind, u.text) for u in b], autojunk=False
-    )
+    matcher = MATCHER(None, [(u.kind, u.text) for u in a], [(u.kind, u.text) for u in b], autojunk=False)
     render = _Renderer()
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":

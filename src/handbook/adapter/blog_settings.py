@@ -16,10 +16,10 @@ from typing import Any
 from material.plugins.blog.author import Authors  # type: ignore[import-untyped]
 from material.plugins.blog.config import BlogConfig  # type: ignore[import-untyped]
 
+from ..configfile import read_yaml
+from ..errors import HandbookError
+from ..settings import BlogSettings, Settings
 from .config import ConfigError
-from .configfile import read_yaml
-from .errors import HandbookError
-from .settings import BlogSettings, Settings
 
 # The names mkdocs.yml may give Material's blog plugin.
 BLOG_PLUGIN_NAMES = ("blog", "material/blog")

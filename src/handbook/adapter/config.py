@@ -13,21 +13,19 @@ import os
 import posixpath
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import BaseConfigOption, Config, ValidationError
 
-from .configfile import Key, Opaque, YamlFile, read_yaml
-from .errors import HandbookError
-from .schema import SLUG
-from .settings import DEFAULT_AUDIENCES, MARKDOWN_EXTENSIONS, ConfigValue, Settings
+from ..configfile import Key, Opaque, YamlFile, read_yaml
+from ..errors import HandbookError
+from ..schema import SLUG
+from ..settings import DEFAULT_AUDIENCES, MARKDOWN_EXTENSIONS, ConfigValue, Settings
 
 if TYPE_CHECKING:
-    from .blog_settings import BlogSettingError
-    from .loading import Corpus
+    from ..loading import Corpus
 
 CONFIG_FILE = "mkdocs.yml"
 SECTION: tuple[Key, ...] = ("plugins", "handbook")
@@ -158,6 +156,8 @@ class HandbookConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs leaves 
     search_index = c.Type(bool, default=True)
     # Raw HTML that runs a script in a page (HB309) is then a warning, not an error.
     allow_raw_html = c.Type(bool, default=False)
+    # The build's shortcuts (`handbook.fast`): off, the same site, built slower (as HANDBOOK_SHORTCUTS=off).
+    shortcuts = c.Type(bool, default=True)
 
 
 def settings_from(
@@ -275,51 +275,6 @@ def read_settings(root: Path) -> Settings:
     if not config_file.is_file():
         raise ConfigError(f"{config_file}: no mkdocs.yml here: run in the handbook's folder or give its path")
     return settings_of(read_config_file(config_file), config_file)
-
-
-@dataclass(frozen=True)
-class SiteConfig:
-    """What `handbook check` and `handbook build` read before anything else: the settings (None
-    when they cannot be made) and every problem in mkdocs.yml and the blog's .authors.yml."""
-
-    settings: Settings | None
-    errors: tuple[HandbookError, ...]
-
-
-def read_site_config(root: Path) -> SiteConfig:
-    """mkdocs.yml and .authors.yml read with bounds; the handbook section validated; names that
-    Material prints as HTML reported (`names.markup_problems`)."""
-    from .blog_settings import BlogSettingError, blogs_in_file, with_blog
-    from .names import markup_problems
-
-    config_file = root / CONFIG_FILE
-    if not config_file.is_file():
-        raise ConfigError(f"{config_file}: no mkdocs.yml here: run in the handbook's folder or give its path")
-    try:
-        source = read_config_file(config_file)
-    except ConfigError as exc:
-        return SiteConfig(None, exc.errors)
-    errors: list[HandbookError] = []
-    settings: Settings | None = None
-    try:
-        settings = settings_of(source, config_file)
-        settings = with_blog(settings, blogs_in_file(source.data, str(config_file)), str(config_file))
-    except BlogSettingError as exc:
-        errors.append(_blog_error(source, exc))
-    except ConfigError as exc:
-        errors += exc.errors or [HandbookError(CONFIG_FILE, 1, str(exc).removeprefix(f"{config_file}: "), "HB010")]
-    errors += markup_problems(root, source)
-    unique = {str(error): error for error in errors}  # (.authors.yml's own errors: read twice)
-    return SiteConfig(settings, tuple(sorted(unique.values(), key=HandbookError.sort_key)))
-
-
-def _blog_error(source: YamlFile, exc: BlogSettingError) -> HandbookError:
-    """The refused blog setting at its own line, under whichever name mkdocs.yml gives the blog."""
-    from .blog_settings import BLOG_PLUGIN_NAMES
-
-    lines = [source.locate("plugins", name, exc.key) for name in BLOG_PLUGIN_NAMES]
-    path, line = max(lines, key=lambda found: found[1])
-    return HandbookError(path, line, exc.message, "HB010")
 
 
 def reading_order_problems(corpus: Corpus) -> list[HandbookError]:

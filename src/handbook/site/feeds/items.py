@@ -1,0 +1,355 @@
+"""Feed items: one per published policy version, decision, change of a decision's status and post,
+and the feeds they make up. Every date comes from the records or from git, never from the clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import posixpath
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from email.utils import parseaddr
+from typing import Literal
+
+from ...history import History
+from ...loading import Corpus
+from ...records import Policy, PolicyStatus, Version
+from ...versioning import midnight, working_version
+from ..paths import START_HERE, Urls, decision_src, docs_relative, owner_src, policy_src, reading_list_src, version_src
+from ..reading import NEW_HIRES, audience_title, reading_list, with_all_staff
+from .names import FEEDS, FeedName, audience_feed, feed_path, owner_feed
+from .text import decision_outcome
+from .validation import FeedError, is_url
+
+ItemKind = Literal["policies", "decisions", "posts"]
+DEFAULT_URLS = Urls()
+
+
+@dataclass(frozen=True)
+class Person:
+    """An author as feeds show one: RSS wants `email (Name)`, else the name goes to `dc:creator`."""
+
+    name: str
+    email: str = ""
+
+    @classmethod
+    def from_git(cls, author: str) -> Person:
+        """`Jane Doe <jane@example.com>` or just `Jane Doe`, as git or history recorded it."""
+        name, email = parseaddr(author)
+        if email and "@" in email:
+            return cls(name or email, email)
+        return cls(author.strip())
+
+
+@dataclass(frozen=True)
+class PostPage:
+    """What the site made of a blog post: its URL (relative to the site root), excerpt and authors' names."""
+
+    url: str
+    summary: str = ""
+    # Display names (Material's .authors.yml); empty means the post's author ids are shown.
+    authors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """One feed item: a policy version, a decision, a decision's status change or a post."""
+
+    kind: ItemKind
+    guid: str
+    permalink: bool
+    url: str
+    title: str
+    # Plain text; RSS gets them as escaped HTML paragraphs, JSON Feed as both.
+    paragraphs: tuple[str, ...]
+    published: dt.datetime
+    authors: tuple[Person, ...] = ()
+    categories: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The item's text; an item without one (a post with no excerpt) repeats its title."""
+        return "\n\n".join(self.paragraphs or (self.title,))
+
+    @property
+    def html(self) -> str:
+        return "".join(f"<p>{html.escape(p, quote=False)}</p>" for p in self.paragraphs or (self.title,))
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A feed's channel and its items, newest first."""
+
+    name: FeedName
+    title: str
+    description: str
+    home: str
+    site_url: str
+    items: tuple[FeedItem, ...]
+
+    def url(self, extension: str) -> str:
+        return self.site_url + feed_path(self.name, extension)
+
+    @property
+    def newest(self) -> dt.datetime | None:
+        return max((item.published for item in self.items), default=None)
+
+
+# -- items ---------------------------------------------------------------------
+
+
+def published_versions(corpus: Corpus, policy: Policy, history: History) -> tuple[Version, ...]:
+    """The policy's published versions, oldest first: from git, or else (no git, or a file not
+    yet committed) its current text as its only version, published on its effective date."""
+    versions = tuple(v for v in history.versions.get(policy.id, ()) if v.status != PolicyStatus.DRAFT.value)
+    if versions:
+        return versions
+    return (working_version(corpus, policy.id, midnight(policy.effective)),)
+
+
+def policy_items(
+    corpus: Corpus,
+    history: History,
+    *,
+    site_url: str,
+    urls: Urls = DEFAULT_URLS,
+    policies: Iterable[Policy] | None = None,
+) -> Iterator[FeedItem]:
+    """One item per published version of every policy that is not a draft today (or of `policies`)."""
+    for policy in corpus.published_policies if policies is None else policies:
+        author = _owner_person(corpus, policy.owner)
+        for version in published_versions(corpus, policy, history):
+            url = absolute_url(site_url, urls.page(version_src(policy.id, version.number)))
+            retired = " (retired)" if version.status == PolicyStatus.RETIRED.value else ""
+            effective = f", effective {version.effective.isoformat()}" if version.effective else ""
+            yield FeedItem(
+                kind="policies",
+                guid=url,
+                permalink=True,
+                url=url,
+                title=f"{version.title}: version {version.number}{retired}",
+                paragraphs=_paragraphs(
+                    f"Version {version.number}{effective}. What changed: {version.changes}", version.summary
+                ),
+                published=utc(version.published),
+                authors=(author,),
+                categories=policy.tags,
+            )
+
+
+def review_items(
+    corpus: Corpus,
+    owner_id: str,
+    *,
+    site_url: str,
+    urls: Urls = DEFAULT_URLS,
+    policies: Iterable[Policy] | None = None,
+) -> Iterator[FeedItem]:
+    """One reminder per policy in force that `owner_id` owns, dated when its review falls due soon.
+
+    The date is the review's due date less the `due_soon_days` warning, so a reader lists the
+    reminder when `handbook check` starts to warn; a review done (a new `reviewed`) is a new GUID.
+    """
+    author = _owner_person(corpus, owner_id)
+    warning = dt.timedelta(days=corpus.settings.due_soon_days)
+    for policy in corpus.published_policies if policies is None else policies:
+        if policy.owner != owner_id or corpus.is_retired(policy):
+            continue
+        due = policy.review_due
+        url = absolute_url(site_url, urls.page(policy_src(policy.id)))
+        yield FeedItem(
+            kind="policies",
+            guid=f"{url}#review-{due.isoformat()}",
+            permalink=False,
+            url=url,
+            title=f"Review due {due.isoformat()}: {policy.title}",
+            paragraphs=(
+                f"Version {policy.version} was last reviewed on {policy.reviewed.isoformat()} "
+                f"and is due for review every {policy.review_every} months, next on {due.isoformat()}.",
+                "Review it with the people it affects, then set 'reviewed' to the date of the review, "
+                "or publish a new version.",
+            ),
+            published=midnight(due - warning),
+            authors=(author,),
+            categories=policy.tags,
+        )
+
+
+def decision_items(corpus: Corpus, history: History, *, site_url: str, urls: Urls = DEFAULT_URLS) -> Iterator[FeedItem]:
+    """One item per decision, dated by its `date`, and one per later change of its status in git."""
+    for decision in corpus.decisions.values():
+        url = absolute_url(site_url, urls.page(decision_src(decision.id)))
+        status = corpus.decision_status(decision).value
+        makers = f" Decision-makers: {', '.join(decision.decision_makers)}." if decision.decision_makers else ""
+        yield FeedItem(
+            kind="decisions",
+            guid=url,
+            permalink=True,
+            url=url,
+            title=f"Decision {decision.label}: {decision.title}",
+            paragraphs=_paragraphs(
+                f"Status: {status}, dated {decision.date.isoformat()}.{makers}", decision_outcome(decision)
+            ),
+            published=midnight(decision.date),
+            authors=tuple(Person(name) for name in decision.decision_makers),
+            categories=decision.tags,
+        )
+        # The first entry is the status the decision was recorded with: the decision's own item.
+        changes = history.status_changes.get(decision.number, ())
+        for before, change in zip(changes, changes[1:], strict=False):
+            if change.status == before.status:
+                continue
+            marker = change.commit[:12] if change.commit else utc(change.date).strftime("%Y%m%dT%H%M%SZ")
+            yield FeedItem(
+                kind="decisions",
+                guid=f"{url}#status-{change.status}-{marker}",
+                permalink=False,
+                url=url,
+                title=f"Decision {decision.label} is now {change.status}: {decision.title}",
+                paragraphs=(
+                    f"Decision {decision.label}, {decision.title}, changed from {before.status} "
+                    f"to {change.status} on {utc(change.date).date().isoformat()}.",
+                ),
+                published=utc(change.date),
+                authors=(Person.from_git(change.author),) if change.author.strip() else (),
+                categories=decision.tags,
+            )
+
+
+def post_items(corpus: Corpus, posts: Mapping[str, PostPage], *, site_url: str) -> Iterator[FeedItem]:
+    """One item per published post that the site built (`posts` is keyed by the post's path)."""
+    for post in corpus.published_posts:
+        page = posts.get(post.path)
+        if page is None:
+            # Material did not publish it (a draft by date, for example): no page, no item.
+            continue
+        url = absolute_url(site_url, page.url)
+        names = page.authors or post.authors
+        yield FeedItem(
+            kind="posts",
+            guid=url,
+            permalink=True,
+            url=url,
+            title=post.title,
+            paragraphs=_paragraphs(page.summary),
+            published=midnight(post.date),
+            authors=tuple(Person(name) for name in names),
+            categories=post.categories,
+        )
+
+
+def compile_feeds(
+    corpus: Corpus,
+    history: History,
+    *,
+    site_url: str,
+    site_name: str,
+    posts: Mapping[str, PostPage],
+    urls: Urls = DEFAULT_URLS,
+) -> tuple[Feed, ...]:
+    """The four feeds, items newest first (ties broken by GUID)."""
+    site_url = checked_site_url(site_url)
+    by_kind: dict[ItemKind, tuple[FeedItem, ...]] = {
+        "policies": _sorted(policy_items(corpus, history, site_url=site_url, urls=urls)),
+        "decisions": _sorted(decision_items(corpus, history, site_url=site_url, urls=urls)),
+        "posts": _sorted(post_items(corpus, posts, site_url=site_url)),
+    }
+    guids = Counter(item.guid for items in by_kind.values() for item in items)
+    duplicates = sorted(g for g, n in guids.items() if n > 1)
+    if duplicates:
+        raise FeedError(f"two feed items share a GUID ({', '.join(duplicates)}): each needs its own page or marker")
+    settings = corpus.settings
+    home_src = {
+        "all": "index.md",
+        "policies": "policies/index.md",
+        "decisions": "decisions/index.md",
+        "posts": posixpath.join(posixpath.dirname(docs_relative(settings.posts_dir, settings.docs_dir)), "index.md"),
+    }
+    feeds = []
+    for spec in FEEDS:
+        items = _sorted(i for items in by_kind.values() for i in items) if spec.name == "all" else by_kind[spec.name]  # type: ignore[index]
+        feeds.append(
+            Feed(
+                name=spec.name,
+                title=f"{site_name}: {spec.label}",
+                description=f"{spec.sentence}, from {site_name}.",
+                home=absolute_url(site_url, urls.page(home_src[spec.name])),
+                site_url=site_url,
+                items=items,
+            )
+        )
+    return tuple(feeds)
+
+
+def audience_and_owner_feeds(
+    corpus: Corpus, history: History, *, site_url: str, site_name: str, urls: Urls = DEFAULT_URLS
+) -> tuple[Feed, ...]:
+    """A feed per reading list (new versions of its policies) and per owner (reviews falling due)."""
+    site_url = checked_site_url(site_url)
+    # Each policy's items and owner worked out once, not once per audience or owner.
+    versions: dict[str, tuple[FeedItem, ...]] = {}
+    owned: dict[str, list[Policy]] = defaultdict(list)
+    for policy in corpus.published_policies:
+        versions[policy.id] = tuple(policy_items(corpus, history, site_url=site_url, urls=urls, policies=(policy,)))
+        owned[policy.owner].append(policy)
+    feeds = []
+    for audience in corpus.settings.audiences:
+        home = START_HERE if audience == NEW_HIRES else reading_list_src(audience)
+        policies = reading_list(corpus, with_all_staff(audience))
+        who = audience_title(audience)
+        feeds.append(
+            Feed(
+                name=audience_feed(audience),
+                title=f"{site_name}: policies for {who.lower()}",
+                description=f"Every published version of the policies on the reading list for {who.lower()}, "
+                f"from {site_name}.",
+                home=absolute_url(site_url, urls.page(home)),
+                site_url=site_url,
+                items=_sorted(item for policy in policies for item in versions[policy.id]),
+            )
+        )
+    for owner_id, owner in sorted(corpus.owners.items()):
+        feeds.append(
+            Feed(
+                name=owner_feed(owner_id),
+                title=f"{site_name}: reviews due for {owner.name}",
+                description=f"A reminder for each policy {owner.name} owns, when its review falls due, "
+                f"from {site_name}.",
+                home=absolute_url(site_url, urls.page(owner_src(owner_id))),
+                site_url=site_url,
+                items=_sorted(review_items(corpus, owner_id, site_url=site_url, urls=urls, policies=owned[owner_id])),
+            )
+        )
+    return tuple(feeds)
+
+
+def _paragraphs(*texts: str) -> tuple[str, ...]:
+    return tuple(t.strip() for t in texts if t and t.strip())
+
+
+def _owner_person(corpus: Corpus, owner_id: str) -> Person:
+    owner = corpus.owners.get(owner_id)
+    return Person(owner.name, owner.email) if owner else Person(owner_id)
+
+
+def _sorted(items: Iterable[FeedItem]) -> tuple[FeedItem, ...]:
+    return tuple(sorted(items, key=lambda i: (-i.published.timestamp(), i.guid)))
+
+
+def utc(moment: dt.datetime) -> dt.datetime:
+    """Aware and in UTC: git gives the author's offset, readers compare instants."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC)
+
+
+def checked_site_url(site_url: str) -> str:
+    if not is_url(site_url):
+        raise FeedError(f"feeds need the site's absolute URL (site_url), got {site_url!r}")
+    return site_url if site_url.endswith("/") else site_url + "/"
+
+
+def absolute_url(site_url: str, path: str) -> str:
+    path = path.lstrip("/")
+    return site_url if path in ("", "./", ".") else site_url + path

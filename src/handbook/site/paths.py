@@ -1,0 +1,110 @@
+"""Where every page lands: source paths (as the site generator names them) and their URLs."""
+
+from __future__ import annotations
+
+import functools
+import posixpath
+from dataclasses import dataclass
+
+HOME = "index.md"
+POLICY_REGISTER = "policies/index.md"
+DECISION_LOG = "decisions/index.md"
+POLICY_REGISTER_JSON = "policies/register.json"
+DECISION_REGISTER_JSON = "decisions/register.json"
+START_HERE = "start-here.md"
+READING_DIR = "reading"
+READING_INDEX = "reading/index.md"
+HEALTH_PAGE = "health.md"
+OWNERS_INDEX = "owners/index.md"
+FEEDS_PAGE = "feeds/index.md"
+ACKNOWLEDGEMENTS_PAGE = "acknowledgements/index.md"
+# The files the handbook ships (style sheets, scripts, the diff library), served from the site.
+ASSET_DIR = "assets/handbook"
+VERSIONS_CSS = f"{ASSET_DIR}/versions.css"
+
+
+def policy_src(policy_id: str) -> str:
+    return f"policies/{policy_id}.md"
+
+
+def decision_src(decision_id: str) -> str:
+    return f"decisions/{decision_id}.md"
+
+
+def version_src(policy_id: str, number: int) -> str:
+    """A published version's permanent page: `policies/<id>/v<N>.md` -> `policies/<id>/v<N>/`."""
+    return f"policies/{policy_id}/v{number}.md"
+
+
+def history_src(policy_id: str) -> str:
+    return f"policies/{policy_id}/history.md"
+
+
+def versions_json_src(policy_id: str) -> str:
+    return f"policies/{policy_id}/versions.json"
+
+
+def reading_list_src(audience: str) -> str:
+    return f"{READING_DIR}/{audience}.md"
+
+
+def owner_src(owner_id: str) -> str:
+    """The source path of an owner's page: their policies and the reviews falling due."""
+    return f"owners/{owner_id}.md"
+
+
+def docs_relative(path: str, docs_dir: str) -> str:
+    """`docs/blog/posts/x.md` -> `blog/posts/x.md`: a path under docs_dir as the site names it."""
+    prefix = docs_dir.rstrip("/") + "/"
+    return path[len(prefix) :] if path.startswith(prefix) else path
+
+
+def md_path(from_src: str, to_src: str) -> str:
+    """A Markdown link target from one source page to another; the site generator turns it into the page's URL."""
+    return posixpath.relpath(to_src, posixpath.dirname(from_src) or ".")
+
+
+def html_path(url: str) -> str:
+    """The file that serves `url`: `policies/old/` -> `policies/old/index.html`."""
+    return f"{url}index.html" if url.endswith("/") else url
+
+
+@dataclass(frozen=True)
+class Urls:
+    """Maps a page's source path to its URL, as the site generator does (mkdocs' `File.url`)."""
+
+    use_directory_urls: bool = True
+
+    def page(self, src_uri: str) -> str:
+        """`policies/refunds.md` -> `policies/refunds/`; `policies/index.md` -> `policies/`."""
+        stem, _ = posixpath.splitext(src_uri)
+        parent, name = posixpath.split(stem)
+        if not self.use_directory_urls:
+            return (
+                f"{parent}/index.html"
+                if name == "README" and parent
+                else ("index.html" if name == "README" else f"{stem}.html")
+            )
+        if name in ("index", "README"):
+            return f"{parent}/" if parent else "./"
+        return f"{stem}/"
+
+    def relative(self, from_src: str, to_url: str) -> str:
+        """The link from the page built from `from_src` to the site path `to_url`."""
+        here = self.page(from_src)
+        base = here if here.endswith("/") else posixpath.dirname(here) + "/"
+        if base == "./":
+            base = ""
+        return _relative(to_url, base)
+
+    def link(self, from_src: str, to_src: str) -> str:
+        return self.relative(from_src, self.page(to_src))
+
+
+# The same links recur on every page of a folder, and on every rebuild under `mkdocs serve`.
+@functools.lru_cache(maxsize=1 << 16)
+def _relative(to_url: str, base: str) -> str:
+    rel = posixpath.relpath(to_url or ".", base or ".")
+    if to_url.endswith("/") and not rel.endswith("/"):
+        rel += "/"
+    return "./" if rel in (".", "./") else rel
