@@ -925,6 +925,13 @@ CASES = [
             f"{POST}:4: 'template' must be the file name of one of the theme's templates, like 'blog-post.html', got '../../../etc/passwd'",
         ),
     ),
+    Case(
+        "post template the theme does not have",
+        {POST: POST_HEAD + "template: nope.html\n---\n# Hello\n"},
+        (
+            f"{POST}:4: 'template' names no template of the theme ('nope.html'): use 'blog-post.html', or add nope.html to the theme's custom_dir in mkdocs.yml",
+        ),
+    ),
     # What Material's blog or the feeds refuse, said with the file and line.
     Case(
         "post dated in the year 1",
@@ -1103,6 +1110,7 @@ POST_CASES = [
         "post slug climbing out of the site",
         "post slug longer than a file name",
         "post template outside the theme",
+        "post template the theme does not have",
         "post dated in the year 1",
         "post title with a vertical tab",
         "post title with an escaped control character",
@@ -1115,7 +1123,7 @@ POST_CASES = [
 
 
 def test_post_cases_are_cases() -> None:
-    assert len(POST_CASES) == 11
+    assert len(POST_CASES) == 12
 
 
 @pytest.mark.parametrize("case", POST_CASES, ids=[case.id for case in POST_CASES])

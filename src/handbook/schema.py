@@ -362,19 +362,32 @@ POST_PASSTHROUGH = (
 
 
 def post_fields(settings: Settings) -> tuple[Field, ...]:
-    """POST_FIELDS, with the authors and categories that Material's blog allows (`settings.blog`)."""
+    """POST_FIELDS, with the theme's templates and the authors and categories Material's blog allows."""
     blog = settings.blog
-    if blog is None:
-        return POST_FIELDS
     checked: dict[str, Convert] = {}
-    if blog.authors is not None:
+    if settings.templates is not None:
+        checked["template"] = _theme_template(settings.templates)
+    if blog is not None and blog.authors is not None:
         where = f"the authors in {blog.authors_file}"
         known = one_of(blog.authors, "author", listed=where) if blog.authors else _no_author(blog)
         checked["authors"] = words(known)
-    if blog.categories_allowed:
+    if blog is not None and blog.categories_allowed:
         where = "the blog's categories_allowed in mkdocs.yml"
         checked["categories"] = words(one_of(blog.categories_allowed, "category", listed=where))
     return tuple(replace(f, convert=checked.get(f.name, f.convert)) for f in POST_FIELDS)
+
+
+def _theme_template(templates: tuple[str, ...]) -> Convert:
+    def convert(value: Any) -> str:
+        name = template_name(value)
+        if name not in templates:
+            raise ValueError(
+                f"names no template of the theme ({name!r}): use 'blog-post.html', or add {name} to the "
+                "theme's custom_dir in mkdocs.yml"
+            )
+        return name
+
+    return convert
 
 
 def _no_author(blog: BlogSettings) -> Convert:

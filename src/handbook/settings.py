@@ -52,6 +52,8 @@ class Settings:
     site_url: str = ""
     # Material's blog, when it is on and its posts are the handbook's posts.
     blog: BlogSettings | None = None
+    # The theme's templates a post's `template:` may name; None when they cannot be known.
+    templates: tuple[str, ...] | None = None
     # Policy ids read first on Start here; not part of what a record parses to (the cache's salt).
     reading_order: tuple[ConfigValue, ...] = field(default=(), compare=False, repr=False)
     # Raw HTML that runs a script (HB309) is a warning, not an error: the site needs it.

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+import material  # type: ignore[import-untyped]
 from material.plugins.blog.author import Authors  # type: ignore[import-untyped]
 from material.plugins.blog.config import BlogConfig  # type: ignore[import-untyped]
 
@@ -71,7 +72,27 @@ def with_blog_from_file(settings: Settings, config_file: Path) -> Settings:
     data = read_config_file(config_file).data
     if not isinstance(data, dict):
         return settings
+    settings = dataclasses.replace(settings, templates=templates_in_file(data, config_file.parent))
     return with_blog(settings, blogs_in_file(data, str(config_file)), str(config_file))
+
+
+def theme_templates(folders: Iterable[Path]) -> tuple[str, ...]:
+    """Every HTML template in the theme's folders, by the name a page's `template:` gives it."""
+    names = {
+        path.relative_to(folder).as_posix() for folder in folders if folder.is_dir() for path in folder.rglob("*.html")
+    }
+    return tuple(sorted(names))
+
+
+def templates_in_file(data: Mapping[str, Any], root: Path) -> tuple[str, ...] | None:
+    """`theme_templates` of Material and mkdocs.yml's `custom_dir`; None for another theme."""
+    theme = data.get("theme")
+    section = theme if isinstance(theme, dict) else {"name": theme}
+    if section.get("name") != "material":
+        return None
+    custom = section.get("custom_dir")
+    folders = [root / custom] if isinstance(custom, str) else []
+    return theme_templates([*folders, Path(material.__file__).parent / "templates"])
 
 
 def author_ids(root: Path, authors_file: str) -> tuple[str, ...]:

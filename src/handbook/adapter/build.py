@@ -4,6 +4,7 @@ feeds and the search index. (`serve.ServeBuild` is one of `mkdocs serve`'s whole
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import posixpath
 from pathlib import Path
@@ -31,7 +32,7 @@ from ..site.feeds.items import PostPage
 from ..site.html import esc
 from ..site.paths import ASSET_DIR, Urls
 from . import feeds
-from .blog_settings import with_blog
+from .blog_settings import theme_templates, with_blog
 from .config import ConfigError, HandbookConfig, read_config_file, reading_order_problems, settings_from
 from .csp import ContentSecurity
 from .files import file_of
@@ -324,6 +325,8 @@ def _settings(options: HandbookConfig, config: MkDocsConfig) -> Settings:
         problems = [*markup_problems(config_file.parent, source)]
         if not problems:
             try:
+                templates = theme_templates(Path(folder) for folder in config.theme.dirs)
+                settings = dataclasses.replace(settings, templates=templates)
                 return with_blog(settings, _blogs(config), config.config_file_path)
             except ConfigError as blog:
                 raise PluginError(str(blog)) from None

@@ -4,6 +4,7 @@ handbook refuses and names Material would print as HTML reported, each at its li
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from ..configfile import YamlFile
 from ..errors import HandbookError
 from ..names import markup_problems
 from ..settings import Settings
-from .blog_settings import BLOG_PLUGIN_NAMES, BlogSettingError, blogs_in_file, with_blog
+from .blog_settings import BLOG_PLUGIN_NAMES, BlogSettingError, blogs_in_file, templates_in_file, with_blog
 from .config import CONFIG_FILE, ConfigError, read_config_file, settings_of
 
 
@@ -38,6 +39,7 @@ def read_site_config(root: Path) -> SiteConfig:
     settings: Settings | None = None
     try:
         settings = settings_of(source, config_file)
+        settings = dataclasses.replace(settings, templates=templates_in_file(source.data, root))
         settings = with_blog(settings, blogs_in_file(source.data, str(config_file)), str(config_file))
     except BlogSettingError as exc:
         errors.append(_blog_error(source, exc))
