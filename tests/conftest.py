@@ -268,22 +268,22 @@ def built_sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 # The sample handbook's own files (ROOT's, without the code), and one policy's earlier version:
-# version 2 paid refunds in 7 working days, version 3 (the file as it is) in 5.
+# version 3 paid refunds in 7 working days, version 4 (the file as it is) in 5.
 SAMPLE = ("mkdocs.yml", "docs", "policies", "decisions", "acknowledgements")
 OLD_POLICY = "policies/refunds-and-returns.md"
 
 
 def older_refunds(text: str) -> str:
-    """The sample's refunds policy, version 3, as version 2 said it."""
-    older = text.replace("version: 3", "version: 2", 1).replace("**5 working days**", "**7 working days**", 1)
-    assert older != text, f"{OLD_POLICY} no longer says 'version: 3' and '**5 working days**': update older_refunds()"
+    """The sample's refunds policy, version 4, as version 3 said it."""
+    older = text.replace("version: 4", "version: 3", 1).replace("**5 working days**", "**7 working days**", 1)
+    assert older != text, f"{OLD_POLICY} no longer says 'version: 4' and '**5 working days**': update older_refunds()"
     return re.sub(r"(?m)^changes: .*$", "changes: Set the refund payment target to 7 working days.", older, count=1)
 
 
 @pytest.fixture(scope="session")
 def sample_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample handbook in a git repository of its own, never the project's: committed with
-    the refunds policy at version 2, then at version 3, in November 2026."""
+    the refunds policy at version 3, then at version 4, in November 2026."""
     root = tmp_path_factory.mktemp("sample-repo") / "handbook"
     root.mkdir()
     for name in SAMPLE:
@@ -294,9 +294,9 @@ def sample_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     current = (root / OLD_POLICY).read_text(encoding="utf-8")
     git = Git(root)
     git.commit(
-        {OLD_POLICY: older_refunds(current)}, "The handbook, refunds at version 2", date="2026-11-02T09:00:00+00:00"
+        {OLD_POLICY: older_refunds(current)}, "The handbook, refunds at version 3", date="2026-11-02T09:00:00+00:00"
     )
-    git.commit({OLD_POLICY: current}, "Refunds and returns, version 3", date="2026-11-20T09:00:00+00:00")
+    git.commit({OLD_POLICY: current}, "Refunds and returns, version 4", date="2026-11-20T09:00:00+00:00")
     return root
 
 

@@ -43,15 +43,15 @@ def _unavailable(reason: str) -> None:
 
 @pytest.fixture(scope="session")
 def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample handbook, as committed in two steps (version 2, then 3, of one policy), built."""
+    """The sample handbook, as committed in two steps (version 3, then 4, of one policy), built."""
     root = copy_handbook(ROOT, tmp_path_factory.mktemp("browser") / "handbook")
     current = (root / OLD_POLICY).read_text(encoding="utf-8")
     git = Git(root)
     # An earlier version of one policy, so that the site has a version page with a diff.
     git.commit(
-        {OLD_POLICY: older_refunds(current)}, "The handbook, refunds at version 2", date="2026-01-05T09:00:00+00:00"
+        {OLD_POLICY: older_refunds(current)}, "The handbook, refunds at version 3", date="2026-01-05T09:00:00+00:00"
     )
-    git.commit({OLD_POLICY: current}, "Refunds and returns, version 3", date="2026-03-02T09:00:00+00:00")
+    git.commit({OLD_POLICY: current}, "Refunds and returns, version 4", date="2026-03-02T09:00:00+00:00")
     site = root.parent / "site"
     build_site(root, site, TEST_ENGINE)
     return site
@@ -270,7 +270,7 @@ def test_superseded_decision_shows_its_banner_and_links_to_its_successor(page: A
 
 @pytest.mark.engine
 def test_policy_version_page_shows_the_diff(page: Any, base_url: str, site_dir: Path) -> None:
-    path = "policies/refunds-and-returns/v3/"
+    path = "policies/refunds-and-returns/v4/"
     assert (site_dir / path / "index.html").is_file(), f"no version page {path} in the built site"
     response = page.goto(base_url + path)
     assert response is not None and response.status == 200

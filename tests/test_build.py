@@ -161,7 +161,7 @@ def test_decision_log_lists_every_decision_with_a_working_link(built_sample_site
     page = built_sample_site / "decisions/index.html"
     links = register_links(built_sample_site, page, "hb-decision-log")
     assert sorted(links) == sorted(d.title for d in sample.decisions.values())
-    assert len(links) == 8
+    assert len(links) == 9
     for title, target in links.items():
         assert target.is_file(), title
         assert heading(target) == title
@@ -213,7 +213,7 @@ def test_banners_where_they_should_be_and_nowhere_else(built_sample_site: Path, 
     in_force += [
         f"decisions/{d.id}" for d in sample.decisions.values() if sample.decision_status(d).value == "accepted"
     ]
-    assert len(in_force) == 13
+    assert len(in_force) == 14
     assert {src: banners(site, src) for src in in_force} == {src: [] for src in in_force}
 
 
@@ -322,7 +322,7 @@ def test_broken_build_fails_listing_every_error_without_a_traceback(tmp_path: Pa
     for folder in ("docs", "policies", "decisions"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
     refunds = tmp_path / "policies/refunds-and-returns.md"
-    refunds.write_text(refunds.read_text().replace("version: 3\n", "version: two\n"))
+    refunds.write_text(refunds.read_text().replace("version: 4\n", "version: two\n"))
     (tmp_path / "policies/gift-cards.md").write_text(policy(title="Gift cards", owner="billing", effective="soon"))
     done = mkdocs_build(tmp_path)
     output = done.stdout + done.stderr

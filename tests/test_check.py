@@ -49,7 +49,7 @@ def test_sample_handbook_has_exactly_the_planted_findings(sample_repo: Path) -> 
         "to the date of the review",
         "policies/response-time-targets.md:7: warning HB102 review due on 2026-12-10, in 15 days "
         "(reviewed 2025-12-10, every 12 months): plan the review with its owner (Support Operations)",
-        "1 error(s), 1 warning(s) in 11 policies, 8 decisions and 8 posts",
+        "1 error(s), 1 warning(s) in 11 policies, 9 decisions and 8 posts",
     ]
 
 

@@ -536,13 +536,13 @@ def _feed_bytes(site: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def built_sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The sample handbook in git, with a fourth version of a policy and an accepted proposal
+    """The sample handbook in git, with a fifth version of a policy and an accepted proposal
     committed after it, and its site, built at the machine's time."""
     root = _sample(tmp_path_factory.mktemp("sample") / "handbook")
     repo = Git(root)
     repo.commit({}, "Sample handbook", date="2026-11-20T09:30:00+00:00")
     refunds = root / "policies/refunds-and-returns.md"
-    text = refunds.read_text(encoding="utf-8").replace("version: 3\n", "version: 4\n", 1)
+    text = refunds.read_text(encoding="utf-8").replace("version: 4\n", "version: 5\n", 1)
     text = re.sub(
         r"(?m)^changes: .*$", "changes: Refunds & returns by post now go to <returns@northwind.example>.", text
     )
@@ -550,7 +550,7 @@ def built_sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     decided = proposal.read_text(encoding="utf-8").replace("status: proposed\n", "status: accepted\n", 1)
     repo.commit(
         {"policies/refunds-and-returns.md": text, f"decisions/{proposal.name}": decided},
-        "Refunds v4; accept 0008",
+        "Refunds v5; accept 0008",
         date="2026-11-21T15:00:00+01:00",
     )
     site = root.parent / "site1"
@@ -578,17 +578,18 @@ def test_sample_feeds_carry_git_history(built_sample: tuple[Path, Path]) -> None
         [p for p in (root / "policies").glob("*.md") if "status: draft" not in p.read_text(encoding="utf-8")]
     )
     policies = parsed((site / "feeds/policies.xml").read_bytes())
-    # Every published policy once, and the refunds policy twice: version 3, then version 4.
+    # Every published policy once, and the refunds policy twice: version 4, then version 5.
     assert len(policies.entries) == published + 1
     newest = policies.entries[0]
     assert (newest.title, newest.id) == (
-        "Refunds and returns: version 4",
-        "https://handbook.northwind.example/policies/refunds-and-returns/v4/",
+        "Refunds and returns: version 5",
+        "https://handbook.northwind.example/policies/refunds-and-returns/v5/",
     )
     assert newest.published == "Sat, 21 Nov 2026 14:00:00 +0000"
     assert "Refunds &amp; returns by post now go to &lt;returns@northwind.example&gt;." in newest.summary
     decisions = parsed((site / "feeds/decisions.xml").read_bytes())
-    assert decisions.entries[0].title.startswith("Decision 0008 is now accepted: ")
+    accepted = [e for e in decisions.entries if e.title.startswith("Decision 0008 is now accepted: ")]
+    assert [e.published for e in accepted] == ["Sat, 21 Nov 2026 14:00:00 +0000"]
     assert len(decisions.entries) == len(list((root / "decisions").glob("*.md"))) + 1
 
 

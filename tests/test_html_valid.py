@@ -23,7 +23,7 @@ ALLOWLIST = Path(__file__).with_name("vnu-allowlist.txt")
 # JSON on stdout; the exit code says nothing we need (errors are in the JSON); .html files only.
 VNU_OPTIONS = ("--format", "json", "--stdout", "--exit-zero-always", "--skip-non-html")
 REFUNDS = "policies/refunds-and-returns.md"
-# Version 4's summary of changes: markup and an ampersand, which every page must escape.
+# Version 5's summary of changes: markup and an ampersand, which every page must escape.
 NEW_CHANGES = "Refunds & returns go to <returns@northwind.example> in 3 days."
 # One page of each kind the handbook generates, besides Material's own (paths from the site's root).
 PAGES_OF_EACH_KIND = (
@@ -33,8 +33,8 @@ PAGES_OF_EACH_KIND = (
     "policies/index.html",
     "policies/refunds-and-returns/index.html",
     "policies/refunds-and-returns/history/index.html",
-    "policies/refunds-and-returns/v3/index.html",
     "policies/refunds-and-returns/v4/index.html",
+    "policies/refunds-and-returns/v5/index.html",
     "decisions/index.html",
     "decisions/0008-automate-you-said-we-did-updates/index.html",
     "health/index.html",
@@ -81,10 +81,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     git = Git(root)
     git.commit({}, "The sample handbook", date="2026-03-02T09:00:00+00:00")
     text = (root / REFUNDS).read_text(encoding="utf-8")
-    newer = text.replace("version: 3\n", "version: 4\n", 1).replace("**5 working days**", "**3 working days**", 1)
-    assert newer.count("version: 4\n") == 1 and "**3 working days**" in newer, f"update {__name__} for {REFUNDS}"
+    newer = text.replace("version: 4\n", "version: 5\n", 1).replace("**5 working days**", "**3 working days**", 1)
+    assert newer.count("version: 5\n") == 1 and "**3 working days**" in newer, f"update {__name__} for {REFUNDS}"
     newer = re.sub(r"(?m)^changes: .*$", f"changes: {NEW_CHANGES}", newer)
-    git.commit({REFUNDS: newer}, "Refunds and returns, version 4", date="2026-06-01T09:00:00+00:00")
+    git.commit({REFUNDS: newer}, "Refunds and returns, version 5", date="2026-06-01T09:00:00+00:00")
     site = root.parent / "site"
     build_site(root, site)
     return site
@@ -137,7 +137,7 @@ def _describe(message: dict[str, object], site: Path) -> str:
 def test_the_site_has_a_page_of_each_kind(site: Path) -> None:
     missing = [page for page in PAGES_OF_EACH_KIND if not (site / page).is_file()]
     assert not missing, f"the sample site lacks {missing}: the HTML check would not see those pages"
-    assert {"ins", "del"} <= _Page(site / "policies/refunds-and-returns/v4/index.html").tags
+    assert {"ins", "del"} <= _Page(site / "policies/refunds-and-returns/v5/index.html").tags
     history = _Page(site / "policies/refunds-and-returns/history/index.html")
     assert "time" in history.tags
     assert NEW_CHANGES in " ".join("".join(history.text).split())
