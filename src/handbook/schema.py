@@ -313,7 +313,7 @@ DECISION_FIELDS = (
     Field("decision-makers", words(), default=()),
     Field("consulted", words(), default=()),
     Field("informed", words(), default=()),
-    Field("supersedes", words(whole(1)), default=()),
+    Field("supersedes", words(whole(0)), default=()),  # 0: a folder numbered from 0000
     Field("policies", words(slug), default=()),
     Field("tags", words(), default=()),
 )

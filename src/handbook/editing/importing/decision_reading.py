@@ -23,6 +23,7 @@ from .sources import (
     TEMPLATE,
     Source,
     is_placeholder,
+    is_unfilled,
     key_lines,
     section,
     template_evidence,
@@ -106,7 +107,7 @@ def read_decision(source: Source, options: ReadingOptions) -> ImportedDecision:
     outcome = Outcome(source.label, notes=list(source.removed))
     meta = {} if source.meta_error else source.meta
     # MADR's template fields left unfilled (`date: {YYYY-MM-DD when ...}` is a YAML mapping).
-    unfilled = sorted(k for k, v in meta.items() if isinstance(v, dict) or is_placeholder(v))
+    unfilled = sorted(k for k, v in meta.items() if is_unfilled(v))
     if unfilled:
         outcome.notes.append(f"unfilled template fields ignored: {', '.join(unfilled)}")
         meta = {k: v for k, v in meta.items() if k not in unfilled}
@@ -206,7 +207,7 @@ def read_decision(source: Source, options: ReadingOptions) -> ImportedDecision:
         )
     ]
     package = next((tag for folder, tag in options.package_tags.items() if source.rel.startswith(folder)), None)
-    if package is not None and package not in tags:
+    if package and package not in tags:
         tags.append(package)
     supersedes = list(read.supersedes)
     meta_supersedes = meta.get("supersedes")

@@ -4,6 +4,8 @@ they fit, and `supersedes`/`superseded by` references turned into `supersedes` n
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -102,8 +104,15 @@ def link_supersedes(drafts: list[ImportedDecision]) -> None:
         if d.source_number is not None:
             by_number.setdefault(d.source_number, []).append(d)
 
-    def resolve(ref: Ref) -> ImportedDecision | None:
-        if ref.file:
+    by_rel = {d.source.rel: d for d in drafts}
+    names = Counter(d.file_name.lower() for d in drafts)
+
+    def resolve(ref: Ref, record: ImportedDecision) -> ImportedDecision | None:
+        if ref.path:
+            where = posixpath.normpath(posixpath.join(posixpath.dirname(record.source.rel), ref.path))
+            if where in by_rel:
+                return by_rel[where]
+        if ref.file and names[ref.file.lower()] < 2:
             name = ref.file.lower()
             found = by_file.get(name) or by_stem.get(PurePosixPath(name).stem)
             if found is not None:
@@ -113,8 +122,8 @@ def link_supersedes(drafts: list[ImportedDecision]) -> None:
 
     successor_of: dict[int, ImportedDecision] = {}
     for d in drafts:
-        pairs = [(d, ref, resolve(ref), "supersedes") for ref in d.supersedes]
-        pairs += [(d, ref, resolve(ref), "superseded by") for ref in d.superseded_by]
+        pairs = [(d, ref, resolve(ref, d), "supersedes") for ref in d.supersedes]
+        pairs += [(d, ref, resolve(ref, d), "superseded by") for ref in d.superseded_by]
         for record, ref, other, how in pairs:
             if other is None:
                 record.outcome.guess(

@@ -140,6 +140,8 @@ class Ref:
     text: str
     file: str | None = None
     number: int | None = None
+    # The link's target as written (`../backend/adr/x.md`), to tell apart files of one name.
+    path: str | None = None
 
 
 @dataclass
@@ -159,7 +161,7 @@ def refs(text: str) -> list[Ref]:
         number_m = _ADR_REF.search(m.group(1)) or (name and FILE_NUMBER.match(name))
         number = int(number_m.group(1)) if number_m else None
         if name or number is not None:
-            refs.append(Ref(m.group(0), name, number))
+            refs.append(Ref(m.group(0), name, number, target if name else None))
         rest = rest.replace(m.group(0), " ")
     for m in _ADR_REF.finditer(rest):
         refs.append(Ref(m.group(0), None, int(m.group(1))))

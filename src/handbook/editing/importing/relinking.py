@@ -111,6 +111,10 @@ class Relinker:
                 else posixpath.normpath(posixpath.join(prefix, here, path))
             )
         candidates = [in_folder] if not in_folder.startswith("../") and not path.startswith("/") else []
+        # Written from the imported folder's root (a log4brains repository imported whole).
+        from_top = posixpath.normpath(path.lstrip("/"))
+        if not from_top.startswith("../") and from_top not in candidates:
+            candidates.append(from_top)
         if self.repo is not None:
             # Written from the repository's root (`doc/adr/0021-x.md`), or as the repository's path.
             for written in (posixpath.normpath(path.lstrip("/")), repo_rel or ""):

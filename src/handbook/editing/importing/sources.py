@@ -150,6 +150,16 @@ def is_placeholder(value: Any) -> bool:
     return "|" in inner or "…" in inner or "..." in inner or bool(_PLACEHOLDER_WORDS.match(inner))
 
 
+def is_unfilled(value: Any) -> bool:
+    """A front-matter value left as the template had it: a placeholder, `{...}` read by YAML as a
+    mapping, or `[list everyone involved]` read as a list of that one sentence."""
+    if isinstance(value, dict):
+        return True
+    if isinstance(value, list):
+        return len(value) == 1 and isinstance(value[0], str) and " " in value[0] and is_placeholder(f"[{value[0]}]")
+    return is_placeholder(value)
+
+
 def template_evidence(title: str | None, status: str | None, date: str | None) -> str | None:
     """Why a file is a template and not a record (its title or its status and date unfilled), or None."""
     if title is not None and is_placeholder(title):
