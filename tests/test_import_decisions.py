@@ -494,6 +494,7 @@ Accepted; supersedes ADR-001
 ## Context
 
 As [001. First](001-first.md) said, see ADR 1, Decision 001 and RFC-0001; not ADR-9 (not ours).
+It replaces 1 old server.
 
 ```
 ADR-001 in code stays
@@ -521,6 +522,7 @@ ADR-001 in code stays
     assert "Accepted; supersedes ADR-002" in text
     assert "As [002. First](0002-first.md) said, see ADR 2, Decision 002 and RFC-0002; not ADR-9 (not ours)." in text
     assert "ADR-001 in code stays" in text
+    assert "It replaces 1 old server." in text  # a number in prose is no reference
     assert "Superseded by 003" in body(handbook, "decisions/0002-first.md")
     corpus = load_corpus(Settings(root=handbook, audiences=("all-staff",)))
     assert corpus.errors == ()

@@ -188,8 +188,11 @@ def _plain_file(path: Path) -> bool:
 # -- references to renumbered records -----------------------------------------------------------
 _NAMED_REF = re.compile(r"\b(?P<word>ADR|RFC|Decision|Record)(?P<sep>[-_ ]?#?)(?P<digits>\d{1,5})\b", re.I)
 _TITLE_REF = re.compile(r"\[(?P<digits>\d{1,5})(?P<rest>\.\s[^\[\]\n]*\])")
+# A bare number only in a status clause (`Superseded by 12`, `Accepted; supersedes 3`), never in
+# prose ("replaces 3 servers").
 _STATUS_REF = re.compile(
-    r"\b(?P<how>(?:superseded|superceded|replaced|amended)\s+by|supersedes|supercedes|replaces|amends)\s+#?"
+    r"(?:^[ \t]*(?:[-*+][ \t]+)?(?:\**status\**:?\**[ \t]*)?|[;,][ \t]*)"
+    r"(?P<how>(?:superseded|superceded|replaced|amended)\s+by|supersedes|supercedes|replaces|amends)\s+#?"
     r"(?P<digits>\d{1,5})\b",
     re.I,
 )
@@ -208,7 +211,9 @@ def renumber_references(body: str, new_numbers: Mapping[int, int], outcome: Outc
             return m.group(0)
         width = len(digits) if digits.startswith("0") else 0
         result = build(f"{new:0{width}d}")
-        outcome.tally(Tally.REFERENCE_RENUMBERED, f"'{m.group(0).strip()}' -> '{result.strip()}'")
+        # Shown from the reference itself, without the bullet or `Status:` before it.
+        cut = m.start("how") - m.start() if "how" in m.re.groupindex else 0
+        outcome.tally(Tally.REFERENCE_RENUMBERED, f"'{m.group(0)[cut:].strip()}' -> '{result[cut:].strip()}'")
         return result
 
     def text(chunk: str) -> str:
