@@ -634,3 +634,18 @@ def test_every_markdown_file_is_a_record_or_a_report_line(handbook: Path, files:
             assert entry["reason"], name
     imported = [f for f in report["files"] if f["target"]]
     assert len(imported) == len(list((handbook / "decisions").glob("*.md")))
+
+
+def test_date_unknown_has_one_spelling(handbook: Path) -> None:
+    write(
+        handbook,
+        {
+            "decisions/0001-undated.md": "---\nstatus: accepted\ndate: unknown\n---\n# Undated\n",
+            "decisions/0002-shouted.md": "---\nstatus: accepted\ndate: Unknown\n---\n# Shouted\n",
+        },
+    )
+    corpus = load_corpus(Settings(root=handbook, audiences=("all-staff",)))
+    assert corpus.decisions[1].date is None
+    assert [str(e) for e in corpus.errors] == [
+        "decisions/0002-shouted.md:3: 'date' must be a date (YYYY-MM-DD), got 'Unknown'"
+    ]
