@@ -649,3 +649,28 @@ def test_date_unknown_has_one_spelling(handbook: Path) -> None:
     assert [str(e) for e in corpus.errors] == [
         "decisions/0002-shouted.md:3: 'date' must be a date (YYYY-MM-DD), got 'Unknown'"
     ]
+
+
+def test_raw_html_images_and_links_are_followed_too(handbook: Path) -> None:
+    source = write(
+        handbook.parent / "adr",
+        {
+            "0001-draw-it.md": '# 1. Draw it\n\nDate: 2020-01-01\n\n<img src="img/flow.svg" alt="flow"> '
+            '<a href="0002-ship-it.md#why">next</a> <img src="gone.png">\n',
+            "0002-ship-it.md": "# 2. Ship it\n\nDate: 2020-02-01\n\n## Why\n",
+            "img/flow.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
+        },
+    )
+    code, out = run(handbook, "import-decisions", str(source))
+    assert code == 0, out
+    assert details(out)[:6] == [
+        "imported with guesses  adr/0001-draw-it.md -> decisions/0001-draw-it.md",
+        f"{INDENT}guess: no status found: imported as 'accepted' (--default-status)",
+        f"{INDENT}asset: img/flow.svg -> decisions/assets/flow.svg",
+        f"{INDENT}link: img/flow.svg -> assets/flow.svg",
+        f"{INDENT}link left: gone.png (no such file in the imported folder): its address made '#'",
+        "imported with guesses  adr/0002-ship-it.md -> decisions/0002-ship-it.md",
+    ]
+    assert '<img src="assets/flow.svg" alt="flow"> <a href="0002-ship-it.md#why">next</a> <img src="#">' in body(
+        handbook, "decisions/0001-draw-it.md"
+    )

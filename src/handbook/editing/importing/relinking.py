@@ -24,6 +24,11 @@ _LINK = re.compile(
     r"(?P<title>(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?)[ \t]*\)"
 )
 _REFERENCE = re.compile(r"^(?P<head>[ ]{0,3}\[(?P<text>[^\]\n]+)\]:[ \t]*)(?P<target><[^<>\n]*>|\S+)(?P<rest>.*)$")
+# Raw HTML that points at a file: `<img src="diagram.png">`, `<a href="0002-x.md">`.
+_HTML_LINK = re.compile(
+    r"(?P<head><(?P<tag>img|a)\b[^<>]*?\b(?:src|href)[ \t]*=[ \t]*)(?P<quote>[\"'])(?P<target>[^\"'<>]*)(?P=quote)",
+    re.I,
+)
 _MARKDOWN = (".md", ".markdown")
 ASSETS = "assets"
 
@@ -71,10 +76,24 @@ class Relinker:
                 return m.group(0)
             return f"{m.group('head')}{new or '#'}{m.group('rest')}"
 
-        return _outside_code(body, lambda text: _LINK.sub(inline, text), lambda line: _REFERENCE.sub(reference, line))
+        def html(m: re.Match[str]) -> str:
+            image = m.group("tag").lower() == "img"
+            new = self._target(m.group("target"), source_rel, outcome, None, image=image)
+            if new is None:
+                return m.group(0)
+            return f"{m.group('head')}{m.group('quote')}{new or '#'}{m.group('quote')}"
 
-    def _target(self, target: str, source_rel: str, outcome: Outcome, text: str, *, image: bool = False) -> str | None:
-        """The new target; None to leave the link as it is; "" to keep only its text."""
+        def text(chunk: str) -> str:
+            chunk = _LINK.sub(inline, chunk)
+            return _HTML_LINK.sub(html, chunk) if "<" in chunk else chunk
+
+        return _outside_code(body, text, lambda line: _REFERENCE.sub(reference, line))
+
+    def _target(
+        self, target: str, source_rel: str, outcome: Outcome, text: str | None, *, image: bool = False
+    ) -> str | None:
+        """The new target; None to leave the link as it is; "" to keep only its text (`text` None:
+        raw HTML, whose address becomes `#`)."""
         raw = target[1:-1] if target.startswith("<") and target.endswith(">") else target
         parts = urlsplit(raw)
         if parts.scheme or parts.netloc or not parts.path:
@@ -94,7 +113,8 @@ class Relinker:
         if where.url is not None:
             outcome.tally(Tally.LINK_REWRITTEN, f"{raw} -> {where.url + anchor} (in the source repository)")
             return where.url + anchor
-        outcome.tally(Tally.LINK_UNRESOLVED, f"{raw} ({where.why}): kept as text '{text or raw}'")
+        kept = "its address made '#'" if text is None else f"kept as text '{text or raw}'"
+        outcome.tally(Tally.LINK_UNRESOLVED, f"{raw} ({where.why}): {kept}")
         return ""
 
     def _where(self, path: str, source_rel: str, *, image: bool) -> _Where:
