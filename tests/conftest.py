@@ -269,7 +269,7 @@ def built_sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 # The sample handbook's own files (ROOT's, without the code), and one policy's earlier version:
 # version 3 paid refunds in 7 working days, version 4 (the file as it is) in 5.
-SAMPLE = ("mkdocs.yml", "docs", "policies", "decisions", "acknowledgements")
+SAMPLE = ("mkdocs.yml", "docs", "policies", "decisions", "acknowledgements", "feedback")
 OLD_POLICY = "policies/refunds-and-returns.md"
 
 
@@ -277,6 +277,7 @@ def older_refunds(text: str) -> str:
     """The sample's refunds policy, version 4, as version 3 said it."""
     older = text.replace("version: 4", "version: 3", 1).replace("**5 working days**", "**7 working days**", 1)
     assert older != text, f"{OLD_POLICY} no longer says 'version: 4' and '**5 working days**': update older_refunds()"
+    older = re.sub(r"(?m)^(effective|reviewed): .*$", r"\1: 2026-03-01", older)
     return re.sub(r"(?m)^changes: .*$", "changes: Set the refund payment target to 7 working days.", older, count=1)
 
 

@@ -36,7 +36,7 @@ def test_sample_handbook_loads_without_errors() -> None:
     assert corpus.errors == ()
     assert len(corpus.policies) == 11
     assert [p.id for p in corpus.drafts] == ["goodwill-gestures"]
-    assert list(corpus.decisions) == [1, 2, 3, 4, 5, 6, 7, 8]
+    assert list(corpus.decisions) == [1, 2, 3, 4, 5, 6, 7, 8, 9]
     assert len(corpus.posts) == 8
     assert [p.path for p in corpus.posts if p.draft] == ["docs/blog/posts/planning-for-the-holiday-peak.md"]
     assert corpus.policy_successor == {"escalation-matrix": "complaint-escalation"}

@@ -31,6 +31,7 @@ def sources(settings: Settings) -> list[Source]:
         (settings.posts_dir, "posts_dir (the blog posts)"),
         (os.path.dirname(settings.owners_file) or ".", "the folder of owners_file (the owners registry)"),
         (ACKNOWLEDGEMENTS_FOLDER, "the acknowledgements folder"),
+        (settings.feedback.feedback_dir, "feedback_dir (the feedback records)"),
     ]
     found = [Source((root / relative).resolve(), what) for relative, what in named]
     found += [Source(path, "the git repository's folder") for path in _git_folders(root)]
