@@ -149,6 +149,17 @@ def id_like(example: str) -> Convert:
 
 slug = id_like("refunds-and-returns")
 
+# An old address of a page on another site: `/hr/leave/` or `/hr/leave.html`, served from this site's root.
+_OLD_ADDRESS = re.compile(r"^/(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*/)*(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*)?$")
+
+
+def old_address(value: Any) -> str:
+    """A site path that redirects to the policy (`redirect_from`); never one that climbs out of the site."""
+    path = line(value)
+    if not _OLD_ADDRESS.match(path) or path == "/":
+        raise ValueError(f"must be a path on this site like '/hr/old-leave/', got {path!r}")
+    return path
+
 
 def email(value: Any) -> str:
     address = text(value)
@@ -293,6 +304,7 @@ def policy_fields(settings: Settings) -> tuple[Field, ...]:
         Field("tags", words(), default=()),
         Field("priority", whole(1)),
         Field("acknowledge", boolean, default=False),
+        Field("redirect_from", words(old_address), default=()),
     )
 
 
