@@ -9,6 +9,8 @@ import re
 import urllib.parse
 from dataclasses import dataclass, field
 
+# Marks a link target already made for an imported policy (by the Liquid step): left as it is.
+MADE = "\x02"
 _PAGE_SUFFIXES = (".md", ".markdown", ".html", ".htm")
 _EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)
 # `[text](target "title")`, `![alt](target)`, `[id]: target` and `href="target"`.
@@ -92,6 +94,21 @@ class Addresses:
         return next(self.titles[k] for k, v in self.ids.items() if v == found[0])
 
 
+class Locator:
+    """The source line of each piece of text, found in the original text in order."""
+
+    def __init__(self, text: str, label: str, first_line: int) -> None:
+        self.text, self.label, self.first_line = text, label, first_line
+        self.cursor: dict[str, int] = {}
+
+    def __call__(self, piece: str) -> str:
+        start = self.text.find(piece, self.cursor.get(piece, 0))
+        if start < 0:
+            return f"{self.label} (an include)"
+        self.cursor[piece] = start + len(piece)
+        return f"{self.label}:{self.first_line + self.text.count(chr(10), 0, start)}"
+
+
 @dataclass
 class Relinked:
     text: str
@@ -99,32 +116,32 @@ class Relinked:
     left: list[str] = field(default_factory=list)
 
 
-def relink(text: str, addresses: Addresses, *, rel: str, label: str, first_line: int) -> Relinked:
+def relink(text: str, addresses: Addresses, *, rel: str, where: Locator) -> Relinked:
     """Links in `text` (outside code) to the source site's pages rewritten to the imported policies;
-    a link to a page of the source that was not imported keeps its text, and is reported."""
+    a link to a page of the source that was not imported keeps its text, and is reported; `where`
+    finds each link's line in the source."""
     out = Relinked(text)
     pieces: list[str] = []
     last = 0
     for code in _CODE.finditer(text):
-        pieces.append(_relink_part(text, last, code.start(), addresses, rel, label, first_line, out))
+        pieces.append(_relink_part(text[last : code.start()], addresses, rel, where, out))
         pieces.append(code.group(0))
         last = code.end()
-    pieces.append(_relink_part(text, last, len(text), addresses, rel, label, first_line, out))
+    pieces.append(_relink_part(text[last:], addresses, rel, where, out))
     out.text = "".join(pieces)
     return out
 
 
-def _relink_part(
-    text: str, start: int, end: int, addresses: Addresses, rel: str, label: str, first_line: int, out: Relinked
-) -> str:
-    part = text[start:end]
-
+def _relink_part(part: str, addresses: Addresses, rel: str, where: Locator, out: Relinked) -> str:
     def line_of(m: re.Match[str]) -> str:
-        return f"{label}:{first_line + text.count(chr(10), 0, start + m.start())}"
+        return where(m.group("target"))
 
     def inline(m: re.Match[str]) -> str:
+        if m.group("target").startswith("<!--"):
+            # A Liquid tag kept as a comment (already reported): the text stays, with the comment.
+            return m.group("text") + m.group("target")
         target = m.group("target").strip("<>")
-        if _EXTERNAL.match(target) or target.startswith("#"):
+        if _EXTERNAL.match(target) or target.startswith(("#", MADE)):
             return m.group(0)
         new = addresses.link(target, from_rel=rel)
         if new is not None:
@@ -138,7 +155,7 @@ def _relink_part(
 
     def other(m: re.Match[str]) -> str:
         target = m.group("target")
-        if _EXTERNAL.match(target) or target.startswith("#"):
+        if _EXTERNAL.match(target) or target.startswith(("#", MADE)):
             return m.group(0)
         new = addresses.link(target, from_rel=rel)
         if new is None:

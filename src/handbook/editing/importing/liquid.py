@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .addresses import Locator
 from .sources import FENCE
 
 # How deep includes may include others: a loop in the source stops here, reported.
@@ -42,14 +43,16 @@ _TAG = re.compile(r"\{%-?\s*(?P<name>\w+)(?P<args>.*?)-?%\}|\{\{-?(?P<output>.*?
 _RAW = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.S)
 _COMMENT = re.compile(r"\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}", re.S)
 _BLOCK = re.compile(
-    r"\{%-?\s*(?P<name>" + "|".join(ADMONITIONS) + r")\b(?P<args>[^%]*?)-?%\}"
+    r"\n*\{%-?\s*(?P<name>" + "|".join(ADMONITIONS) + r")\b(?P<args>[^%]*?)-?%\}"
     r"(?P<content>(?:(?!\{%-?\s*(?:" + "|".join(ADMONITIONS) + r")\b).)*?)"
-    r"\{%-?\s*end(?P=name)\s*-?%\}",
+    r"\{%-?\s*end(?P=name)\s*-?%\}\n*",
     re.S,
 )
 _QUOTED = re.compile(r"""^\s*["']?([^"'\s]+)["']?""")
 _URL_FILTER = re.compile(r"""^\s*["']([^"']*)["']\s*\|\s*(?:relative_url|absolute_url)\s*$""")
 _SITE_ROOT = re.compile(r"^\s*site\.(?:baseurl|url)\s*$")
+# Just before a tag that gives a link's target: `[text](`, `[id]: `, `href="`.
+_IN_LINK = re.compile(r"""(?:\(|\]:\s*|href=["'])$""")
 _MARK = "\x00{}\x00"
 
 
@@ -77,27 +80,12 @@ def convert(text: str, resolvers: Resolvers, *, label: str, first_line: int) -> 
     """`text` with its Liquid resolved where it maps onto the handbook; `first_line` is the line of
     the text's first line in the source file, for the report."""
     out = Converted(text)
-    where = _Where(text, label, first_line)
+    where = Locator(text, label, first_line)
     out.text = _resolve(text, resolvers, out, where, depth=0)
     return out
 
 
-class _Where:
-    """The source line of each tag, found in the original text in order."""
-
-    def __init__(self, text: str, label: str, first_line: int) -> None:
-        self.text, self.label, self.first_line = text, label, first_line
-        self.cursor: dict[str, int] = {}
-
-    def __call__(self, tag: str) -> str:
-        start = self.text.find(tag, self.cursor.get(tag, 0))
-        if start < 0:
-            return f"{self.label} (an include)"
-        self.cursor[tag] = start + len(tag)
-        return f"{self.label}:{self.first_line + self.text.count(chr(10), 0, start)}"
-
-
-def _resolve(text: str, r: Resolvers, out: Converted, where: _Where, *, depth: int) -> str:
+def _resolve(text: str, r: Resolvers, out: Converted, where: Locator, *, depth: int) -> str:
     raws: list[str] = []
 
     def keep_raw(m: re.Match[str]) -> str:
@@ -125,21 +113,21 @@ def _resolve(text: str, r: Resolvers, out: Converted, where: _Where, *, depth: i
     return text
 
 
-def _admonition(m: re.Match[str], out: Converted, where: _Where) -> str:
+def _admonition(m: re.Match[str], out: Converted, where: Locator) -> str:
     name = m.group("name")
     kind = ADMONITIONS[name]
     for word in re.findall(r"\w+", m.group("args").lower()):
         if word in ADMONITIONS and word != "alert":
             kind = ADMONITIONS[word]
             break
-    opening = m.group(0).split("%}")[0] + "%}"
+    opening = m.group(0).lstrip("\n").split("%}")[0] + "%}"
     out.resolved.append(f"{where(opening)}: {{% {name} %}} block as a '!!! {kind}' admonition")
     body = m.group("content").strip("\n")
     lines = [("    " + line.strip() if line.strip() else "") for line in body.split("\n")]
     return f"\n\n!!! {kind}\n\n" + "\n".join(lines) + "\n\n"
 
 
-def _tag(m: re.Match[str], r: Resolvers, out: Converted, where: _Where, depth: int) -> str:
+def _tag(m: re.Match[str], r: Resolvers, out: Converted, where: Locator, depth: int) -> str:
     tag = m.group(0)
     name = (m.group("name") or "").lower()
     args = (m.group("args") or "").strip()
@@ -161,13 +149,13 @@ def _tag(m: re.Match[str], r: Resolvers, out: Converted, where: _Where, depth: i
         included = r.include(path.group(1), name == "include_relative")
         if included is not None:
             out.resolved.append(f"{here}: {tag} replaced by the included file's text")
-            inner = _Where(included, f"{here} -> {path.group(1)}", 1)
+            inner = Locator(included, f"{here} -> {path.group(1)}", 1)
             return _resolve(included.rstrip("\n"), r, out, inner, depth=depth + 1)
         return _leave(tag, here, "no such file in the source's _includes", out)
     elif name in ("page", "link") and (path := _QUOTED.match(args)):
         target = r.link(path.group(1))
         if target is not None:
-            in_link = m.string[max(0, m.start() - 2) : m.start()].endswith(("](", "("))
+            in_link = _IN_LINK.search(m.string[max(0, m.start() - 12) : m.start()]) is not None
             out.resolved.append(f"{here}: {tag} as a link to {target}")
             return target if in_link else f"[{r.title(path.group(1)) or path.group(1)}]({target})"
         return _leave(tag, here, "no imported page at that address", out)
@@ -180,7 +168,7 @@ def _leave(tag: str, here: str, why: str, out: Converted) -> str:
     return "<!-- liquid: " + tag.replace("--", "- -") + " -->"
 
 
-def _in_code(part: str, out: Converted, where: _Where) -> str:
+def _in_code(part: str, out: Converted, where: Locator) -> str:
     for m in _TAG.finditer(part):
         out.left.append(f"{where(m.group(0))}: {' '.join(m.group(0).split())} left as it is in a code block")
     return part

@@ -26,7 +26,7 @@ from ...settings import Settings
 from ..scaffold import slugify
 from ..writing import edit_front_matter
 from . import liquid
-from .addresses import Addresses, old_url, relink
+from .addresses import MADE, Addresses, Locator, old_url, relink
 from .policy_text import Options, git_dates, policy_text
 from .report import ImportReport, Outcome
 from .sources import MARKER, SYMLINK, Source, already_imported, finish, read_source, source_files, without_scripts
@@ -267,19 +267,25 @@ def _rewrite(settings: Settings, folder: Path, page: _Page, addresses: Addresses
             return None
 
     resolvers = liquid.Resolvers(
-        link=lambda target: addresses.link(target, from_rel=source.rel),
+        # Liquid names pages from the site's root; the mark keeps `relink` off a link made here.
+        link=lambda target: _made(addresses.link("/" + target.lstrip("/"))),
         title=addresses.title,
         include=include,
         page_title=page.title,
     )
     converted = liquid.convert(source.body, resolvers, label=source.label, first_line=source.body_line)
-    outcome.notes += [f"liquid: {line}" for line in converted.resolved]
+    outcome.notes += [f"liquid: {line.replace(MADE, '')}" for line in converted.resolved]
     outcome.guesses += [f"liquid: {line}" for line in converted.left]
-    relinked = relink(converted.text, addresses, rel=source.rel, label=source.label, first_line=source.body_line)
+    where = Locator(source.body, source.label, source.body_line)
+    relinked = relink(converted.text, addresses, rel=source.rel, where=where)
     outcome.notes += relinked.rewritten
     outcome.guesses += relinked.left
-    source.body = relinked.text
+    source.body = relinked.text.replace(MADE, "")
     outcome.notes += without_scripts(source, settings).removed
+
+
+def _made(link: str | None) -> str | None:
+    return MADE + link if link is not None else None
 
 
 def _ours(source: Source, fields: tuple[s.Field, ...], owners: dict[str, Any]) -> bool:
