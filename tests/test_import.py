@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -94,6 +95,18 @@ def import_folder(
     return result.exit_code, result.stdout
 
 
+def details(out: str) -> list[str]:
+    """The report's lines after its summary: one line per file, its guesses and notes, the count."""
+    lines = out.splitlines()
+    assert lines[0] == "Summary", out
+    return lines[lines.index("Details") + 1 :]
+
+
+def summary(out: str) -> list[str]:
+    lines = out.splitlines()
+    return lines[1 : lines.index("Details")]
+
+
 def front(root: Path, path: str) -> dict[str, object]:
     return dict(parse_document(path, (root / path).read_text()).meta)
 
@@ -109,7 +122,21 @@ def root(write_handbook: Writer) -> Path:
 def test_nygard_records_with_every_awkward_status_and_date(root: Path) -> None:
     code, out = import_folder(root, "adr", NYGARD)
     assert code == 0
-    assert out == (
+    assert summary(out) == [
+        "  imported: 4 (2 with guesses)",
+        "  skipped: 0",
+        "  not imported: 0",
+        "  defaults and guesses: 2",
+        "       1  date format assumed",
+        "       1  status read from an unusual word",
+        "  links rewritten: 0",
+        "  assets copied: 0",
+        "  links left unresolved: 0",
+        "  Liquid tags resolved: 0",
+        "  Liquid tags left as HTML comments: 0",
+        "  references to old numbers rewritten: 0",
+    ]
+    assert "\n".join(details(out)) + "\n" == (
         "imported               adr/0001-record-architecture-decisions.md -> decisions/0001-record-architecture-decisions.md\n"
         "imported with guesses  adr/0002-use-postgres.md -> decisions/0002-use-postgres.md\n"
         "                         guess: date '03/04/2019' read as 2019-04-03: DD/MM/YYYY assumed "
@@ -118,7 +145,7 @@ def test_nygard_records_with_every_awkward_status_and_date(root: Path) -> None:
         "imported with guesses  adr/0004-keep-a-changelog.md -> decisions/0004-keep-a-changelog.md\n"
         "                         guess: status 'Depreciated' read as 'deprecated'\n"
         "                         note: date '25/12/2019' read as 2019-12-25 (DD/MM/YYYY)\n"
-        "4 files: 2 imported, 2 imported with guesses, 0 not imported\n"
+        "4 files: 2 imported, 2 imported with guesses, 0 skipped, 0 not imported\n"
     )
     corpus = load_corpus(settings_for(root))
     assert corpus.errors == ()
@@ -178,17 +205,19 @@ def test_importing_twice_imports_nothing_twice(root: Path) -> None:
     before = sorted(p.name for p in (root / "decisions").iterdir())
     code, out = import_folder(root, "adr", {})
     assert code == 0
-    assert out.splitlines()[0] == (
-        "not imported           adr/0001-record-architecture-decisions.md: already imported as decisions/0001-record-architecture-decisions.md"
+    assert details(out)[0] == (
+        "skipped                adr/0001-record-architecture-decisions.md: already imported as decisions/0001-record-architecture-decisions.md"
     )
-    assert out.splitlines()[-1] == "4 files: 0 imported, 0 imported with guesses, 4 not imported"
+    assert details(out)[-1] == "4 files: 0 imported, 0 imported with guesses, 4 skipped, 0 not imported"
     assert sorted(p.name for p in (root / "decisions").iterdir()) == before
 
 
 def test_dry_run_writes_nothing(root: Path) -> None:
     code, out = import_folder(root, "adr", NYGARD, "--dry-run")
     assert code == 0
-    assert out.endswith("4 files: 2 imported, 2 imported with guesses, 0 not imported (dry run: nothing written)\n")
+    assert out.endswith(
+        "4 files: 2 imported, 2 imported with guesses, 0 skipped, 0 not imported (dry run: nothing written)\n"
+    )
     assert not (root / "decisions").exists()
 
 
@@ -275,7 +304,7 @@ date: 2023-08-01
 def test_madr_2_3_and_4(root: Path) -> None:
     code, out = import_folder(root, "docs-adr", MADR)
     assert code == 0
-    lines = out.splitlines()
+    lines = details(out)
     # The YAML problem is worded by the loader; its line is ours to check.
     assert lines[6].startswith("                         guess: front matter is not valid YAML (line 4: ")
     assert lines[6].endswith("): kept as comments; the record is read from the text")
@@ -292,9 +321,9 @@ def test_madr_2_3_and_4(root: Path) -> None:
         "                         guess: 'deciders: [Jane, Joe' taken from the broken front matter",
         "imported with guesses  docs-adr/0006-refer-elsewhere.md -> decisions/0006-refer-elsewhere.md",
         "                         guess: 'supersedes ADR-0045' names no imported record: not linked",
-        "not imported           docs-adr/adr-template.md: 'adr-template.md' is the folder's index or template, not a record",
-        "not imported           docs-adr/index.md: 'index.md' is the folder's index or template, not a record",
-        "8 files: 4 imported, 2 imported with guesses, 2 not imported",
+        "skipped                docs-adr/adr-template.md: 'adr-template.md' is the folder's index or template, not a record",
+        "skipped                docs-adr/index.md: 'index.md' is the folder's index or template, not a record",
+        "8 files: 4 imported, 2 imported with guesses, 2 skipped, 0 not imported",
     ]
     corpus = load_corpus(settings_for(root))
     assert corpus.errors == ()
@@ -371,18 +400,18 @@ LOG4BRAINS = {
 def test_log4brains_records_are_numbered_by_date(root: Path) -> None:
     code, out = import_folder(root, "l4b", LOG4BRAINS)
     assert code == 0
-    assert out.splitlines() == [
+    assert details(out) == [
         "imported               l4b/20221105-use-markdown.md -> decisions/0001-use-markdown.md",
         "                         note: numbered 0001: the source file has no number (numbered by date after the others)",
         "imported               l4b/20230117-use-log4brains-to-manage-the-adrs.md -> decisions/0002-use-log4brains-to-manage-the-adrs.md",
         "                         note: numbered 0002: the source file has no number (numbered by date after the others)",
-        "not imported           l4b/README.md: 'README.md' is the folder's index or template, not a record",
+        "skipped                l4b/README.md: 'README.md' is the folder's index or template, not a record",
         "imported with guesses  l4b/backend/20230301-use-postgres.md -> decisions/0003-use-postgres.md",
         "                         guess: status 'draft' read as 'proposed'",
         "                         note: numbered 0003: the source file has no number (numbered by date after the others)",
-        "not imported           l4b/diagram.png: not a Markdown file (copy it yourself if a record links to it)",
-        "not imported           l4b/template.md: 'template.md' is the folder's index or template, not a record",
-        "6 files: 2 imported, 1 imported with guesses, 3 not imported",
+        "skipped                l4b/diagram.png: not a Markdown file (copy it yourself if a record links to it)",
+        "skipped                l4b/template.md: 'template.md' is the folder's index or template, not a record",
+        "6 files: 2 imported, 1 imported with guesses, 3 skipped, 0 not imported",
     ]
     corpus = load_corpus(settings_for(root))
     assert corpus.errors == ()
@@ -420,13 +449,13 @@ def test_unreadable_files_are_reported_and_fail_the_command(root: Path) -> None:
         },
     )
     assert code == 1
-    assert out.splitlines() == [
+    assert details(out) == [
         "not imported           adr/0001-latin1.md: line 1: file is not UTF-8 (byte 0xe9): save it as UTF-8",
         "not imported           adr/0002-empty.md: line 1: the file is empty",
         "imported with guesses  adr/0003-untitled.md -> decisions/0003-untitled.md",
         "                         guess: no title heading: title 'Untitled' made from the file name",
-        "not imported           adr/notes.md: not a decision record: no status, date or number, and no 'Context' or 'Decision' section",
-        "4 files: 0 imported, 1 imported with guesses, 3 not imported",
+        "skipped                adr/notes.md: not a decision record: no status, date or number, and no 'Context' or 'Decision' section",
+        "4 files: 0 imported, 1 imported with guesses, 1 skipped, 2 not imported",
     ]
     assert load_corpus(settings_for(root)).decisions[3].title == "Untitled"
 
@@ -542,7 +571,7 @@ Who may work from home, and how to ask.
 def test_import_policies_published_with_what_to_fill_in(root: Path) -> None:
     code, out = import_folder(root, "wiki", POLICIES, command="import-policies")
     assert code == 1
-    lines = out.splitlines()
+    lines = details(out)
     assert lines[7].startswith("                         guess: front matter is not valid YAML (line 2: ")
     lines[7] = "(yaml)"
     assert lines == [
@@ -564,7 +593,7 @@ def test_import_policies_published_with_what_to_fill_in(root: Path) -> None:
         "imported with guesses  wiki/remote-work.md -> policies/remote-work.md",
         "                         guess: no review date: the effective date 2024-02-01 used",
         "                         guess: summary taken from the first paragraph",
-        "5 files: 1 imported, 3 imported with guesses, 1 not imported",
+        "5 files: 1 imported, 3 imported with guesses, 0 skipped, 1 not imported",
     ]
     corpus = load_corpus(settings_for(root))
     assert corpus.load_errors == ()
@@ -637,12 +666,12 @@ Keep `<script>` in code.
 def test_import_decisions_strips_scripts_and_says_where(root: Path) -> None:
     code, out = import_folder(root, "adr", {"0001-use-a-status-page.md": SCRIPTED_ADR})
     assert code == 0, out
-    assert out.splitlines() == [
+    assert details(out) == [
         "imported               adr/0001-use-a-status-page.md -> decisions/0001-use-a-status-page.md",
         "                         note: adr/0001-use-a-status-page.md:9: removed an event handler attribute 'onclick' on <b> (raw HTML that would run a script)",
         "                         note: adr/0001-use-a-status-page.md:9: removed a javascript: URL in 'href' on <a> (raw HTML that would run a script)",
         "                         note: adr/0001-use-a-status-page.md:11: removed a <script> element (raw HTML that would run a script)",
-        "1 file: 1 imported, 0 imported with guesses, 0 not imported",
+        "1 file: 1 imported, 0 imported with guesses, 0 skipped, 0 not imported",
     ]
     text = (root / "decisions/0001-use-a-status-page.md").read_text(encoding="utf-8")
     assert "Outages <b>confuse</b> customers. See [the page](#).\n\n\n\nKeep `<script>` in code.\n" in text
@@ -673,25 +702,74 @@ def test_symlinks_are_reported_and_never_followed(root: Path, tmp_path_factory: 
     (source / "folder").symlink_to(outside / "more")
     code, out = import_folder(root, "adr", {"0001-use-a-shared-inbox.md": decision()})
     assert code == 0
-    assert out.splitlines() == [
+    assert details(out) == [
         "imported               adr/0001-use-a-shared-inbox.md -> decisions/0001-use-a-shared-inbox.md",
-        f"not imported           adr/0002-link.md: {SYMLINK}",
-        f"not imported           adr/0004-loop.md: {SYMLINK}",
-        f"not imported           adr/folder: {SYMLINK}",
-        "4 files: 1 imported, 0 imported with guesses, 3 not imported",
+        f"skipped                adr/0002-link.md: {SYMLINK}",
+        f"skipped                adr/0004-loop.md: {SYMLINK}",
+        f"skipped                adr/folder: {SYMLINK}",
+        "4 files: 1 imported, 0 imported with guesses, 3 skipped, 0 not imported",
     ]
     assert "Secretbase" not in "".join(p.read_text() for p in (root / "decisions").glob("*.md"))
     code, out = import_folder(root, "adr", {}, command="import-policies")
-    assert f"not imported           adr/0002-link.md: {SYMLINK}" in out.splitlines()
+    assert f"skipped                adr/0002-link.md: {SYMLINK}" in details(out)
 
 
 def test_a_newline_in_a_file_name_stays_in_its_report_line(root: Path) -> None:
     forged = "notes\nimported               adr/0009-x.md -> decisions/0009-x.md.txt"
     code, out = import_folder(root, "adr", {"0001-use-a-shared-inbox.md": decision(), forged: "Notes.\n"})
     assert code == 0
-    assert out.splitlines() == [
+    assert details(out) == [
         "imported               adr/0001-use-a-shared-inbox.md -> decisions/0001-use-a-shared-inbox.md",
-        r"not imported           adr/notes\nimported               adr/0009-x.md -> decisions/0009-x.md.txt: "
+        r"skipped                adr/notes\nimported               adr/0009-x.md -> decisions/0009-x.md.txt: "
         "not a Markdown file (copy it yourself if a record links to it)",
-        "2 files: 1 imported, 0 imported with guesses, 1 not imported",
+        "2 files: 1 imported, 0 imported with guesses, 1 skipped, 0 not imported",
     ]
+
+
+# -- the report: a summary grouped by kind, then the details; JSON for tools ------------------------
+
+
+def test_the_report_groups_skips_and_guesses_in_its_summary(root: Path) -> None:
+    code, out = import_folder(root, "l4b", LOG4BRAINS, "--dry-run")
+    assert code == 0
+    assert summary(out)[:6] == [
+        "  imported: 3 (1 with guesses)",
+        "  skipped: 3",
+        "       2  the folder's index or template, not a record",
+        "       1  not a Markdown file",
+        "  not imported: 0",
+        "  defaults and guesses: 1",
+    ]
+
+
+def test_the_report_as_json(root: Path) -> None:
+    code, out = import_folder(root, "l4b", LOG4BRAINS, "--dry-run", "--format", "json")
+    assert code == 0
+    report = json.loads(out)
+    assert report["dry_run"] is True
+    assert report["summary"] == {
+        "files": 6,
+        "imported": 3,
+        "imported_with_guesses": 1,
+        "skipped": {"the folder's index or template, not a record": 2, "not a Markdown file": 1},
+        "not_imported": {},
+        "guesses": {"status read from an unusual word": 1},
+        "link_rewritten": 0,
+        "asset_copied": 0,
+        "link_unresolved": 0,
+        "liquid_resolved": 0,
+        "liquid_left": 0,
+        "reference_renumbered": 0,
+    }
+    postgres = next(f for f in report["files"] if f["source"] == "l4b/backend/20230301-use-postgres.md")
+    assert postgres == {
+        "source": "l4b/backend/20230301-use-postgres.md",
+        "verdict": "imported with guesses",
+        "target": "decisions/0003-use-postgres.md",
+        "reason": None,
+        "guesses": [{"kind": "status read from an unusual word", "text": "status 'draft' read as 'proposed'"}],
+        "notes": ["numbered 0003: the source file has no number (numbered by date after the others)"],
+        "tallies": [],
+    }
+    readme = next(f for f in report["files"] if f["source"] == "l4b/README.md")
+    assert (readme["verdict"], readme["target"]) == ("skipped", None)

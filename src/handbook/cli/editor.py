@@ -177,11 +177,24 @@ def supersede(old: str, new_record: str, effective: dt.date | None, root: Path) 
 
 
 # -- importing --------------------------------------------------------------------------
-def _print_report(report: Any) -> None:
-    for line in report.lines():
-        click.echo(printable(line))  # the imported folder's file names, a newline in one included
-    failed = [o for o in report.not_imported if not o.skipped]
-    sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
+def _print_report(report: Any, output_format: str) -> None:
+    """The import's report, summary first (or as JSON); exit 1 when a record could not be imported."""
+    if output_format == "json":
+        click.echo(report.as_json())
+    else:
+        for line in report.lines():
+            click.echo(printable(line))  # the imported folder's file names, a newline in one included
+    sys.exit(EXIT_FINDINGS if report.failed else EXIT_OK)
+
+
+REPORT_FORMAT = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="The report as text (a summary, then each file) or as JSON for tools.",
+)
 
 
 def _folder(folder: Path) -> Path:
@@ -198,8 +211,9 @@ def _folder(folder: Path) -> Path:
 @click.option(
     "--month-first", is_flag=True, help="Read ambiguous dates like 03/04/2021 as MM/DD/YYYY (default DD/MM/YYYY)."
 )
+@REPORT_FORMAT
 @ROOT
-def import_decisions(folder: Path, dry_run: bool, month_first: bool, root: Path) -> None:
+def import_decisions(folder: Path, dry_run: bool, month_first: bool, output_format: str, root: Path) -> None:
     """Import the decision records in DIR (adr-tools, MADR 2-4, log4brains) as decisions/NNNN-slug.md.
 
     Prints every file: imported, imported with guesses (listed), or not imported (why).
@@ -209,7 +223,7 @@ def import_decisions(folder: Path, dry_run: bool, month_first: bool, root: Path)
 
     settings = load_settings(root)
     report = run(settings, _folder(folder), today=today(), dry_run=dry_run, month_first=month_first)
-    _print_report(report)
+    _print_report(report, output_format)
 
 
 @click.command("import-policies")
@@ -226,9 +240,17 @@ def import_decisions(folder: Path, dry_run: bool, month_first: bool, root: Path)
 @click.option(
     "--month-first", is_flag=True, help="Read ambiguous dates like 03/04/2021 as MM/DD/YYYY (default DD/MM/YYYY)."
 )
+@REPORT_FORMAT
 @ROOT
 def import_policies(
-    folder: Path, owner: str | None, draft: bool, site_prefix: str, dry_run: bool, month_first: bool, root: Path
+    folder: Path,
+    owner: str | None,
+    draft: bool,
+    site_prefix: str,
+    dry_run: bool,
+    month_first: bool,
+    output_format: str,
+    root: Path,
 ) -> None:
     """Import the policy pages in DIR (Jekyll, GitHub Pages, plain Markdown) as policies/<id>.md.
 
@@ -247,7 +269,7 @@ def import_policies(
         )  # fmt: skip
     except ValueError as exc:
         raise Refusal(str(exc)) from None
-    _print_report(report)
+    _print_report(report, output_format)
 
 
 # -- codeowners ---------------------------------------------------------------------------

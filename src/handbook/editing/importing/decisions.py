@@ -47,6 +47,14 @@ _NUMBERED_TITLE = (
 
 
 # -- decisions --------------------------------------------------------------------
+class NotARecord(ValueError):
+    """A file that is not a decision record: skipped and reported, not a failure."""
+
+    def __init__(self, reason: str, group: str) -> None:
+        super().__init__(reason)
+        self.group = group
+
+
 @dataclass
 class _Decision:
     """A decision read from a source file, before it has a number in the handbook."""
@@ -75,7 +83,7 @@ class _Decision:
         return f"{self.number:04d}-{self.slug}.md"
 
 
-def _title_and_body(source: Source, file_number: int | None, guesses: list[str]) -> tuple[str | None, int | None, str]:
+def _title_and_body(source: Source, file_number: int | None, outcome: Outcome) -> tuple[str | None, int | None, str]:
     """The title, the number in it (`# 12. Title`), and the body with a plain `# Title` first heading."""
     lines = source.body.split("\n")
     fenced = False
@@ -112,19 +120,21 @@ def _title_and_body(source: Source, file_number: int | None, guesses: list[str])
         title = title_from_name(PurePosixPath(source.rel).stem)
         if not title:
             return None, None, source.body
-        guesses.append(f"no title heading: title '{title}' made from the file name")
+        outcome.guess("title from the file name", f"no title heading: title '{title}' made from the file name")
     return title, None, f"# {title}\n\n" + source.body.lstrip("\n")
 
 
 def _read_decision(source: Source, *, today: dt.date, month_first: bool) -> _Decision:
     outcome = Outcome(source.label, notes=list(source.removed))
-    guesses, notes = outcome.guesses, outcome.notes
+    notes = outcome.notes
     meta = {} if source.meta_error else source.meta
     # Lines salvaged from broken front matter are used only where the text says nothing.
     salvaged = source.meta if source.meta_error else {}
     stem = PurePosixPath(source.rel).stem
     if source.meta_error:
-        guesses.append(f"{source.meta_error}: kept as comments; the record is read from the text")
+        outcome.guess(
+            "front matter not valid YAML", f"{source.meta_error}: kept as comments; the record is read from the text"
+        )
     file_number: int | None = None
     file_date: dt.date | None = None
     if m := FILE_NUMBER.match(stem):
@@ -133,7 +143,7 @@ def _read_decision(source: Source, *, today: dt.date, month_first: bool) -> _Dec
             file_date = d  # log4brains: `20230117-slug.md`
         elif len(digits) <= 5:
             file_number = int(digits)
-    title, title_number, body = _title_and_body(source, file_number, guesses)
+    title, title_number, body = _title_and_body(source, file_number, outcome)
     keys = key_lines(top_section(body))
     status_section = section(body, "status")
     status_text = next((str(v) for v in (meta.get("status"), keys.get("status")) if v), None)
@@ -142,7 +152,9 @@ def _read_decision(source: Source, *, today: dt.date, month_first: bool) -> _Dec
     for key in ("status", "date", "deciders", "decision-makers", "consulted", "informed", "tags"):
         if salvaged.get(key) and not keys.get(key) and not (key == "status" and status_text):
             keys[key] = str(salvaged[key])
-            guesses.append(f"'{key}: {salvaged[key]}' taken from the broken front matter")
+            outcome.guess(
+                "value from broken front matter", f"'{key}: {salvaged[key]}' taken from the broken front matter"
+            )
     if status_text is None and keys.get("status"):
         status_text = keys["status"]
     number = file_number if file_number is not None else title_number
@@ -157,39 +169,45 @@ def _read_decision(source: Source, *, today: dt.date, month_first: bool) -> _Dec
         or section(body, "decision")
     )
     if not looks_like_record:
-        raise ValueError("not a decision record: no status, date or number, and no 'Context' or 'Decision' section")
+        raise NotARecord(
+            "not a decision record: no status, date or number, and no 'Context' or 'Decision' section",
+            "not a decision record (no status, date, number or 'Context'/'Decision' section)",
+        )
     if title is None:
         raise ValueError("no title: no '# Title' heading, no 'title' in the front matter, and no usable file name")
     if file_number is not None and title_number is not None and file_number != title_number:
-        guesses.append(
-            f"the file name says {file_number:04d} but the title says {title_number}: {file_number:04d} used"
+        outcome.guess(
+            "number from the file name",
+            f"the file name says {file_number:04d} but the title says {title_number}: {file_number:04d} used",
         )
     read = read_status(status_text or "")
     if read.status is None:
         status = DecisionStatus.PROPOSED
-        guesses.append(
+        outcome.guess(
+            "status not recognised" if status_text else "no status",
             f"status '{(status_text or '').strip()[:60]}' not recognised: imported as 'proposed'"
             if status_text
-            else "no status found: imported as 'proposed'"
+            else "no status found: imported as 'proposed'",
         )
     else:
         status = read.status
         if read.guess:
-            guesses.append(read.guess)
+            outcome.guess("status read from an unusual word", read.guess)
     date_value = meta.get("date") or keys.get("date")
     got = read_date(date_value, month_first=month_first)
     if got.day is None and file_date is not None:
         got = ReadDate(file_date)
-    if got.day is None:
-        got = ReadDate(
-            today,
-            guess=(f"date '{date_value}' not understood" if date_value else "no date found")
-            + f": today's date ({today.isoformat()}) used",
-        )
     if got.note:
         notes.append(got.note)
     if got.guess:
-        guesses.append(got.guess)
+        outcome.guess("date format assumed", got.guess)
+    if got.day is None:
+        got = ReadDate(today)
+        outcome.guess(
+            "date not understood" if date_value else "no date",
+            (f"date '{date_value}' not understood" if date_value else "no date found")
+            + f": today's date ({today.isoformat()}) used",
+        )
     assert got.day is not None
     people = {
         "decision-makers": words(
@@ -224,10 +242,15 @@ def import_decisions(
             source = without_scripts(read_source(folder, path), settings)
             draft = _read_decision(source, today=today, month_first=month_first)
         except HandbookError as exc:
-            outcomes.append(Outcome(label, reason=f"line {exc.line}: {exc.message}"))
+            outcomes.append(Outcome(label, reason=f"line {exc.line}: {exc.message}", group=exc.message))
+            continue
+        except NotARecord as exc:
+            outcome = Outcome(label)
+            outcome.skip(str(exc), exc.group)
+            outcomes.append(outcome)
             continue
         except ValueError as exc:
-            outcomes.append(Outcome(label, reason=str(exc), skipped=str(exc).startswith("not a decision record")))
+            outcomes.append(Outcome(label, reason=str(exc)))
             continue
         outcomes.append(draft.outcome)
         drafts.append(draft)
@@ -307,16 +330,19 @@ def _link(drafts: list[_Decision]) -> None:
         pairs += [(d, ref, resolve(ref), "superseded by") for ref in d.superseded_by]
         for record, ref, other, how in pairs:
             if other is None:
-                record.outcome.guesses.append(f"'{how} {ref.text.strip()}' names no imported record: not linked")
+                record.outcome.guess(
+                    "supersede link not resolved", f"'{how} {ref.text.strip()}' names no imported record: not linked"
+                )
                 continue
             if other is record:
                 continue
             new, old = (record, other) if how == "supersedes" else (other, record)
             current = successor_of.get(id(old))
             if current is not None and current is not new:
-                record.outcome.guesses.append(
+                record.outcome.guess(
+                    "supersede link not resolved",
                     f"{old.number:04d} is already superseded by {current.number:04d}: '{how} {ref.text.strip()}' "
-                    "not linked"
+                    "not linked",
                 )
                 continue
             successor_of[id(old)] = new
@@ -328,9 +354,10 @@ def _link(drafts: list[_Decision]) -> None:
             )
             d.status = DecisionStatus.SUPERSEDED
         elif id(d) not in successor_of and d.status is DecisionStatus.SUPERSEDED:
-            d.outcome.guesses.append(
+            d.outcome.guess(
+                "superseded with no successor",
                 "status is 'superseded' but no imported record supersedes it: imported as 'deprecated' (no longer "
-                "in force)"
+                "in force)",
             )
             d.status = DecisionStatus.DEPRECATED
 

@@ -28,8 +28,18 @@ from ..writing import edit_front_matter
 from . import liquid
 from .addresses import MADE, Addresses, Locator, old_url, relink
 from .policy_text import Options, git_dates, policy_text
-from .report import ImportReport, Outcome
-from .sources import MARKER, SYMLINK, Source, already_imported, finish, read_source, source_files, without_scripts
+from .report import ImportReport, Outcome, Tally
+from .sources import (
+    MARKER,
+    NOT_MARKDOWN,
+    SYMLINK,
+    Source,
+    already_imported,
+    finish,
+    read_source,
+    source_files,
+    without_scripts,
+)
 
 # Jekyll's own folders: what they hold is not a page of the site.
 _JEKYLL_FOLDERS = {
@@ -104,7 +114,14 @@ def import_policies(
         if text is not None:
             target = f"{settings.policies_dir.rstrip('/')}/{page.policy_id}.md"
             finish(settings, outcome, target, text, fields, dry_run=dry_run)
-    return ImportReport(outcomes, dry_run)
+    report = ImportReport(outcomes, dry_run)
+    redirected = sum(len(p.redirect_from) for p in pages if p.outcome.target)
+    if redirected:
+        report.notes.append(
+            f"{redirected} old address{'es' if redirected > 1 else ''} of the source site now redirect to the "
+            "imported policies (their 'redirect_from')"
+        )
+    return report
 
 
 def _read(settings: Settings, folder: Path, outcomes: list[Outcome]) -> tuple[list[_Page], list[tuple[_Page, str]]]:
@@ -115,16 +132,18 @@ def _read(settings: Settings, folder: Path, outcomes: list[Outcome]) -> tuple[li
     for path in source_files(folder):
         rel = path.relative_to(folder).as_posix()
         label = (PurePosixPath(folder.name) / rel).as_posix()
-        reason = SYMLINK if path.is_symlink() else _skip_reason(PurePosixPath(rel))
+        reason = (SYMLINK, "a symlink, not followed") if path.is_symlink() else _skip_reason(PurePosixPath(rel))
         if reason is None and label in done:
-            reason = f"already imported as {done[label]}"
+            reason = f"already imported as {done[label]}", "already imported"
         if reason is not None:
-            outcomes.append(Outcome(label, reason=reason, skipped=True))
+            outcome = Outcome(label)
+            outcome.skip(*reason)
+            outcomes.append(outcome)
             continue
         try:
             source = read_source(folder, path)
         except HandbookError as exc:
-            outcomes.append(Outcome(label, reason=f"line {exc.line}: {exc.message}"))
+            outcomes.append(Outcome(label, reason=f"line {exc.line}: {exc.message}", group="could not be read"))
             continue
         outcome = Outcome(label)
         outcomes.append(outcome)
@@ -137,23 +156,25 @@ def _read(settings: Settings, folder: Path, outcomes: list[Outcome]) -> tuple[li
     return pages, stubs
 
 
-def _skip_reason(rel: PurePosixPath) -> str | None:
+def _skip_reason(rel: PurePosixPath) -> tuple[str, str] | None:
+    """(reason, the summary's group) for a file that is not a policy page."""
     if rel.suffix.lower() not in (".md", ".markdown"):
-        return "not a Markdown file (copy it yourself if a policy links to it)"
+        return "not a Markdown file (copy it yourself if a policy links to it)", NOT_MARKDOWN
     for part in rel.parts[:-1]:
         if part in _JEKYLL_FOLDERS:
-            return _JEKYLL_FOLDERS[part]
+            return _JEKYLL_FOLDERS[part], "in one of Jekyll's own folders"
         if part.startswith("_"):
-            return f"in '{part}', a folder Jekyll does not publish"
+            return f"in '{part}', a folder Jekyll does not publish", "in one of Jekyll's own folders"
     stem = rel.stem.lower()
     if stem in _NAVIGATION:
-        return f"'{rel.name}' is the site's navigation, not a policy"
+        return f"'{rel.name}' is the site's navigation, not a policy", "the site's navigation"
     if stem == "template" or stem.endswith(("-template", "_template")):
-        return f"'{rel.name}' is a template, not a policy"
+        return f"'{rel.name}' is a template, not a policy", "a template"
     if len(rel.parts) == 1 and stem in ("index", "readme"):
-        return f"'{rel.name}' is the source site's home page, not a policy: copy what it says into docs/index.md"
+        reason = f"'{rel.name}' is the source site's home page, not a policy: copy what it says into docs/index.md"
+        return reason, "the source site's home page"
     if stem == "404":
-        return f"'{rel.name}' is the site's 'page not found' page, not a policy"
+        return f"'{rel.name}' is the site's 'page not found' page, not a policy", "the 'page not found' page"
     return None
 
 
@@ -228,7 +249,7 @@ def _old_addresses(source: Source, outcome: Outcome, addresses: Addresses) -> li
         try:
             found.append(s.old_address(address))
         except ValueError as exc:
-            outcome.guesses.append(f"redirect_from {item!r} left out: it {exc}")
+            outcome.guess("redirect_from left out", f"redirect_from {item!r} left out: it {exc}")
     if found:
         outcome.notes.append(f"old address{'es' if len(found) > 1 else ''} {', '.join(found)} redirect here")
     return found
@@ -237,18 +258,23 @@ def _old_addresses(source: Source, outcome: Outcome, addresses: Addresses) -> li
 def _redirect(stub: _Page, target: str, pages: list[_Page], addresses: Addresses) -> None:
     """A redirect-only page: its own addresses redirect to the imported page it pointed at."""
     outcome, source = stub.outcome, stub.source
-    outcome.skipped = True
     found = addresses.find(target, from_rel=source.rel)
     page = next((p for p in pages if found and p.policy_id == found[0]), None)
     if page is None:
-        outcome.reason = f"a page that only redirects to {target}, which is no imported page: not imported"
+        outcome.skip(
+            f"a page that only redirects to {target}, which is no imported page: not imported",
+            "a redirect-only page to no imported page",
+        )
         return
     own = [*_old_urls(source.rel), *_permalinks(source.meta)]
     olds = [s.old_address(addresses.site_path(a)) for a in own if a != "/"]
     olds += _old_addresses(source, outcome, addresses)
     page.redirect_from += [a for a in olds if a not in page.redirect_from]
     verb = "redirects" if len(olds) == 1 else "redirect"
-    outcome.reason = f"a page that only redirects: {', '.join(olds)} now {verb} to {page.policy_id}"
+    outcome.skip(
+        f"a page that only redirects: {', '.join(olds)} now {verb} to {page.policy_id}",
+        "a redirect-only page, now a redirect to the imported page",
+    )
 
 
 def _rewrite(settings: Settings, folder: Path, page: _Page, addresses: Addresses) -> None:
@@ -274,12 +300,16 @@ def _rewrite(settings: Settings, folder: Path, page: _Page, addresses: Addresses
         page_title=page.title,
     )
     converted = liquid.convert(source.body, resolvers, label=source.label, first_line=source.body_line)
-    outcome.notes += [f"liquid: {line.replace(MADE, '')}" for line in converted.resolved]
-    outcome.guesses += [f"liquid: {line}" for line in converted.left]
+    for line in converted.resolved:
+        outcome.tally(Tally.LIQUID_RESOLVED, line.replace(MADE, ""))
+    for line in converted.left:
+        outcome.tally(Tally.LIQUID_LEFT, line)
     where = Locator(source.body, source.label, source.body_line)
     relinked = relink(converted.text, addresses, rel=source.rel, where=where)
-    outcome.notes += relinked.rewritten
-    outcome.guesses += relinked.left
+    for line in relinked.rewritten:
+        outcome.tally(Tally.LINK_REWRITTEN, line)
+    for line in relinked.left:
+        outcome.tally(Tally.LINK_UNRESOLVED, line)
     source.body = relinked.text.replace(MADE, "")
     outcome.notes += without_scripts(source, settings).removed
 

@@ -86,10 +86,9 @@ def policy_text(
     name_title: str,
 ) -> str | None:
     """The policy file's text, or None (and `outcome.reason`) when it cannot be made."""
-    guesses = outcome.guesses
     meta = source.meta
     if source.meta_error:
-        guesses.append(f"{source.meta_error}: kept as comments")
+        outcome.guess("front matter not valid YAML", f"{source.meta_error}: kept as comments")
         meta = {}
     fields = policy_fields(settings)
     lines = source.body.split("\n")
@@ -106,7 +105,7 @@ def policy_text(
         if not title:
             outcome.reason = "no title: no 'title' in the front matter, no '# Title' heading, and no usable file name"
             return None
-        guesses.append(f"no title heading: title '{title}' made from the file name")
+        outcome.guess("title from the file name", f"no title heading: title '{title}' made from the file name")
     keys = key_lines(top_section(body))
     out: dict[str, Any] = {"title": title}
     out["version"] = (
@@ -115,7 +114,7 @@ def policy_text(
     # Published where they came from (Jekyll's `published: false` aside), unless `--draft` holds them back.
     held_back = opts.draft or meta.get("published") is False
     out["status"] = (PolicyStatus.DRAFT if held_back else PolicyStatus.ACTIVE).value
-    _owner(settings, meta, keys, out, guesses, opts)
+    _owner(settings, meta, keys, out, outcome, opts)
     comments = [MARKER.format(command="import-policies", source=source.label)]
     _dates(meta, keys, body_dates(body), last_commit, out, outcome, opts, comments)
     review_every = _valid(fields, "review_every", meta.get("review_every"))
@@ -124,16 +123,16 @@ def policy_text(
     audience = [a for a in words(meta.get("audience")) if a in settings.audiences]
     if not audience:
         audience = ["all-staff" if "all-staff" in settings.audiences else settings.audiences[0]]
-        guesses.append(f"no audience: '{audience[0]}' written")
+        outcome.guess("no audience", f"no audience: '{audience[0]}' written")
     out["audience"] = audience
     summary = meta.get("summary") or meta.get("description")
     if not isinstance(summary, str) or not summary.strip():
         summary = _first_paragraph(body)
         if summary:
-            guesses.append("summary taken from the first paragraph")
+            outcome.guess("summary from the first paragraph", "summary taken from the first paragraph")
         else:
             summary = "TODO: one sentence saying what this policy is for."
-            guesses.append("no summary: a TODO written")
+            outcome.guess("no summary", "no summary: a TODO written")
     out["summary"] = summary.strip()
     out["changes"] = (
         meta.get("changes")
@@ -155,7 +154,7 @@ def _owner(
     meta: Mapping[str, Any],
     keys: Mapping[str, str],
     out: dict[str, Any],
-    guesses: list[str],
+    outcome: Outcome,
     opts: Options,
 ) -> None:
     found = _valid(policy_fields(settings), "owner", meta.get("owner"))
@@ -166,9 +165,10 @@ def _owner(
     else:
         out["owner"] = PLACEHOLDER_OWNER
         seen = meta.get("owner") or keys.get("owner")
-        guesses.append(
+        outcome.guess(
+            "no owner",
             (f"owner '{seen}' is not in {settings.owners_file}: " if seen else "no owner: ")
-            + f"'{PLACEHOLDER_OWNER}' written; fill in an owner id (`handbook check` reports it until then)"
+            + f"'{PLACEHOLDER_OWNER}' written; fill in an owner id (`handbook check` reports it until then)",
         )
 
 
@@ -202,17 +202,21 @@ def _dates(
             if got.day is not None:
                 day = got.day
                 outcome.notes.extend(n for n in (got.note,) if n)
-                outcome.guesses.extend(g for g in (got.guess,) if g)
+                if got.guess:
+                    outcome.guess("date format assumed", got.guess)
                 break
             if value is not None and str(value).strip():
-                outcome.guesses.append(f"{key} date '{value}' not understood")
+                outcome.guess("date not understood", f"{key} date '{value}' not understood")
         if day is None and key == "reviewed" and "effective" not in unknown:
             day = out["effective"]
-            outcome.guesses.append(f"no review date: the effective date {day.isoformat()} used")
+            outcome.guess(
+                "review date from the effective date", f"no review date: the effective date {day.isoformat()} used"
+            )
         if day is None and last_commit is not None:
             day = last_commit
-            outcome.guesses.append(
-                f"no {key} date in the text: {day.isoformat()}, the last commit that changed the file, written"
+            outcome.guess(
+                f"{key} date from git",
+                f"no {key} date in the text: {day.isoformat()}, the last commit that changed the file, written",
             )
         if day is None:
             day = opts.today
@@ -220,9 +224,10 @@ def _dates(
         out[key] = day
     if unknown:
         said = " and ".join(unknown)
-        outcome.guesses.append(
+        outcome.guess(
+            "date unknown",
             f"{said} unknown (not in the text, the file not in git): the import day "
-            f"{opts.today.isoformat()} written; fill in the real date"
+            f"{opts.today.isoformat()} written; fill in the real date",
         )
         comments.append(f"{said}: unknown in the source; the import day written: fill in the real date")
 

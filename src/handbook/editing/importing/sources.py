@@ -102,12 +102,17 @@ def without_scripts(source: Source, settings: Settings) -> Source:
 SYMLINK = "a symlink, not followed: copy the file itself into the folder to import it"
 
 
-def _skip_reason(path: Path) -> str | None:
+NOT_MARKDOWN = "not a Markdown file"
+INDEX = "the folder's index or template, not a record"
+
+
+def _skip_reason(path: Path) -> tuple[str, str] | None:
+    """(reason, the summary's group) for a file that is not read at all."""
     if path.suffix.lower() not in (".md", ".markdown"):
-        return "not a Markdown file (copy it yourself if a record links to it)"
+        return "not a Markdown file (copy it yourself if a record links to it)", NOT_MARKDOWN
     stem = path.stem.lower()
     if stem in _SKIPPED_NAMES or "template" in stem:
-        return f"'{path.name}' is the folder's index or template, not a record"
+        return f"'{path.name}' is {INDEX}", INDEX
     return None
 
 
@@ -179,11 +184,13 @@ def to_import(folder: Path, done: Mapping[str, str], outcomes: list[Outcome]) ->
     for path in source_files(folder):
         label = (PurePosixPath(folder.name) / path.relative_to(folder).as_posix()).as_posix()
         # A link could import any file on this computer (`ln -s /etc/passwd 0005-x.md`).
-        reason = SYMLINK if path.is_symlink() else _skip_reason(path)
-        if reason is None and label in done:
-            reason = f"already imported as {done[label]}"
-        if reason is not None:
-            outcomes.append(Outcome(label, reason=reason, skipped=True))
+        skip = (SYMLINK, "a symlink, not followed") if path.is_symlink() else _skip_reason(path)
+        if skip is None and label in done:
+            skip = f"already imported as {done[label]}", "already imported"
+        if skip is not None:
+            outcome = Outcome(label)
+            outcome.skip(*skip)
+            outcomes.append(outcome)
             continue
         yield label, path
 
