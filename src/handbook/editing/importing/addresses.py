@@ -104,7 +104,7 @@ class Locator:
     def __call__(self, piece: str) -> str:
         start = self.text.find(piece, self.cursor.get(piece, 0))
         if start < 0:
-            return f"{self.label} (an include)"
+            return f"{self.label} (from an include)"
         self.cursor[piece] = start + len(piece)
         return f"{self.label}:{self.first_line + self.text.count(chr(10), 0, start)}"
 

@@ -5,6 +5,7 @@ left over kept as an HTML comment, out of the rendered text; each one listed for
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -122,8 +123,8 @@ def _admonition(m: re.Match[str], out: Converted, where: Locator) -> str:
             break
     opening = m.group(0).lstrip("\n").split("%}")[0] + "%}"
     out.resolved.append(f"{where(opening)}: {{% {name} %}} block as a '!!! {kind}' admonition")
-    body = m.group("content").strip("\n")
-    lines = [("    " + line.strip() if line.strip() else "") for line in body.split("\n")]
+    body = textwrap.dedent(m.group("content").strip("\n"))
+    lines = [("    " + line.rstrip() if line.strip() else "") for line in body.split("\n")]
     return f"\n\n!!! {kind}\n\n" + "\n".join(lines) + "\n\n"
 
 

@@ -54,7 +54,7 @@ _JEKYLL_FOLDERS = {
 _NAVIGATION = ("_sidebar", "summary", "toc", "_navbar", "_footer")
 _REFRESH = re.compile(r"""<meta\s+http-equiv=["']?refresh["']?\s+content=["']\s*\d+\s*;\s*url=([^"']+)["']""", re.I)
 _REDIRECT_LINK = re.compile(
-    r"^\s*(?:this page has moved|moved|see|redirect(?:ing)?)\b[^\[]*\[[^\]]*\]\(([^)\s]+)\)", re.I
+    r"^\s*(?:this page has moved|(?:this page )?moved to|redirect(?:ing|ed)? to)\b[^\[]*\[[^\]]*\]\(([^)\s]+)\)", re.I
 )
 
 

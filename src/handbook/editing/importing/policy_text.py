@@ -26,7 +26,7 @@ PLACEHOLDER_OWNER = "unassigned"
 # `Effective date: November 16, 2020`, `**Version Effective Date:** 2021-01-01`, `Last reviewed: ...`.
 _DATE_LINE = re.compile(
     r"^[\s>*_#|-]*(?P<key>(?:[a-z]+ )?effective(?: date| from| as of)?|(?:last )?reviewed(?: on)?|"
-    r"(?:last )?review date|last (?:updated|revised|modified)(?: on)?)[*_\s]*[:\-\u2013]?[*_\s]*"
+    r"(?:last )?review date|last (?:updated|revised|modified)(?: on)?)[*_\s]*[:\-\u2013|]?[*_\s]*"
     r"(?P<value>[^|]+?)[*_\s.|]*$",
     re.I,
 )
@@ -222,6 +222,14 @@ def _dates(
             day = opts.today
             unknown.append(key)
         out[key] = day
+    if "effective" in unknown and "reviewed" not in unknown:
+        # In force at least since it was last reviewed: better than the day of the import.
+        unknown.remove("effective")
+        out["effective"] = out["reviewed"]
+        outcome.guess(
+            "effective date from the review date",
+            f"no effective date: the review date {out['reviewed'].isoformat()} used",
+        )
     if unknown:
         said = " and ".join(unknown)
         outcome.guess(
