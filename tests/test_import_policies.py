@@ -18,8 +18,12 @@ from conftest import Git, Writer, policy, settings_for, strict_build
 from handbook.cli.main import main
 from handbook.editing.importing import liquid
 from handbook.frontmatter import parse_document
+from handbook.history import read_history
 from handbook.loading import load_corpus
 from handbook.records import PolicyStatus
+from handbook.site.context import Context
+from handbook.site.paths import Urls
+from handbook.site.versions import VersionPages, redirect_html
 
 # A Jekyll policy handbook: a home page, Jekyll's own folders, sub-folder index pages with real
 # content, two `leave.md` in different folders, a redirect-only page, Liquid of every kind.
@@ -565,3 +569,29 @@ def test_liquid(text: str, converted: str | None, resolved: list[str] | None, le
         assert out.left[-1].endswith("kept as an HTML comment (includes nested too deep): rewrite it by hand")
         return
     assert (out.text, out.resolved, out.left) == (converted, resolved, left)
+
+
+# -- the site: redirects from old addresses ------------------------------------------------------
+@pytest.mark.parametrize("directory_urls", [True, False])
+def test_old_addresses_redirect_and_never_replace_a_page(write_handbook: Writer, directory_urls: bool) -> None:
+    root = write_handbook(
+        {
+            "policies/leave.md": policy("Leave", extra="redirect_from: [/hr/leave/, /policies/, /policies/pay/]\n"),
+            "policies/pay.md": policy("Pay", extra="redirect_from: [/hr/leave/, /old/pay.html, /old/wages]\n"),
+        }
+    )
+    corpus = load_corpus(settings_for(root))
+    made = VersionPages(Context(corpus, Urls(use_directory_urls=directory_urls)), read_history(corpus))
+    redirects = dict(made.redirects())
+    page = "leave/" if directory_urls else "leave.html"
+    pay = "pay/" if directory_urls else "pay.html"
+    # `/policies/` is the policy register's address, and `/policies/pay/` the pay policy's when
+    # addresses are folders: the site keeps its pages.
+    expected = {
+        "hr/leave/index.html": redirect_html(f"../../policies/{page}", "../../assets/handbook/redirect.js"),
+        "old/pay.html": redirect_html(f"../policies/{pay}", "../assets/handbook/redirect.js"),
+        "old/wages/index.html": redirect_html(f"../../policies/{pay}", "../../assets/handbook/redirect.js"),
+    }
+    if not directory_urls:
+        expected["policies/pay/index.html"] = redirect_html("../leave.html", "../../assets/handbook/redirect.js")
+    assert redirects == expected

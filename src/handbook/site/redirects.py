@@ -8,13 +8,14 @@ from collections.abc import Iterator, Set
 
 from ..loading import Corpus
 from .html import esc
-from .paths import ASSET_DIR, Urls, policy_src
+from .paths import ASSET_DIR, Urls, html_path, policy_src
 
 
-def old_address_redirects(corpus: Corpus, urls: Urls, on_site: Set[str]) -> Iterator[tuple[str, str]]:
+def old_address_redirects(corpus: Corpus, urls: Urls, on_site: Set[str], known: Set[str]) -> Iterator[tuple[str, str]]:
     """`(site path, HTML)` of a redirect from each old address in a policy's `redirect_from` to
-    the policy's page; when two policies list one address, the first by id keeps it."""
-    seen: set[str] = set()
+    the policy's page; when two policies list one address, the first by id keeps it, and an
+    address where the site has a page of its own (`known`: source paths) keeps the page."""
+    seen = {src if not src.endswith(".md") else html_path(urls.page(src)) for src in known}
     for policy_id in sorted(on_site):
         for address in corpus.policies[policy_id].redirect_from:
             path = address_file(address)

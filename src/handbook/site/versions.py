@@ -109,7 +109,8 @@ class VersionPages:
         yield versions_json_src(policy.id), self.versions_json(policy)
 
     def redirects(self) -> Iterator[tuple[str, str]]:
-        """`(site path, HTML)` of a redirect from each renamed policy's old pages to its new ones."""
+        """`(site path, HTML)` of a redirect from each renamed policy's old pages to its new ones,
+        and from each old address a policy lists in `redirect_from`."""
         on_site = {p.id for p in self.policies()}
         for old_id, new_id in sorted(self.history.renames.items()):
             if new_id not in on_site or old_id in self.corpus.policies:
@@ -122,7 +123,7 @@ class VersionPages:
                 old_url = self.urls.page(old_src)
                 script = self.urls.relative(old_src, f"{ASSET_DIR}/redirect.js")
                 yield html_path(old_url), redirect_html(self.urls.relative(old_src, self.urls.page(new_src)), script)
-        yield from old_address_redirects(self.corpus, self.urls, on_site)
+        yield from old_address_redirects(self.corpus, self.urls, on_site, self.targets.known)
 
     # -- a version's page ------------------------------------------------------
     def version_page(self, policy: Policy, version: Version) -> str:
