@@ -64,6 +64,8 @@ class Converted:
     text: str
     resolved: list[str] = field(default_factory=list)
     left: list[str] = field(default_factory=list)
+    # Tags in code blocks: shown as the code they are, listed apart from the tags left as comments.
+    in_code: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -171,7 +173,7 @@ def _leave(tag: str, here: str, why: str, out: Converted) -> str:
 
 def _in_code(part: str, out: Converted, where: Locator) -> str:
     for m in _TAG.finditer(part):
-        out.left.append(f"{where(m.group(0))}: {' '.join(m.group(0).split())} left as it is in a code block")
+        out.in_code.append(f"{where(m.group(0))}: {' '.join(m.group(0).split())} left as it is in a code block")
     return part
 
 

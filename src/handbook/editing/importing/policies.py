@@ -304,6 +304,7 @@ def _rewrite(settings: Settings, folder: Path, page: _Page, addresses: Addresses
         outcome.tally(Tally.LIQUID_RESOLVED, line.replace(MADE, ""))
     for line in converted.left:
         outcome.tally(Tally.LIQUID_LEFT, line)
+    outcome.notes += [f"liquid: {line}" for line in converted.in_code]
     where = Locator(source.body, source.label, source.body_line)
     relinked = relink(converted.text, addresses, rel=source.rel, where=where)
     for line in relinked.rewritten:
