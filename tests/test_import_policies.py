@@ -17,6 +17,7 @@ import handbook.cli.editor as cli_editor
 from conftest import Git, Writer, policy, settings_for, strict_build
 from handbook.cli.main import main
 from handbook.editing.importing import liquid
+from handbook.editing.importing.addresses import Addresses, Locator, relink
 from handbook.frontmatter import parse_document
 from handbook.history import read_history
 from handbook.loading import load_corpus
@@ -595,3 +596,31 @@ def test_old_addresses_redirect_and_never_replace_a_page(write_handbook: Writer,
     if not directory_urls:
         expected["policies/pay/index.html"] = redirect_html("../leave.html", "../../assets/handbook/redirect.js")
     assert redirects == expected
+
+
+def test_links_to_the_source_site_in_every_form() -> None:
+    addresses = Addresses("/old/")
+    addresses.add("hr/leave.md", "hr-leave", "Leave")
+    addresses.add("/hr/leave.html", "hr-leave", "Leave")
+    addresses.add("it/index.md", "it", "IT")
+    text = (
+        "[a](/old/hr/leave/#days) [b](../hr/leave.md) [c](https://example.com/hr/leave/) [d](#top)\n"
+        '<a href="/old/it/">IT</a> <a href="/old/gone/">gone</a> `[e](/old/hr/leave/)` ![img](/old/logo.png)\n'
+        "[ref]: /old/it/index.html\n"
+    )
+    out = relink(text, addresses, rel="it/pay.md", where=Locator(text, "site/it/pay.md", 4))
+    assert out.text == (
+        "[a](hr-leave.md#days) [b](hr-leave.md) [c](https://example.com/hr/leave/) [d](#top)\n"
+        '<a href="it.md">IT</a> <a href="/old/gone/">gone</a> `[e](/old/hr/leave/)` img\n'
+        "[ref]: it.md\n"
+    )
+    assert out.rewritten == [
+        "site/it/pay.md:4: link /old/hr/leave/#days -> hr-leave.md#days",
+        "site/it/pay.md:4: link ../hr/leave.md -> hr-leave.md",
+        "site/it/pay.md:5: link /old/it/ -> it.md",
+        "site/it/pay.md:6: link /old/it/index.html -> it.md",
+    ]
+    assert out.left == [
+        "site/it/pay.md:5: link /old/gone/: no imported page there; left as it is",
+        "site/it/pay.md:5: image /old/logo.png not imported: its alt text kept; copy the file by hand",
+    ]
