@@ -195,7 +195,12 @@ def test_numbers_already_taken_renumber_every_record_and_fix_links(git_repo: Git
     assert corpus.errors == ()
     assert corpus.decisions[5].supersedes == (3,)
     text = (root / "decisions/0005-use-madr-instead.md").read_text()
-    assert "Supersedes [1. Record architecture decisions](0003-record-architecture-decisions.md)" in text
+    # References to old numbers follow the renumbering (issue 20, item 11).
+    assert "Supersedes [3. Record architecture decisions](0003-record-architecture-decisions.md)" in text
+    assert (
+        "                         reference: '[1. Record architecture decisions]' -> '[3. Record architecture decisions]'"
+        in details(out)
+    )
     assert "[the first record](0003-record-architecture-decisions.md#context)" in text
     assert "[Postgres](0004-use-postgres.md)" in text
 
@@ -321,8 +326,8 @@ def test_madr_2_3_and_4(root: Path) -> None:
         "                         guess: 'deciders: [Jane, Joe' taken from the broken front matter",
         "imported with guesses  docs-adr/0006-refer-elsewhere.md -> decisions/0006-refer-elsewhere.md",
         "                         guess: 'supersedes ADR-0045' names no imported record: not linked",
-        "skipped                docs-adr/adr-template.md: 'adr-template.md' is the folder's index or template, not a record",
-        "skipped                docs-adr/index.md: 'index.md' is the folder's index or template, not a record",
+        "skipped                docs-adr/adr-template.md: 'adr-template.md' is a template, not a record (its name says so)",
+        "skipped                docs-adr/index.md: 'index.md' is the folder's index, not a record",
         "8 files: 4 imported, 2 imported with guesses, 2 skipped, 0 not imported",
     ]
     corpus = load_corpus(settings_for(root))
@@ -403,14 +408,15 @@ def test_log4brains_records_are_numbered_by_date(root: Path) -> None:
     assert details(out) == [
         "imported               l4b/20221105-use-markdown.md -> decisions/0001-use-markdown.md",
         "                         note: numbered 0001: the source file has no number (numbered by date after the others)",
+        "                         link: 20230117-use-log4brains-to-manage-the-adrs.md -> 0002-use-log4brains-to-manage-the-adrs.md",
         "imported               l4b/20230117-use-log4brains-to-manage-the-adrs.md -> decisions/0002-use-log4brains-to-manage-the-adrs.md",
         "                         note: numbered 0002: the source file has no number (numbered by date after the others)",
-        "skipped                l4b/README.md: 'README.md' is the folder's index or template, not a record",
+        "skipped                l4b/README.md: 'README.md' is the folder's index, not a record",
         "imported with guesses  l4b/backend/20230301-use-postgres.md -> decisions/0003-use-postgres.md",
         "                         guess: status 'draft' read as 'proposed'",
         "                         note: numbered 0003: the source file has no number (numbered by date after the others)",
         "skipped                l4b/diagram.png: not a Markdown file (copy it yourself if a record links to it)",
-        "skipped                l4b/template.md: 'template.md' is the folder's index or template, not a record",
+        "skipped                l4b/template.md: 'template.md' is a template, not a record (its name says so)",
         "6 files: 2 imported, 1 imported with guesses, 3 skipped, 0 not imported",
     ]
     corpus = load_corpus(settings_for(root))
@@ -732,11 +738,12 @@ def test_a_newline_in_a_file_name_stays_in_its_report_line(root: Path) -> None:
 def test_the_report_groups_skips_and_guesses_in_its_summary(root: Path) -> None:
     code, out = import_folder(root, "l4b", LOG4BRAINS, "--dry-run")
     assert code == 0
-    assert summary(out)[:6] == [
+    assert summary(out)[:7] == [
         "  imported: 3 (1 with guesses)",
         "  skipped: 3",
-        "       2  the folder's index or template, not a record",
+        "       1  a template, not a record",
         "       1  not a Markdown file",
+        "       1  the folder's index, not a record",
         "  not imported: 0",
         "  defaults and guesses: 1",
     ]
@@ -751,10 +758,10 @@ def test_the_report_as_json(root: Path) -> None:
         "files": 6,
         "imported": 3,
         "imported_with_guesses": 1,
-        "skipped": {"the folder's index or template, not a record": 2, "not a Markdown file": 1},
+        "skipped": {"a template, not a record": 1, "not a Markdown file": 1, "the folder's index, not a record": 1},
         "not_imported": {},
         "guesses": {"status read from an unusual word": 1},
-        "link_rewritten": 0,
+        "link_rewritten": 1,
         "asset_copied": 0,
         "link_unresolved": 0,
         "liquid_resolved": 0,

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 import handbook.cli.editor as cli_editor
 from conftest import Git, Writer, policy, settings_for, strict_build
+from empty_handbook import empty_handbook
 from handbook.cli.main import main
 from handbook.editing.importing import liquid
 from handbook.editing.importing.addresses import Addresses, Locator, relink
@@ -93,13 +94,9 @@ def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def root(write_handbook: Writer) -> Path:
-    return empty_handbook(write_handbook)
-
-
-def empty_handbook(write_handbook: Writer) -> Path:
-    """A handbook with no records that builds `--strict` (until `handbook init` makes one)."""
-    return write_handbook({})
+def root(tmp_path: Path) -> Path:
+    """An empty handbook (tests/empty_handbook.py, until `handbook init` makes one) to import into."""
+    return empty_handbook(tmp_path / "handbook")
 
 
 def write_source(root: Path, files: Mapping[str, str], name: str = "site") -> Path:
@@ -322,7 +319,7 @@ def built(site: Path, rel: str) -> Page:
 
 @pytest.mark.engine
 def test_imported_with_an_owner_builds_strict_with_redirects(root: Path) -> None:
-    code, out = run_import(root, write_source(root, JEKYLL), "--owner", "billing")
+    code, out = run_import(root, write_source(root, JEKYLL), "--owner", "people-ops")
     assert code == 0, out
     done = strict_build(root)
     assert done.returncode == 0, done.stderr
@@ -350,7 +347,7 @@ def test_a_default_import_into_an_empty_handbook_builds_strict_and_shows_the_pol
 
 
 def test_draft_holds_every_policy_back(root: Path) -> None:
-    files = {**JEKYLL, "ours.md": policy("Already ours")}
+    files = {**JEKYLL, "ours.md": policy("Already ours", owner="people-ops")}
     code, out = run_import(root, write_source(root, files), "--draft")
     assert code == 0, out
     corpus = load_corpus(settings_for(root))
@@ -358,9 +355,9 @@ def test_draft_holds_every_policy_back(root: Path) -> None:
 
 
 def test_an_owner_given_is_written_and_the_policies_stay_published(root: Path) -> None:
-    run_import(root, write_source(root, JEKYLL), "--owner", "billing")
+    run_import(root, write_source(root, JEKYLL), "--owner", "people-ops")
     corpus = load_corpus(settings_for(root))
-    assert {(p.owner, p.status) for p in corpus.policies.values()} == {("billing", PolicyStatus.ACTIVE)}
+    assert {(p.owner, p.status) for p in corpus.policies.values()} == {("people-ops", PolicyStatus.ACTIVE)}
     assert corpus.errors == ()
 
 

@@ -29,7 +29,8 @@ def build_epoch(corpus: Corpus) -> int:
 def _newest_content_epoch(corpus: Corpus) -> int:
     """Without git (a tarball): the newest date any record carries, at midnight UTC."""
     days = [p.reviewed for p in corpus.published_policies] + [p.effective for p in corpus.published_policies]
-    days += [d.date for d in corpus.decisions.values()] + [p.date for p in corpus.published_posts]
+    days += [d.date for d in corpus.decisions.values() if d.date is not None]
+    days += [p.date for p in corpus.published_posts]
     newest = max(days, default=dt.date(1970, 1, 1))
     epoch = int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.UTC).timestamp())
     # Within what the sitemap's gzip header can hold (1970 to 2106): a record dated 9999-12-31 is valid.

@@ -109,6 +109,26 @@ def markdown_files(settings: Settings, folder: str, errors: list[HandbookError],
         yield rel
 
 
+DECISION_ASSETS = "assets"
+
+
+def decision_assets(settings: Settings) -> list[tuple[str, Path]]:
+    """The files decisions show (`decisions/assets/diagram.png`, as the decision importer copies
+    them): (path under `assets/`, file), sorted; symlinks and hidden files are never published."""
+    base = settings.path(settings.decisions_dir) / DECISION_ASSETS
+    if not base.is_dir() or base.is_symlink():
+        return []
+    found = []
+    for path in sorted(base.rglob("*")):
+        rel = path.relative_to(base)
+        if any(part.startswith(".") for part in rel.parts) or path.is_symlink() or not path.is_file():
+            continue
+        if any(parent.is_symlink() for parent in path.parents if parent.is_relative_to(base)):
+            continue
+        found.append((rel.as_posix(), path))
+    return found
+
+
 def _is_file(entry: os.DirEntry[str]) -> bool:
     try:
         return entry.is_file()

@@ -158,6 +158,8 @@ def fallback_history(corpus: Corpus, note: str) -> History:
             ),
         )
         for number, decision in corpus.decisions.items()
+        # An undated decision (`date: unknown`) has no day to put its status on.
+        if decision.date is not None
     }
     return History(versions=versions, status_changes=changes, complete=False, note=note)
 

@@ -103,7 +103,8 @@ class Decision:
     path: str
     title: str
     status: DecisionStatus
-    date: dt.date
+    # None: `date: unknown`, an imported record whose source gave no date (shown so, sorted last).
+    date: dt.date | None
     body: str
     body_line: int
     decision_makers: tuple[str, ...] = ()

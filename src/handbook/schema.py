@@ -13,6 +13,7 @@ from typing import Any
 
 from .errors import HandbookError
 from .frontmatter import Document
+from .oldaddress import old_address
 from .records import DecisionStatus, PolicyStatus
 from .settings import BlogSettings, Settings
 
@@ -149,18 +150,6 @@ def id_like(example: str) -> Convert:
 
 slug = id_like("refunds-and-returns")
 
-# An old address of a page on another site: `/hr/leave/` or `/hr/leave.html`, served from this site's root.
-_OLD_ADDRESS = re.compile(r"^/(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*/)*(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*)?$")
-
-
-def old_address(value: Any) -> str:
-    """A site path that redirects to the policy (`redirect_from`); never one that climbs out of the site."""
-    path = line(value)
-    if not _OLD_ADDRESS.match(path) or path == "/":
-        raise ValueError(f"must be a path on this site like '/hr/old-leave/', got {path!r}")
-    return path
-
-
 def email(value: Any) -> str:
     address = text(value)
     local, _, domain = address.partition("@")
@@ -287,6 +276,17 @@ MAX_REVIEW_MONTHS = 120
 # Feeds date versions and decisions in RFC 5322, whose years start at 1900: an earlier date is a slip.
 record_date = date_from(dt.date(1900, 1, 1))
 
+# What an imported decision whose source gives no date says instead (`handbook check` warns, HB107).
+UNKNOWN_DATE = "unknown"
+
+
+def decision_date(value: Any) -> dt.date | None:
+    """A decision's date, or None for `date: unknown` (the one spelling: an import found no date)."""
+    if isinstance(value, str) and value.strip() == UNKNOWN_DATE:
+        return None
+    day: dt.date = record_date(value)
+    return day
+
 
 def policy_fields(settings: Settings) -> tuple[Field, ...]:
     return (
@@ -310,11 +310,11 @@ def policy_fields(settings: Settings) -> tuple[Field, ...]:
 
 DECISION_FIELDS = (
     Field("status", DecisionStatus.from_text, required=True),
-    Field("date", record_date, required=True),
+    Field("date", decision_date, required=True),
     Field("decision-makers", words(), default=()),
     Field("consulted", words(), default=()),
     Field("informed", words(), default=()),
-    Field("supersedes", words(whole(1)), default=()),
+    Field("supersedes", words(whole(0)), default=()),  # 0: a folder numbered from 0000
     Field("policies", words(slug), default=()),
     Field("tags", words(), default=()),
 )

@@ -93,6 +93,8 @@ def run_checks(
                 texts=wanted("HB205", "HB206"),
                 drafts=not published_only,
             )
+        if wanted("HB107"):
+            findings += workflow.undated_decisions(corpus)
         if wanted("HB208"):
             findings += workflow.codeowners(corpus)
         if wanted("HB209"):

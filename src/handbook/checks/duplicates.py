@@ -127,7 +127,7 @@ def _texts(corpus: Corpus, history: History, *, drafts: bool = True) -> list[_Te
                 decision.body_line,
                 "decision",
                 f"d:{decision_root[str(decision.number)]}",
-                (decision.date, decision.number, decision.path),
+                (decision.date or dt.date.max, decision.number, decision.path),
                 decision.body,
             )
         )

@@ -104,6 +104,12 @@ _CODES = (
         "Point the link at the record in force, or drop it.",
     ),
     Code(
+        "HB107",
+        Severity.WARNING,
+        "decision date unknown",
+        "Find when it was decided (the record's history, its discussion) and write it as 'date: YYYY-MM-DD'.",
+    ),
+    Code(
         "HB201",
         Severity.ERROR,
         "two files claim the same policy",

@@ -88,6 +88,8 @@ def open_proposals(corpus: Corpus, *, today: dt.date) -> Iterator[Finding]:
     for decision in corpus.decisions.values():
         if corpus.decision_status(decision) is not DecisionStatus.PROPOSED:
             continue
+        if decision.date is None:
+            continue  # HB107 asks for the date first
         waiting = (today - decision.date).days
         if waiting > PROPOSAL_OPEN_DAYS:
             yield finding(

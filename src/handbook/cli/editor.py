@@ -11,15 +11,15 @@ import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import click
 
 from ..editing import Refused, scaffold
 from ..editing import supersede as superseding
-from ..errors import HandbookError, printable
+from ..errors import HandbookError
 from ..settings import Settings
-from .common import DATE, EXIT_FINDINGS, EXIT_OK, ROOT, Refusal, Report, load, load_settings, shown
+from .common import DATE, ROOT, Refusal, Report, load, load_settings, shown
+from .importing import REPORT_FORMAT, import_decisions, print_report, source_folder
 
 
 def today() -> dt.date:
@@ -176,56 +176,7 @@ def supersede(old: str, new_record: str, effective: dt.date | None, root: Path) 
         )
 
 
-# -- importing --------------------------------------------------------------------------
-def _print_report(report: Any, output_format: str) -> None:
-    """The import's report, summary first (or as JSON); exit 1 when a record could not be imported."""
-    if output_format == "json":
-        click.echo(report.as_json())
-    else:
-        for line in report.lines():
-            click.echo(printable(line))  # the imported folder's file names, a newline in one included
-    sys.exit(EXIT_FINDINGS if report.failed else EXIT_OK)
-
-
-REPORT_FORMAT = click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="The report as text (a summary, then each file) or as JSON for tools.",
-)
-
-
-def _folder(folder: Path) -> Path:
-    from ..editing.importing.sources import source_files
-
-    if not any(p.suffix.lower() in (".md", ".markdown") for p in source_files(folder)):
-        raise Refusal(f"{folder}: no Markdown files in it")
-    return folder
-
-
-@click.command("import-decisions")
-@click.argument("folder", metavar="DIR", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--dry-run", is_flag=True, help="Print the report; write nothing.")
-@click.option(
-    "--month-first", is_flag=True, help="Read ambiguous dates like 03/04/2021 as MM/DD/YYYY (default DD/MM/YYYY)."
-)
-@REPORT_FORMAT
-@ROOT
-def import_decisions(folder: Path, dry_run: bool, month_first: bool, output_format: str, root: Path) -> None:
-    """Import the decision records in DIR (adr-tools, MADR 2-4, log4brains) as decisions/NNNN-slug.md.
-
-    Prints every file: imported, imported with guesses (listed), or not imported (why).
-    Exit 0 when every record was imported, 1 when one could not be.
-    """
-    from ..editing.importing.decisions import import_decisions as run
-
-    settings = load_settings(root)
-    report = run(settings, _folder(folder), today=today(), dry_run=dry_run, month_first=month_first)
-    _print_report(report, output_format)
-
-
+# -- importing ----------------------------------------------------------------------------
 @click.command("import-policies")
 @click.argument("folder", metavar="DIR", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--owner", help="Owner id for every policy whose own owner is unknown (default: 'unassigned').")
@@ -264,12 +215,12 @@ def import_policies(
     settings = load_settings(root)
     try:
         report = run(
-            settings, _folder(folder), today=today(), owner=owner, draft=draft, site_prefix=site_prefix,
+            settings, source_folder(folder), today=today(), owner=owner, draft=draft, site_prefix=site_prefix,
             dry_run=dry_run, month_first=month_first,
         )  # fmt: skip
     except ValueError as exc:
         raise Refusal(str(exc)) from None
-    _print_report(report, output_format)
+    print_report(report, output_format)
 
 
 # -- codeowners ---------------------------------------------------------------------------

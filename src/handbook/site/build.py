@@ -26,6 +26,7 @@ from ..acknowledgements import Person, load_acknowledgements, requiring
 from ..builddate import build_datetime
 from ..checks import Finding
 from ..errors import HandbookError
+from ..folders import DECISION_ASSETS, decision_assets
 from ..history import History
 from ..loading import Corpus
 from ..parallel import SERIAL, Parallel
@@ -190,6 +191,11 @@ class Site:
         """Every file, in the order it joins the site (record pages first)."""
         ctx, authored, settings = self.ctx, self.authored, self.settings
         made = dict(self.record_pages)
+        # What decisions show (copied in by the decision importer), at the address their links name.
+        for rel, path in decision_assets(self.corpus.settings):
+            src_uri = f"decisions/{DECISION_ASSETS}/{rel}"
+            if src_uri not in authored:
+                made[src_uri] = SiteFile(src_uri, asset=path)
         order = settings.reading_order
         pages: dict[str, Callable[[], str]] = {
             POLICY_REGISTER: partial(registers.policy_register, ctx),

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from ..history import History
 from ..records import DecisionStatus, PolicyStatus
 from .context import Context
-from .html import esc, md_text, time_html
+from .html import day_html, esc, md_text, time_html
 from .paths import decision_src, docs_relative, md_path, policy_src
 
 # Where the section goes: authors put this line in a page of their own (docs/index.md).
@@ -122,7 +122,8 @@ def _changes(
                 + ", ".join(f"[{d.label} {md_text(d.title)}]({md_path(src, decision_src(d.id))})" for d in replaced)
                 + "."
             )
-        yield _Change(decision.date, 1, f"{time_html(decision.date)} · {link}, {state}.{also}")
+        # An undated decision (`date: unknown`) sorts after every dated change.
+        yield _Change(decision.date or dt.date.min, 1, f"{day_html(decision.date)} · {link}, {state}.{also}")
         for before, change in zip(recorded, recorded[1:], strict=False):
             if change.status == before.status:
                 continue

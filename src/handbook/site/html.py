@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import re
@@ -26,6 +27,14 @@ def time_html(day: object) -> str:
     """A date as `<time datetime=...>`, so that the reader's browser can compare it with today."""
     text = day.isoformat() if hasattr(day, "isoformat") else str(day)
     return f'<time datetime="{text}">{text}</time>'
+
+
+DATE_UNKNOWN = "date unknown"
+
+
+def day_html(day: dt.date | None) -> str:
+    """A record's date as `time_html` shows it, or "date unknown" (an imported decision's `date: unknown`)."""
+    return time_html(day) if day is not None else f'<span class="hb-date-unknown">{DATE_UNKNOWN}</span>'
 
 
 def link(urls: Urls, from_src: str, to_src: str, text: str) -> str:

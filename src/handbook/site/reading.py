@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from ..loading import Corpus
 from ..records import DecisionStatus, Policy
 from .context import Context
-from .html import NOT_SEARCHED, esc, md_text, time_html
+from .html import NOT_SEARCHED, day_html, esc, md_text, time_html
 from .paths import READING_INDEX, START_HERE, decision_src, docs_relative, md_path, policy_src, reading_list_src
 from .records import CURRENT_DECISIONS
 
@@ -87,7 +87,7 @@ def start_here(
                 else ""
             )
             link = f"[{d.label} {md_text(d.title)}]({md_path(src, decision_src(d.id))})"
-            parts.append(f"- {link}, {time_html(d.date)}{shapes}")
+            parts.append(f"- {link}, {day_html(d.date)}{shapes}")
         parts.append("")
     parts += _latest_posts(corpus, src)
     lists = reading_list_audiences(corpus)
@@ -127,7 +127,7 @@ def audience_reading_list(
         parts += ["## Decisions behind these policies", ""]
         parts += [
             f"- [{d.label} {md_text(d.title)}]({md_path(src, decision_src(d.id))}) "
-            f"({corpus.decision_status(d).value}, {time_html(d.date)})"
+            f"({corpus.decision_status(d).value}, {day_html(d.date)})"
             for d in sorted(behind, key=lambda d: d.number)
         ]
         parts.append("")

@@ -11,7 +11,9 @@ from ..frontmatter import decode, split_front_matter
 from ..records import Decision, DecisionStatus, Policy, PolicyStatus
 from .context import Context
 from .html import (
+    DATE_UNKNOWN,
     banner,
+    day_html,
     esc,
     facts,
     kind_attributes,
@@ -134,7 +136,7 @@ def policy_page(ctx: Context, policy: Policy) -> PageParts:
         for d in behind:
             parts.append(
                 f"- [{d.label} {md_text(d.title)}](../{decision_src(d.id)}) "
-                f"({corpus.decision_status(d).value}, {d.date.isoformat()})"
+                f"({corpus.decision_status(d).value}, {d.date.isoformat() if d.date else DATE_UNKNOWN})"
             )
         parts.append("")
     # Each record page reports its own broken links: no blocks shared with the others.
@@ -184,7 +186,7 @@ def decision_page(ctx: Context, decision: Decision) -> PageParts:
     listed = [
         ("Decision", f'<span data-pagefind-meta="label">{esc(decision.label)}</span>'),
         ("Status", record_status_html(status.value)),
-        ("Date", time_html(decision.date)),
+        ("Date", day_html(decision.date)),
     ]
     for label, people in (
         ("Decision-makers", decision.decision_makers),

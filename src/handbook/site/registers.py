@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from ..records import DecisionStatus, Policy
 from .context import Context
-from .html import NOT_SEARCHED, as_json, esc, table, time_html
+from .html import NOT_SEARCHED, as_json, day_html, esc, table, time_html
 from .paths import DECISION_LOG, HEALTH_PAGE, POLICY_REGISTER, decision_src, policy_src
 
 # Order of the decision log's groups: what is in force first.
@@ -103,7 +103,7 @@ def decision_log(ctx: Context) -> str:
                 f'<tr data-status="{group.value}" data-owner="{esc(" ".join(owners))}" '
                 f'data-audience="{esc(" ".join(audience))}" data-tags="{esc(" ".join(d.tags))}">'
                 f"<td>{d.label}</td><td>{ctx.link(src, decision_src(d.id), d.title)}</td>"
-                f"<td>{group.value}</td><td>{time_html(d.date)}</td></tr>"
+                f"<td>{group.value}</td><td>{day_html(d.date)}</td></tr>"
             )
         parts += [f"## {group.value.capitalize()}", "", table("hb-decision-log", head, rows), ""]
     return "\n".join(parts)
@@ -148,7 +148,7 @@ def decision_register_json(ctx: Context) -> str:
                 "id": d.id,
                 "title": d.title,
                 "status": corpus.decision_status(d).value,
-                "date": d.date.isoformat(),
+                "date": d.date.isoformat() if d.date else None,
                 "decision_makers": list(d.decision_makers),
                 "consulted": list(d.consulted),
                 "informed": list(d.informed),

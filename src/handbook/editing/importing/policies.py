@@ -20,6 +20,7 @@ from ... import schema as s
 from ...errors import HandbookError
 from ...frontmatter import Document
 from ...loading import load_owners
+from ...oldaddress import old_address
 from ...records import PolicyStatus
 from ...schema import PAGE_KEYS, policy_fields
 from ...settings import Settings
@@ -247,7 +248,7 @@ def _old_addresses(source: Source, outcome: Outcome, addresses: Addresses) -> li
     for item in value if isinstance(value, list) else [value] if value is not None else []:
         address = addresses.site_path(str(item).strip())
         try:
-            found.append(s.old_address(address))
+            found.append(old_address(address))
         except ValueError as exc:
             outcome.guess("redirect_from left out", f"redirect_from {item!r} left out: it {exc}")
     if found:
@@ -267,7 +268,7 @@ def _redirect(stub: _Page, target: str, pages: list[_Page], addresses: Addresses
         )
         return
     own = [*_old_urls(source.rel), *_permalinks(source.meta)]
-    olds = [s.old_address(addresses.site_path(a)) for a in own if a != "/"]
+    olds = [old_address(addresses.site_path(a)) for a in own if a != "/"]
     olds += _old_addresses(source, outcome, addresses)
     page.redirect_from += [a for a in olds if a not in page.redirect_from]
     verb = "redirects" if len(olds) == 1 else "redirect"

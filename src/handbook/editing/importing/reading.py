@@ -60,7 +60,28 @@ class ReadDate:
 
 
 def read_date(value: Any, *, month_first: bool = False) -> ReadDate:
-    """A date from YAML or text: ISO, [bracketed], YYYYMMDD, DD/MM/YYYY (assumption stated), `5 March 2021`."""
+    """A date from YAML or text: ISO, [bracketed], YYYYMMDD, DD/MM/YYYY and DD/MM/YY (assumption
+    stated), `5 March 2021`, a month (`2018-11`, its first day, said), or the first of several
+    (`2018-08-30; Last update: 2019-04-09`, said)."""
+    read = _read_one_date(value, month_first=month_first)
+    if read.day is not None or value is None or isinstance(value, dt.date):
+        return read
+    raw = str(value).strip()
+    text = re.sub(r"<!--.*?-->", "", raw).strip()
+    if m := re.fullmatch(r"\[?(\d{4})-(\d{1,2})\]?", text):
+        try:
+            day = dt.date(int(m.group(1)), int(m.group(2)), 1)
+        except ValueError:
+            return read
+        return ReadDate(day, guess=f"date '{raw}' names a month: its first day, {day.isoformat()}, used")
+    if m := re.match(r"^\[?(\d{4}-\d{1,2}-\d{1,2})\]?\s*[;,(]\s*\S", text):
+        first = _read_one_date(m.group(1))
+        if first.day is not None:
+            return ReadDate(first.day, note=f"date '{raw}' read as its first date, {first.day.isoformat()}")
+    return read
+
+
+def _read_one_date(value: Any, *, month_first: bool = False) -> ReadDate:
     if isinstance(value, dt.datetime):
         return ReadDate(value.date())
     if isinstance(value, dt.date):
@@ -76,8 +97,10 @@ def read_date(value: Any, *, month_first: bool = False) -> ReadDate:
             return ReadDate(dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
         if m := re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text):
             return ReadDate(dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
-        if m := re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text):
+        if m := re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})", text):
             a, b, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+            if len(m.group(3)) == 2:
+                year += 2000 if year < 70 else 1900  # `10/04/18`: the years records were written in
             if a > 12 or (b <= 12 and not month_first):
                 day = dt.date(year, b, a)
                 if a > 12 or a == b:
@@ -117,6 +140,8 @@ class Ref:
     text: str
     file: str | None = None
     number: int | None = None
+    # The link's target as written (`../backend/adr/x.md`), to tell apart files of one name.
+    path: str | None = None
 
 
 @dataclass
@@ -136,7 +161,7 @@ def refs(text: str) -> list[Ref]:
         number_m = _ADR_REF.search(m.group(1)) or (name and FILE_NUMBER.match(name))
         number = int(number_m.group(1)) if number_m else None
         if name or number is not None:
-            refs.append(Ref(m.group(0), name, number))
+            refs.append(Ref(m.group(0), name, number, target if name else None))
         rest = rest.replace(m.group(0), " ")
     for m in _ADR_REF.finditer(rest):
         refs.append(Ref(m.group(0), None, int(m.group(1))))

@@ -4,7 +4,7 @@ YAML), metadata lines and sections of its text; and writing a converted record o
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -36,7 +36,24 @@ _KEY_ALIASES = {
     "last reviewed on": "reviewed",
     "review date": "reviewed",
 }
-_SKIPPED_NAMES = ("readme", "index", "template", "toc", "summary", "_sidebar", "changelog")
+# `Date 09/04/2018`, `- Date 2023-09-26`: a date line written without its colon.
+_DATE_WITHOUT_COLON = re.compile(r"^\s*(?:[-*+]\s+)?date\s+(?P<value>\d.*?)\s*$", re.I)
+_SKIPPED_NAMES = ("readme", "index", "toc", "summary", "_sidebar", "changelog")
+# Template files by their names: `template.md`, `adr-template.md`, `template-long.md` (never
+# `0039-use-x-as-template-engine.md`, a record that mentions templates).
+_TEMPLATE_NAME = re.compile(
+    r"^(?:(?:adr|madr|decision|record|log4brains|nygard)[-_ ]?)?template(?:[-_ ](?:adr|madr|long|short|bare|minimal|"
+    r"full|nygard|decision|record|v?\d))*$",
+    re.I,
+)
+# An unfilled template field: `[short title of solved problem]`, `{list everyone involved}`,
+# `[ accepted | deprecated | ... ]`, `[YYYY-MM-DD when ...]`; adr-tools' `DATE`, `STATUS`, `TITLE`.
+_PLACEHOLDER_WORDS = re.compile(
+    r"^\s*(?:list\b|short title|yyyy|describe|e\.g\.|optional|add\b|who\b|what\b|name of|one of|title\b|"
+    r"insert|your\b|todo\b|tbd\b|x{3,})",
+    re.I,
+)
+_NYGARD_PLACEHOLDERS = ("DATE", "STATUS", "TITLE", "NUMBER", "NUMBER. TITLE")
 
 
 # -- reading any source file ------------------------------------------------------
@@ -103,7 +120,8 @@ SYMLINK = "a symlink, not followed: copy the file itself into the folder to impo
 
 
 NOT_MARKDOWN = "not a Markdown file"
-INDEX = "the folder's index or template, not a record"
+INDEX = "the folder's index, not a record"
+TEMPLATE = "a template, not a record"
 
 
 def _skip_reason(path: Path) -> tuple[str, str] | None:
@@ -111,8 +129,43 @@ def _skip_reason(path: Path) -> tuple[str, str] | None:
     if path.suffix.lower() not in (".md", ".markdown"):
         return "not a Markdown file (copy it yourself if a record links to it)", NOT_MARKDOWN
     stem = path.stem.lower()
-    if stem in _SKIPPED_NAMES or "template" in stem:
+    if stem in _SKIPPED_NAMES:
         return f"'{path.name}' is {INDEX}", INDEX
+    if _TEMPLATE_NAME.fullmatch(stem) or re.fullmatch(r"(?:yyyymmdd|nnnn|0000)-x+", stem):
+        return f"'{path.name}' is a template, not a record (its name says so)", TEMPLATE
+    return None
+
+
+def is_placeholder(value: Any) -> bool:
+    """An unfilled template field, not data: `[list everyone involved in the decision]`."""
+    if not isinstance(value, str):
+        return False
+    text = re.sub(r"<!--.*?-->", "", value).strip()
+    if text in _NYGARD_PLACEHOLDERS:
+        return True
+    m = re.fullmatch(r"\[(.*)\]|\{(.*)\}|<(.*)>", text, re.S)
+    if m is None:
+        return False
+    inner = next(g for g in m.groups() if g is not None)
+    return "|" in inner or "…" in inner or "..." in inner or bool(_PLACEHOLDER_WORDS.match(inner))
+
+
+def is_unfilled(value: Any) -> bool:
+    """A front-matter value left as the template had it: a placeholder, `{...}` read by YAML as a
+    mapping, or `[list everyone involved]` read as a list of that one sentence."""
+    if isinstance(value, dict):
+        return True
+    if isinstance(value, list):
+        return len(value) == 1 and isinstance(value[0], str) and " " in value[0] and is_placeholder(f"[{value[0]}]")
+    return is_placeholder(value)
+
+
+def template_evidence(title: str | None, status: str | None, date: str | None) -> str | None:
+    """Why a file is a template and not a record (its title or its status and date unfilled), or None."""
+    if title is not None and is_placeholder(title):
+        return f"its title '{title}' is an unfilled placeholder"
+    if status is not None and is_placeholder(status) and (date is None or is_placeholder(date)):
+        return f"its status '{status.strip()}' is an unfilled placeholder and it has no date"
     return None
 
 
@@ -130,13 +183,18 @@ def key_lines(lines: Iterable[str]) -> dict[str, str]:
     """`* Status: accepted`, `- Date: [2023-01-17]`, `Date: 2018-02-12`, `**Deciders:** a, b` by key."""
     found: dict[str, str] = {}
     for line in lines:
-        m = KEY_LINE.match(line.replace("**", "").replace("__", ""))
+        plain = line.replace("**", "").replace("__", "")
+        m = KEY_LINE.match(plain)
         if m:
             key = re.sub(r"\s+", " ", m.group("key").lower())
             key = _KEY_ALIASES.get(key, key)
             value = re.sub(r"<!--.*?-->", "", m.group("value")).strip()
-            if value:
-                found.setdefault(key, value)
+        elif m := _DATE_WITHOUT_COLON.match(plain):
+            key, value = "date", m.group("value")
+        else:
+            continue
+        if value and not is_placeholder(value):
+            found.setdefault(key, value)
     return found
 
 
@@ -165,10 +223,16 @@ def words(value: Any) -> list[str]:
     """People or tags from a YAML list or a `a, b and c` string."""
     if value is None:
         return []
+    if is_placeholder(value) or isinstance(value, dict):
+        return []
     items = value if isinstance(value, list) else re.split(r"\s*[,;]\s*|\s+and\s+", str(value))
     out = []
     for item in items:
-        text = re.sub(r"<!--.*?-->", "", str(item)).strip().strip("[]").strip()
+        text = re.sub(r"<!--.*?-->", "", str(item)).strip()
+        # YAML reads `[list everyone involved in the decision]` as a list of that one sentence.
+        if is_placeholder(text) or (isinstance(value, list) and " " in text and is_placeholder(f"[{text}]")):
+            continue
+        text = text.strip("[]").strip()
         if text and text not in out:
             out.append(text)
     return out
@@ -179,10 +243,20 @@ def title_from_name(stem: str) -> str:
     return words[:1].upper() + words[1:] if words else ""
 
 
-def to_import(folder: Path, done: Mapping[str, str], outcomes: list[Outcome]) -> Iterator[tuple[str, Path]]:
-    """(report label, path) of each file of `folder` to read; the others are reported as skipped."""
+def to_import(
+    folder: Path, done: Mapping[str, str], outcomes: list[Outcome], *, within: Sequence[str] = ()
+) -> Iterator[tuple[str, Path]]:
+    """(report label, path) of each file of `folder` to read; the others are reported as skipped.
+    `within`: only these sub-folders (`pkg/adr/`) hold records; Markdown elsewhere is reported."""
     for path in source_files(folder):
-        label = (PurePosixPath(folder.name) / path.relative_to(folder).as_posix()).as_posix()
+        rel = path.relative_to(folder).as_posix()
+        label = (PurePosixPath(folder.name) / rel).as_posix()
+        if within and not any(rel.startswith(w) for w in within):
+            if path.suffix.lower() in (".md", ".markdown"):
+                outcome = Outcome(label)
+                outcome.skip("not in a record folder that .log4brains.yml names", "outside the log4brains packages")
+                outcomes.append(outcome)
+            continue
         # A link could import any file on this computer (`ln -s /etc/passwd 0005-x.md`).
         skip = (SYMLINK, "a symlink, not followed") if path.is_symlink() else _skip_reason(path)
         if skip is None and label in done:

@@ -64,7 +64,7 @@ def build_feeds(
         for feed in some:
             xml = rss(feed, build_date=build_date, language=language, entries=entries)
             # Checked here, on the core that wrote it: a feed that would not validate stops the build.
-            if problems := rss_problems(xml):
+            if problems := rss_problems(xml, undated_items=True):
                 raise FeedError(f"{feed_path(feed.name, 'xml')} would not validate: {'; '.join(problems)}")
             as_json = json_feed(feed, language=language)
             written.append([(feed_path(feed.name, "xml"), xml), (feed_path(feed.name, "json"), as_json)])
@@ -116,7 +116,8 @@ def _rss_entry(item: FeedItem) -> FeedEntry:
     entry.title(xml_text(item.title))
     entry.link(href=item.url)
     entry.description(xml_text(item.html))
-    entry.pubDate(item.published)
+    if item.published is not None:
+        entry.pubDate(item.published)
     for person in item.authors:
         if person.email:
             entry.author(name=xml_text(person.name), email=xml_text(person.email))
@@ -137,8 +138,9 @@ def json_feed(feed: Feed, *, language: str = "en") -> bytes:
             "title": item.title,
             "content_html": item.html,
             "content_text": item.text,
-            "date_published": item.published.isoformat(),
         }
+        if item.published is not None:
+            entry["date_published"] = item.published.isoformat()
         if item.authors:
             entry["authors"] = [
                 {"name": p.name, "url": f"mailto:{p.email}"} if p.email else {"name": p.name} for p in item.authors

@@ -63,7 +63,8 @@ class FeedItem:
     title: str
     # Plain text; RSS gets them as escaped HTML paragraphs, JSON Feed as both.
     paragraphs: tuple[str, ...]
-    published: dt.datetime
+    # None: a decision with `date: unknown`; the item has no date (RSS and JSON Feed allow it).
+    published: dt.datetime | None
     authors: tuple[Person, ...] = ()
     categories: tuple[str, ...] = ()
 
@@ -93,7 +94,7 @@ class Feed:
 
     @property
     def newest(self) -> dt.datetime | None:
-        return max((item.published for item in self.items), default=None)
+        return max((item.published for item in self.items if item.published is not None), default=None)
 
 
 # -- items ---------------------------------------------------------------------
@@ -189,9 +190,12 @@ def decision_items(corpus: Corpus, history: History, *, site_url: str, urls: Url
             url=url,
             title=f"Decision {decision.label}: {decision.title}",
             paragraphs=_paragraphs(
-                f"Status: {status}, dated {decision.date.isoformat()}.{makers}", decision_outcome(decision)
+                f"Status: {status}, {f'dated {decision.date.isoformat()}' if decision.date else 'date unknown'}."
+                f"{makers}",
+                decision_outcome(decision),
             ),
-            published=midnight(decision.date),
+            # Never the day it was imported: an undated record's item carries no date.
+            published=midnight(decision.date) if decision.date is not None else None,
             authors=tuple(Person(name) for name in decision.decision_makers),
             categories=decision.tags,
         )
@@ -334,7 +338,10 @@ def _owner_person(corpus: Corpus, owner_id: str) -> Person:
 
 
 def _sorted(items: Iterable[FeedItem]) -> tuple[FeedItem, ...]:
-    return tuple(sorted(items, key=lambda i: (-i.published.timestamp(), i.guid)))
+    # Undated items (a decision with `date: unknown`) go last.
+    return tuple(
+        sorted(items, key=lambda i: (i.published is None, -i.published.timestamp() if i.published else 0, i.guid))
+    )
 
 
 def utc(moment: dt.datetime) -> dt.datetime:

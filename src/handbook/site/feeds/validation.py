@@ -20,12 +20,14 @@ class FeedError(ValueError):
     """A feed that cannot be made valid: says which defect, so that the build can name it."""
 
 
-def rss_problems(xml: bytes) -> list[str]:
+def rss_problems(xml: bytes, *, undated_items: bool = False) -> list[str]:
     """What keeps an RSS 2.0 document from validating strictly; empty when it is valid.
 
     Well-formed XML; channel title, link and description; an `atom:link rel="self"`;
     RFC 822 dates; per item a title or description, a GUID (a URL when it is a permalink),
     an absolute link and `author` as `email (Name)`; no `None` left by a template.
+    `undated_items`: an item may have no `pubDate` (RSS 2.0 allows it: a decision whose date
+    is unknown), but one it has must be RFC 822.
     """
     try:
         root = ET.fromstring(xml)
@@ -69,7 +71,9 @@ def rss_problems(xml: bytes) -> list[str]:
         if link is not None and not is_url(link):
             problems.append(f"{where} <link> is not an absolute URL: {link!r}")
         date = item.findtext("pubDate")
-        if date is None or not is_rfc822(date):
+        if date is None and undated_items:
+            pass
+        elif date is None or not is_rfc822(date):
             problems.append(f"{where} <pubDate> is missing or not an RFC 822 date: {date!r}")
         for author in item.findall("author"):
             if not re.fullmatch(r"[^\s@()]+@[^\s@()]+(?: \(.+\))?", (author.text or "").strip()):
