@@ -476,7 +476,15 @@ def convert(text: str, includes: Mapping[str, str] | None = None) -> liquid.Conv
     ("text", "converted", "resolved", "left"),
     [
         ("a {% comment %}x\ny{% endcomment %}b\n", "a b\n", ["p.md:5: {% comment %} removed"], []),
-        ("{% raw %}{{ x }}{% endraw %}\n", "{{ x }}\n", ["p.md:5: {% raw %} block kept as text"], []),
+        # Liquid shown as text: `{` as `&#123;` in prose (it reads the same), as it is in code.
+        ("{% raw %}{{ x }}{% endraw %}\n", "&#123;{ x }}\n", ["p.md:5: {% raw %} block kept as text"], []),
+        (
+            "```\n{% raw %}{% x %}{% endraw %}\n```\n",
+            "```\n{% x %}\n```\n",
+            ["p.md:6: {% raw %} block kept as text"],
+            [],
+        ),
+        ("Use `{{ x }}` here.\n", "Use `{{ x }}` here.\n", [], ["p.md:5: {{ x }} left as it is in a code block"]),
         (
             "Text.\n\n{% note %}\nRead this.\n{% endnote %}\n\nMore.\n",
             "Text.\n\n!!! note\n\n    Read this.\n\nMore.\n",

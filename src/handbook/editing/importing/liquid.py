@@ -54,6 +54,7 @@ _URL_FILTER = re.compile(r"""^\s*["']([^"']*)["']\s*\|\s*(?:relative_url|absolut
 _SITE_ROOT = re.compile(r"^\s*site\.(?:baseurl|url)\s*$")
 # Just before a tag that gives a link's target: `[text](`, `[id]: `, `href="`.
 _IN_LINK = re.compile(r"""(?:\(|\]:\s*|href=["'])$""")
+_CODE_SPAN = re.compile(r"(`+[^`\n]*?`+)")
 _MARK = "\x00{}\x00"
 
 
@@ -109,10 +110,22 @@ def _resolve(text: str, r: Resolvers, out: Converted, where: Locator, *, depth: 
             break
     pieces = []
     for fenced, part in _split_code(text):
-        pieces.append(_in_code(part, out, where) if fenced else _TAG.sub(lambda m: _tag(m, r, out, where, depth), part))
-    text = "".join(pieces)
+        if fenced:
+            pieces.append(_unmark(_in_code(part, out, where), raws, literal=True))
+            continue
+        for i, piece in enumerate(_CODE_SPAN.split(part)):
+            if i % 2:  # an inline code span: shown as the code it is
+                pieces.append(_unmark(_in_code(piece, out, where), raws, literal=True))
+            else:
+                pieces.append(_unmark(_TAG.sub(lambda m: _tag(m, r, out, where, depth), piece), raws, literal=False))
+    return "".join(pieces)
+
+
+def _unmark(text: str, raws: list[str], *, literal: bool) -> str:
+    """The `{% raw %}` blocks put back: as they were in code; in prose with `{` as `&#123;`, which
+    reads the same and is no Liquid left in the text."""
     for i, raw in enumerate(raws):
-        text = text.replace(_MARK.format(i), raw)
+        text = text.replace(_MARK.format(i), raw if literal else re.sub(r"\{(?=[{%])", "&#123;", raw))
     return text
 
 
