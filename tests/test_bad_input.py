@@ -389,7 +389,7 @@ CASES = [
         {P: policy(extra="colour: blue\n")},
         (
             f"{P}:11: unknown key 'colour': known keys: acknowledge, audience, changes, effective, owner, priority, "
-            "review_every, reviewed, status, summary, supersedes, tags, title, version",
+            "redirect_from, review_every, reviewed, status, summary, supersedes, tags, title, version",
         ),
     ),
     Case(

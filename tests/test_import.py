@@ -574,7 +574,7 @@ Who may work from home, and how to ask.
 }
 
 
-def test_import_policies_as_drafts_with_what_to_fill_in(root: Path) -> None:
+def test_import_policies_published_with_what_to_fill_in(root: Path) -> None:
     code, out = import_folder(root, "wiki", POLICIES, command="import-policies")
     assert code == 1
     lines = details(out)
@@ -591,8 +591,7 @@ def test_import_policies_as_drafts_with_what_to_fill_in(root: Path) -> None:
         "(yaml)",
         "                         guess: no title heading: title 'Broken' made from the file name",
         "                         guess: no owner: 'unassigned' written; fill in an owner id (`handbook check` reports it until then)",
-        "                         guess: no effective date: today's date (2026-06-01) written; fill it in",
-        "                         guess: no review date: the effective date 2026-06-01 used",
+        "                         guess: effective and reviewed unknown (not in the text, the file not in git): the import day 2026-06-01 written; fill in the real date",
         "                         guess: no audience: 'all-staff' written",
         "                         guess: summary taken from the first paragraph",
         "imported               wiki/in-our-format.md -> policies/in-our-format.md",
@@ -612,13 +611,13 @@ def test_import_policies_as_drafts_with_what_to_fill_in(root: Path) -> None:
     travel = corpus.policies["travel-expenses"]
     assert (travel.title, travel.status, travel.effective, travel.summary) == (
         "Travel expenses",
-        PolicyStatus.DRAFT,
+        PolicyStatus.ACTIVE,
         dt.date(2024, 3, 1),
         "Staff may claim travel costs. Receipts are required for anything over £10.",
     )
     assert travel.body.startswith("Effective date: 01/03/2024\n\nStaff may claim")
     remote = corpus.policies["remote-work"]
-    assert (remote.owner, remote.audience, remote.status) == ("support-ops", ("all-staff",), PolicyStatus.DRAFT)
+    assert (remote.owner, remote.audience, remote.status) == ("support-ops", ("all-staff",), PolicyStatus.ACTIVE)
     assert "#   category: hr   # from the old wiki\n" in (root / "policies/remote-work.md").read_text()
     ours = corpus.policies["in-our-format"]
     assert (ours.status, ours.title) == (PolicyStatus.ACTIVE, "Already ours")

@@ -78,6 +78,8 @@ class Policy:
     tags: tuple[str, ...] = ()
     priority: int | None = None
     acknowledge: bool = False
+    # Old addresses (an imported site's) that redirect to this policy's page.
+    redirect_from: tuple[str, ...] = ()
     lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     @property

@@ -13,6 +13,7 @@ from typing import Any
 
 from .errors import HandbookError
 from .frontmatter import Document
+from .oldaddress import old_address
 from .records import DecisionStatus, PolicyStatus
 from .settings import Settings
 
@@ -148,7 +149,6 @@ def id_like(example: str) -> Convert:
 
 
 slug = id_like("refunds-and-returns")
-
 
 def email(value: Any) -> str:
     address = text(value)
@@ -295,6 +295,7 @@ def policy_fields(settings: Settings) -> tuple[Field, ...]:
         Field("tags", words(), default=()),
         Field("priority", whole(1)),
         Field("acknowledge", boolean, default=False),
+        Field("redirect_from", words(old_address), default=()),
     )
 
 

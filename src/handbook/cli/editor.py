@@ -179,7 +179,14 @@ def supersede(old: str, new_record: str, effective: dt.date | None, root: Path) 
 # -- importing ----------------------------------------------------------------------------
 @click.command("import-policies")
 @click.argument("folder", metavar="DIR", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--owner", help="Owner id for every imported policy (default: 'unassigned', to fill in).")
+@click.option("--owner", help="Owner id for every policy whose own owner is unknown (default: 'unassigned').")
+@click.option("--draft", is_flag=True, help="Import every policy as a draft (default: published, as it was).")
+@click.option(
+    "--site-prefix",
+    default="/",
+    show_default=True,
+    help="The path the source site lived under (/old-section/): links and redirect_from starting with it.",
+)
 @click.option("--dry-run", is_flag=True, help="Print the report; write nothing.")
 @click.option(
     "--month-first", is_flag=True, help="Read ambiguous dates like 03/04/2021 as MM/DD/YYYY (default DD/MM/YYYY)."
@@ -187,19 +194,30 @@ def supersede(old: str, new_record: str, effective: dt.date | None, root: Path) 
 @REPORT_FORMAT
 @ROOT
 def import_policies(
-    folder: Path, owner: str | None, dry_run: bool, month_first: bool, output_format: str, root: Path
+    folder: Path,
+    owner: str | None,
+    draft: bool,
+    site_prefix: str,
+    dry_run: bool,
+    month_first: bool,
+    output_format: str,
+    root: Path,
 ) -> None:
-    """Import the Markdown policies in DIR as policies/<id>.md: drafts unless already in our format.
+    """Import the policy pages in DIR (Jekyll, GitHub Pages, plain Markdown) as policies/<id>.md.
 
-    What had to be guessed or left to fill in (owner, dates, audience, summary) is listed.
+    Policies are published as they were where they came from (--draft holds them back). What
+    had to be guessed or left to fill in (owner, dates, audience, summary, Liquid, links) is listed.
     """
     from ..editing.importing.policies import import_policies as run
 
+    if not site_prefix.startswith("/"):
+        raise Refusal(f"--site-prefix must be a path starting with '/', like /old-section/, got {site_prefix!r}")
     settings = load_settings(root)
     try:
         report = run(
-            settings, source_folder(folder), today=today(), owner=owner, dry_run=dry_run, month_first=month_first
-        )
+            settings, source_folder(folder), today=today(), owner=owner, draft=draft, site_prefix=site_prefix,
+            dry_run=dry_run, month_first=month_first,
+        )  # fmt: skip
     except ValueError as exc:
         raise Refusal(str(exc)) from None
     print_report(report, output_format)

@@ -34,6 +34,7 @@ from .paths import (
     version_src,
     versions_json_src,
 )
+from .redirects import old_address_redirects, redirect_html
 
 # Served from the site itself, never a CDN: jsdiff 9.0.0 (BSD-3-Clause, npm `diff`), and our code.
 ASSETS = ("diff.min.js", "diff.LICENSE.txt", "compare.js", "redirect.js")
@@ -108,7 +109,8 @@ class VersionPages:
         yield versions_json_src(policy.id), self.versions_json(policy)
 
     def redirects(self) -> Iterator[tuple[str, str]]:
-        """`(site path, HTML)` of a redirect from each renamed policy's old pages to its new ones."""
+        """`(site path, HTML)` of a redirect from each renamed policy's old pages to its new ones,
+        and from each old address a policy lists in `redirect_from`."""
         on_site = {p.id for p in self.policies()}
         for old_id, new_id in sorted(self.history.renames.items()):
             if new_id not in on_site or old_id in self.corpus.policies:
@@ -121,6 +123,7 @@ class VersionPages:
                 old_url = self.urls.page(old_src)
                 script = self.urls.relative(old_src, f"{ASSET_DIR}/redirect.js")
                 yield html_path(old_url), redirect_html(self.urls.relative(old_src, self.urls.page(new_src)), script)
+        yield from old_address_redirects(self.corpus, self.urls, on_site, self.targets.known)
 
     # -- a version's page ------------------------------------------------------
     def version_page(self, policy: Policy, version: Version) -> str:
@@ -371,17 +374,3 @@ def _known_pages(ctx: Context) -> frozenset[str]:
     if docs.is_dir():
         known |= {p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file()}
     return frozenset(known)
-
-
-def redirect_html(target: str, script: str) -> str:
-    """A page that sends the reader to `target` (relative), as mkdocs-redirects writes them, but
-    with `script` (redirect.js, keeping the #section) served from the site: no inline script."""
-    href = esc(target)
-    return (
-        "<!doctype html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Redirecting&hellip;</title>\n'
-        f'<link rel="canonical" href="{href}">\n<meta name="robots" content="noindex">\n'
-        f'<script src="{esc(script)}"></script>\n'
-        f'<meta http-equiv="refresh" content="0; url={href}">\n</head>\n<body>\n'
-        f'<p>This page has moved. <a href="{href}">Go to its new address</a>.</p>\n</body>\n</html>\n'
-    )
