@@ -104,6 +104,12 @@ _CODES = (
         "Point the link at the record in force, or drop it.",
     ),
     Code(
+        "HB107",
+        Severity.WARNING,
+        "no owner yet",
+        "Ask who owns the policy, add them to the owners registry and put their id in 'owner'.",
+    ),
+    Code(
         "HB201",
         Severity.ERROR,
         "two files claim the same policy",
