@@ -1,5 +1,5 @@
 """The placeholder owner `unassigned`: known to every handbook without a registry entry, it builds
-`--strict` and shows as "Unassigned" with no owner page or feed, and `handbook check` warns (HB107)."""
+`--strict` and shows as "Unassigned" with no owner page or feed, and `handbook check` warns (HB108)."""
 
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ def facts_of(html: str) -> Facts:
 def test_unassigned_owner_is_a_warning_at_the_owner_line(write_handbook: Writer) -> None:
     root = write_handbook({P: policy(owner="unassigned")})
     assert check(root) == (0, [(
-        P, 5, "warning", "HB107",
+        P, 5, "warning", "HB108",
         "owner 'unassigned' is a placeholder: ask who owns this policy, add them to policies/owners.yml if they are "
         "not there, and put their id here",
     )])  # fmt: skip

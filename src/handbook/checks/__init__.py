@@ -80,7 +80,7 @@ def run_checks(
         site = Site.of(corpus, cache) if wanted("HB106", "HB307") else None
         if today is not None and wanted("HB101", "HB102", "HB104", "HB105"):
             findings += stale.dated(corpus, revisions or Revisions(), today=today, settings=settings)
-        if wanted("HB107"):
+        if wanted("HB108"):
             findings += stale.unassigned_owners(corpus)
         if site is not None:
             findings += stale.leaning_on_the_past(corpus, site)

@@ -104,7 +104,7 @@ _CODES = (
         "Point the link at the record in force, or drop it.",
     ),
     Code(
-        "HB107",
+        "HB108",
         Severity.WARNING,
         "no owner yet",
         "Ask who owns the policy, add them to the owners registry and put their id in 'owner'.",

@@ -98,13 +98,13 @@ def open_proposals(corpus: Corpus, *, today: dt.date) -> Iterator[Finding]:
 
 
 def unassigned_owners(corpus: Corpus) -> Iterator[Finding]:
-    """HB107: a policy with the placeholder owner, where the registry has no such entry."""
+    """HB108: a policy with the placeholder owner, where the registry has no such entry."""
     if UNASSIGNED in corpus.owners:
         return
     for policy in corpus.policies.values():
         if policy.owner == UNASSIGNED:
             yield finding(
-                policy.path, policy.line_of("owner"), "HB107",
+                policy.path, policy.line_of("owner"), "HB108",
                 f"owner '{UNASSIGNED}' is a placeholder: ask who owns this policy, add them to "
                 f"{corpus.settings.owners_file} if they are not there, and put their id here",
             )  # fmt: skip
