@@ -8,6 +8,7 @@ from .asof import as_of
 from .build import build
 from .check import check
 from .editor import COMMANDS
+from .init import init
 
 
 @click.group()
@@ -16,5 +17,5 @@ def main() -> None:
     """Policies, decisions and posts kept as Markdown in git."""
 
 
-for command in (check, build, *COMMANDS, as_of):
+for command in (init, check, build, *COMMANDS, as_of):
     main.add_command(command)
