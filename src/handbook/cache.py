@@ -57,6 +57,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "bands": ("checks/minhash.py",),
     "links": ("checks/links.py", "frontmatter.py", "loading.py"),
     "edits": ("checks/revisions.py", "git.py", "frontmatter.py", "lenient.py"),
+    "effective": ("checks/revisions.py", "lenient.py"),
     "scripts": ("rawhtml.py", "checks/scripts.py", "frontmatter.py"),
 }
 

@@ -75,8 +75,8 @@ def run_checks(
     settings = settings or corpus.settings
     findings = integrity.loader_findings(corpus)
     if not corpus.load_errors:
-        if revisions is None and wanted("HB104", "HB207"):
-            revisions = read_revisions(corpus, history, cache=cache, edits=wanted("HB207"))
+        if revisions is None and wanted("HB104", "HB207", "HB211"):
+            revisions = read_revisions(corpus, history, cache=cache, edits=wanted("HB207"), published=wanted("HB211"))
         site = Site.of(corpus, cache) if wanted("HB106", "HB307") else None
         if today is not None and wanted("HB101", "HB102", "HB104", "HB105"):
             findings += stale.dated(corpus, revisions or Revisions(), today=today, settings=settings)
@@ -85,7 +85,7 @@ def run_checks(
         if site is not None:
             findings += stale.leaning_on_the_past(corpus, site)
             findings += integrity.check(corpus, history, site)
-        if wanted("HB201", "HB202", "HB203", "HB205", "HB206", "HB207"):
+        if wanted("HB201", "HB202", "HB203", "HB205", "HB206", "HB207", "HB210", "HB211"):
             findings += duplicates.check(
                 corpus,
                 history,

@@ -163,6 +163,18 @@ _CODES = (
         "decision number taken on another branch",
         "Renumber this decision with `handbook new decision` before both branches merge.",
     ),
+    Code(
+        "HB210",
+        Severity.WARNING,
+        "new version with the text of the previous one",
+        "Keep the previous version number for an edit that changes no rule.",
+    ),
+    Code(
+        "HB211",
+        Severity.ERROR,
+        "effective date moved later without a new version",
+        "Publish the new effective date as a new version, or put back the date the version was published with.",
+    ),
     Code("HB301", Severity.ERROR, "supersedes points nowhere", "Name an existing record in 'supersedes'."),
     Code(
         "HB302",

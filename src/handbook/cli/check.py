@@ -17,7 +17,8 @@ from .common import FORMATS, Report, path_prefix, site_settings
 
 # -- check ---------------------------------------------------------------------------------
 # Codes that need git history; without them selected, history is not read at all.
-HISTORY_CODES = ("HB104", "HB202", "HB203", "HB207")
+# HB205/HB206 too: which of two copies is the newer comes from git.
+HISTORY_CODES = ("HB104", "HB202", "HB203", "HB205", "HB206", "HB207", "HB210", "HB211")
 
 
 @click.command()
