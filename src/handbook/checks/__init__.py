@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from ..history import History
     from ..loading import Corpus
     from .revisions import Revisions
+    from .targets import GeneratedPages
 
 __all__ = [
     "CODES",
@@ -51,6 +52,7 @@ def run_checks(
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
     published_only: bool = False,
+    generated: GeneratedPages | None = None,
 ) -> list[Finding]:
     """Every finding about `corpus` whose code `select` and `ignore` keep, sorted by file and line;
     a check whose codes are all left out is not run.
@@ -63,9 +65,11 @@ def run_checks(
     When the handbook cannot be loaded (HB0xx), only the loader's findings are given: the other
     checks need every record, and would otherwise report the gaps a broken file leaves.
     `revisions` (same-version edits and the date each file last changed, from the changes
-    `history` read from git) is worked out here when not given.
+    `history` read from git) is worked out here when not given. `generated`: the source paths of
+    the pages the records make, without which links to files that are not there (HB310-HB313)
+    are not looked for.
     """
-    from . import duplicates, integrity, scripts, stale, workflow
+    from . import duplicates, integrity, liquid, scripts, stale, targets, workflow
     from .pages import Site
     from .revisions import Revisions, read_revisions
 
@@ -103,6 +107,10 @@ def run_checks(
             findings += workflow.acknowledgements(corpus)
         if wanted("HB309"):
             findings += scripts.check(corpus, cache)
+        if generated is not None and wanted("HB310", "HB311", "HB312", "HB313"):
+            findings += targets.check(corpus, generated)
+        if wanted("HB314"):
+            findings += liquid.check(corpus)
     return sorted(
         {f for f in findings if kept(f.code, select, ignore) and (today is not None or f.code not in DATED)},
         key=Finding.sort_key,

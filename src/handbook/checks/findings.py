@@ -224,6 +224,36 @@ _CODES = (
         "Content-Security-Policy still blocks it.",
     ),
     Code(
+        "HB310",
+        Severity.ERROR,
+        "link or image to no file of the site",
+        "Fix the path (relative to this file), add the missing file, or remove the link.",
+    ),
+    Code(
+        "HB311",
+        Severity.ERROR,
+        "link to a section a page does not have",
+        "Link to one of the page's headings (its id), or drop the '#' part.",
+    ),
+    Code(
+        "HB312",
+        Severity.ERROR,
+        "absolute link",
+        "Write the link relative to this file, like '../policies/refunds-and-returns.md'.",
+    ),
+    Code(
+        "HB313",
+        Severity.ERROR,
+        "a post's 'links' names no file",
+        "Give the path, from docs/, of an existing page or file, or remove it.",
+    ),
+    Code(
+        "HB314",
+        Severity.ERROR,
+        "Liquid left in the text",
+        "Replace the tag with what it stands for, or put it in an HTML comment.",
+    ),
+    Code(
         "HB401",
         Severity.ERROR,
         "acknowledgement file cannot be read",
