@@ -62,7 +62,8 @@ class Settings:
     extra: dict[str, object] = field(default_factory=dict, compare=False)
     # The link checks mkdocs.yml's `validation` sets to `warn` (what fails `--strict`), of
     # not_found, anchors, absolute_links and unrecognized_links: `handbook check` reports the same.
-    strict_links: frozenset[str] = field(default=frozenset({"not_found"}), compare=False)
+    # Not part of what a record parses to (the cache's salt): the build and the check share records.
+    strict_links: frozenset[str] = field(default=frozenset({"not_found"}), compare=False, repr=False)
 
     def path(self, relative: str) -> Path:
         return self.root / relative

@@ -108,7 +108,7 @@ def run_checks(
         if wanted("HB309"):
             findings += scripts.check(corpus, cache)
         if generated is not None and wanted("HB310", "HB311", "HB312", "HB313"):
-            findings += targets.check(corpus, generated)
+            findings += targets.check(corpus, generated, cache)
         if wanted("HB314"):
             findings += liquid.check(corpus)
     return sorted(

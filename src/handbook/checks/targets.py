@@ -9,6 +9,7 @@ read from the converted tree, as mkdocs reads them: a link in code or in raw HTM
 
 from __future__ import annotations
 
+import hashlib
 import os
 import posixpath
 import xml.etree.ElementTree as etree
@@ -26,6 +27,7 @@ from ..settings import MARKDOWN_EXTENSIONS, Settings
 from .findings import Finding, finding
 
 if TYPE_CHECKING:
+    from ..cache import Cache
     from ..loading import Corpus
 
 
@@ -107,6 +109,18 @@ def convert(text: str, settings: Settings) -> Converted:
     return found
 
 
+def _cached(text: str, settings: Settings, cache: Cache | None) -> Converted:
+    if cache is None:
+        return convert(text, settings)
+    key = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+    known = cache.get("targets", key)
+    if isinstance(known, list) and len(known) == 2:
+        return Converted(tuple((tag, url) for tag, url in known[0]), frozenset(known[1]))
+    found = convert(text, settings)
+    cache.put("targets", key, [[list(link) for link in found.links], sorted(found.ids)])
+    return found
+
+
 def site_files(settings: Settings) -> frozenset[str]:
     """Every file under docs/ as the site names it (what mkdocs leaves out by default aside:
     dot files and a top-level templates/)."""
@@ -135,9 +149,10 @@ def record_texts(corpus: Corpus) -> Iterator[Text]:
             yield Text(post.path.removeprefix(docs), post.path, body[0], body[1])
 
 
-def check(corpus: Corpus, generated: GeneratedPages) -> list[Finding]:
+def check(corpus: Corpus, generated: GeneratedPages, cache: Cache | None = None) -> list[Finding]:
     """HB310-HB313 for every published record and post; `generated`: the pages and files the
-    records make (`site.sources.generated_pages`)."""
+    records make (`site.sources.generated_pages`). Each text's links and ids are kept in `cache`
+    by its content (converting every text takes seconds)."""
     settings = corpus.settings
     texts = list(record_texts(corpus))
     by_src = {text.src: text for text in texts}
@@ -161,7 +176,7 @@ def check(corpus: Corpus, generated: GeneratedPages) -> list[Finding]:
                 text = Text(src, src, made, 1) if made is not None else None
             if text is None:
                 return None  # a page whose sections are not known before it is made
-            converted[src] = convert(text.body, settings)
+            converted[src] = _cached(text.body, settings, cache)
         return converted[src]
 
     findings: list[Finding] = []
