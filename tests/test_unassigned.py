@@ -7,6 +7,7 @@ import json
 from html.parser import HTMLParser
 from pathlib import Path
 
+import feedparser
 import pytest
 from click.testing import CliRunner
 
@@ -101,3 +102,7 @@ def test_a_policy_owned_by_unassigned_builds_strict_and_shows_unassigned(write_h
         assert not [h for h in hrefs if "owners/unassigned" in h], html
     register = (site / "policies/index.html").read_text(encoding="utf-8")
     assert "Unassigned" in register
+    # Subscribers see the same name as readers.
+    feed = feedparser.parse((site / "feeds/policies.xml").read_bytes())
+    assert feed.bozo == 0
+    assert [(e.title, e.author) for e in feed.entries if "Refunds" in e.title] == [("Refunds: version 1", "Unassigned")]
