@@ -98,6 +98,11 @@ CASES = {
         f"{POST}:6: error HB313 'links' names 'missing-post.md', which is no file of the site: give the path of a "
         "page or file from docs/ (or a record's, like 'policies/refunds-and-returns.md'), or remove it",
     ),
+    "post links: naming a missing section": (
+        {POST: post(extra="links:\n  - guide.md#nowhere\n")},
+        f"{POST}:5: error HB313 'links' names 'guide.md#nowhere', but 'guide.md' has no heading 'nowhere': name one "
+        "of its headings after the '#', or drop the '#' part",
+    ),
     "Liquid tag in a policy": (
         {P: policy(body="## Rules\n\nText.\n\n{% include refunds-table.html %}\n")},
         f"{P}:16: error HB314 Liquid tag '{{% include refunds-table.html %}}' is left in the text, and the site would "
@@ -133,7 +138,7 @@ def test_without_those_problems_both_pass(write_handbook: Writer) -> None:
             "<!-- {% comment %}internal note{% endcomment %} -->\n\n`{{ site.baseurl }}`\n\n"
             "```\n{% include x.html %}\n```\n"
         )),
-        POST: post(extra="links:\n  - guide.md\n  - Refunds: policies/refunds.md\n"),
+        POST: post(extra="links:\n  - guide.md#how-to-ask\n  - Refunds: policies/refunds.md\n"),
     }, defaults=False)  # fmt: skip
     assert check(root) == (0, [])
     built = strict_build(root)

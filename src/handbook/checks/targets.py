@@ -190,7 +190,7 @@ def check(corpus: Corpus, generated: GeneratedPages, cache: Cache | None = None)
             if problem is not None:
                 code, message = problem
                 findings.append(finding(text.path, lines.of(url), code, message))
-    findings += _post_links(corpus, known)
+    findings += _post_links(corpus, known, page)
     return findings
 
 
@@ -249,9 +249,9 @@ def _problem(
     )
 
 
-def _post_links(corpus: Corpus, known: frozenset[str]) -> list[Finding]:
-    """HB313: a post's `links:` (Material's related links) naming a file the site does not have;
-    Material resolves each from docs/."""
+def _post_links(corpus: Corpus, known: frozenset[str], page: Callable[[str], Converted | None]) -> list[Finding]:
+    """HB313: a post's `links:` (Material's related links) naming a file the site does not have,
+    or a section its page does not have; Material resolves each from docs/, and always warns."""
     findings = []
     for post in corpus.published_posts:
         try:
@@ -261,14 +261,22 @@ def _post_links(corpus: Corpus, known: frozenset[str]) -> list[Finding]:
             continue
         for target in _link_paths(document.meta.get("links")):
             parts = urlsplit(target)
-            if parts.scheme or posixpath.normpath(unquote(parts.path)) in known:
+            path = posixpath.normpath(unquote(parts.path)) if parts.path else ""
+            if parts.scheme:
                 continue
-            line = _line_in(raw, target, document.line_of("links"))
-            findings.append(finding(
-                post.path, line, "HB313",
-                f"'links' names '{target}', which is no file of the site: give the path of a page or file "
-                "from docs/ (or a record's, like 'policies/refunds-and-returns.md'), or remove it",
-            ))  # fmt: skip
+            if path not in known:
+                problem = (
+                    f"'links' names '{target}', which is no file of the site: give the path of a page or file "
+                    "from docs/ (or a record's, like 'policies/refunds-and-returns.md'), or remove it"
+                )
+            elif parts.fragment and (converted := page(path)) is not None and parts.fragment not in converted.ids:
+                problem = (
+                    f"'links' names '{target}', but '{path}' has no heading '{parts.fragment}': name one of its "
+                    "headings after the '#', or drop the '#' part"
+                )
+            else:
+                continue
+            findings.append(finding(post.path, _line_in(raw, target, document.line_of("links")), "HB313", problem))
     return findings
 
 
