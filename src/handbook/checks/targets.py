@@ -159,7 +159,9 @@ def check(corpus: Corpus, generated: GeneratedPages, cache: Cache | None = None)
     files = site_files(settings)
     known = files | generated.sources | by_src.keys()
     # Links to a record's own .md file are HB307's (a missing or draft policy, decision or post).
-    record_folders = ("policies", "decisions", _posts_site_dir(settings))
+    posts = _posts_site_dir(settings)
+    # The records' folders, then the blog's (None without a blog under docs/).
+    record_folders = ("policies", "decisions", posts, posixpath.dirname(posts) if posts else "")
     converted: dict[str, Converted] = {}
 
     def page(src: str) -> Converted | None:
@@ -220,8 +222,10 @@ def _problem(
         target = posixpath.normpath(posixpath.join(posixpath.dirname(src), unquote(parts.path)))
         if target not in known:
             folder = posixpath.dirname(target)
-            if tag == "a" and target.endswith(".md") and folder in record_folders and folder:
+            if tag == "a" and target.endswith(".md") and any(_within(folder, f) for f in record_folders[:3]):
                 return None  # HB307
+            if target.endswith(".md") and _within(folder, record_folders[3]):
+                return None  # the blog's archive and category pages, which Material makes
             if not posixpath.splitext(parts.path)[1]:
                 if "unrecognized_links" not in settings.strict_links:
                     return None
@@ -306,6 +310,10 @@ def _post_document(settings: Settings, path: str) -> tuple[str, int] | None:
     except Exception:  # the loader reports a post that cannot be read
         return None
     return document.body, document.body_line
+
+
+def _within(folder: str, parent: str) -> bool:
+    return bool(parent) and (folder == parent or folder.startswith(parent + "/"))
 
 
 def _posts_site_dir(settings: Settings) -> str:
