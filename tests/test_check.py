@@ -377,7 +377,7 @@ def test_hb206_exact_duplicate_text(write_handbook: Writer) -> None:
     })  # fmt: skip
     message = (
         f"exact copy of {P}: the text is the same word for word; "
-        "delete the copy, or retire one and give the other 'supersedes'"
+        f"delete this file (the copy), or retire it and give {P} 'supersedes'"
     )
     assert findings(root) == (1, [
         ("policies/exchanges.md", 12, "HB206", message),

@@ -336,7 +336,6 @@ def test_imported_with_an_owner_builds_strict_with_redirects(root: Path) -> None
 
 
 @pytest.mark.engine
-@pytest.mark.xfail(strict=True, reason="needs hb20-checks' unassigned owner")
 def test_a_default_import_into_an_empty_handbook_builds_strict_and_shows_the_policies(root: Path) -> None:
     code, out = run_import(root, write_source(root, JEKYLL))
     assert code == 0, out

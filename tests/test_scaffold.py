@@ -86,6 +86,15 @@ def test_new_policy_needs_a_known_owner(write_handbook: Writer) -> None:
     assert not (root / "policies").exists() or not any((root / "policies").glob("*.md"))
 
 
+def test_new_policy_takes_the_placeholder_owner(write_handbook: Writer, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_handbook({})
+    monkeypatch.chdir(root)
+    code, out, _ = run(root, "new", "policy", "Refunds", "--owner", "unassigned", "--date", "2026-03-02")
+    assert (code, out) == (0, "policies/refunds.md\n")
+    corpus = load_corpus(settings_for(root))
+    assert (corpus.errors, corpus.policies["refunds"].owner) == ((), "unassigned")
+
+
 def test_new_policy_from_a_title_without_letters_needs_an_id(write_handbook: Writer) -> None:
     root = write_handbook({})
     code, _, err = run(root, "new", "policy", "★★★", "--owner", "billing")

@@ -59,8 +59,10 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "bands": ("checks/minhash.py",),
     "links": ("checks/links.py", "frontmatter.py", "loading.py"),
     "edits": ("checks/revisions.py", "git.py", "frontmatter.py", "lenient.py"),
+    "effective": ("checks/revisions.py", "lenient.py"),
     "scripts": ("rawhtml.py", "checks/scripts.py", "frontmatter.py"),
     "personal": ("checks/personal.py",),
+    "targets": ("checks/targets.py",),
 }
 
 
@@ -74,7 +76,7 @@ def section_salts(settings: Settings | None = None) -> dict[str, str]:
             digest.update((_PACKAGE / source).read_bytes())
         if name == "records" and settings is not None:
             digest.update(repr(settings).encode())
-        if name == "scripts" and settings is not None:  # found as the site's Markdown converts
+        if name in ("scripts", "targets") and settings is not None:  # found as the site's Markdown converts
             digest.update(repr((settings.markdown_extensions, settings.markdown_configs)).encode())
         salts[name] = digest.hexdigest()
     return salts

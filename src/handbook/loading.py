@@ -28,7 +28,17 @@ from .folders import (
 )
 from .frontmatter import Document, decode, parse_tree, read_document
 from .linking import link, links_outside
-from .records import Decision, DecisionStatus, Feedback, Owner, Policy, PolicyStatus, Post
+from .records import (
+    UNASSIGNED,
+    UNASSIGNED_NAME,
+    Decision,
+    DecisionStatus,
+    Feedback,
+    Owner,
+    Policy,
+    PolicyStatus,
+    Post,
+)
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -84,6 +94,8 @@ class Corpus:
 
     def owner_name(self, owner_id: str) -> str:
         owner = self.owners.get(owner_id)
+        if owner is None and owner_id == UNASSIGNED:
+            return UNASSIGNED_NAME
         return owner.name if owner else owner_id
 
 

@@ -45,6 +45,12 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+# The one owner every handbook knows without a registry entry: a policy nobody has taken on yet
+# (an import's default). It builds and shows as "Unassigned"; `handbook check` asks for a real owner.
+UNASSIGNED = "unassigned"
+UNASSIGNED_NAME = "Unassigned"
+
+
 @dataclass(frozen=True)
 class Owner:
     """An entry of the owners registry: who answers for a policy and approves its changes."""

@@ -18,7 +18,7 @@ from mkdocs.structure.pages import Page
 
 from ..builddate import build_datetime, build_epoch
 from ..cache import Cache
-from ..checks import Finding, scripts
+from ..checks import Finding, liquid, scripts
 from ..errors import HandbookError
 from ..fast.shortcuts import Shortcuts
 from ..history import History, read_history
@@ -130,6 +130,9 @@ class Build:
                 log.error(f"{line}: {found.fix[0].lower()}{found.fix[1:]}")
             else:
                 log.info(line)
+        # Liquid left in a record's or post's text (HB314): the page would show it as text.
+        for found in liquid.check(corpus):
+            log.warning(f"{found.path}:{found.line}: {found.message} ({found.code})")
         # Same commit, same bytes: mkdocs dates the sitemap from SOURCE_DATE_EPOCH, never the clock.
         if "SOURCE_DATE_EPOCH" not in os.environ:
             os.environ["SOURCE_DATE_EPOCH"] = str(build_epoch(corpus))

@@ -8,6 +8,7 @@ becomes a path or a file name is validated here: folders stay inside the handboo
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
 import posixpath
@@ -240,7 +241,7 @@ def settings_of(source: YamlFile, config_file: Path) -> Settings:
         raise ConfigError("\n".join(map(str, errors)), errors)
     docs_dir = source.data.get("docs_dir", "docs")
     site_url = source.data.get("site_url")
-    return settings_from(
+    settings = settings_from(
         plugin_config,
         config_file,
         docs_dir if isinstance(docs_dir, str) else "docs",
@@ -248,6 +249,22 @@ def settings_of(source: YamlFile, config_file: Path) -> Settings:
         source=source,
         markdown=_markdown_extensions(config_file, source.data.get("markdown_extensions")),
     )
+    return dataclasses.replace(settings, strict_links=strict_links(source.data.get("validation")))
+
+
+# mkdocs 1.6's levels for links when mkdocs.yml says nothing: only a missing file is a warning.
+_LINK_LEVELS = {"not_found": "warn", "anchors": "info", "absolute_links": "info", "unrecognized_links": "info"}
+
+
+def strict_links(validation: Any) -> frozenset[str]:
+    """The link checks mkdocs.yml's `validation` sets to `warn`: `--strict` fails on each. The
+    keys at its top apply to links (and nav); those under `links` override them."""
+    levels = dict(_LINK_LEVELS)
+    if isinstance(validation, dict):
+        for scope in (validation, validation.get("links")):
+            if isinstance(scope, dict):
+                levels.update((k, str(v)) for k, v in scope.items() if k in levels and isinstance(v, str))
+    return frozenset(k for k, v in levels.items() if v == "warn")
 
 
 def read_settings(root: Path) -> Settings:

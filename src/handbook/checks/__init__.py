@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ..history import History
     from ..loading import Corpus
     from .revisions import Revisions
+    from .targets import GeneratedPages
 
 __all__ = [
     "CODES",
@@ -52,6 +53,7 @@ def run_checks(
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
     published_only: bool = False,
+    generated: GeneratedPages | None = None,
 ) -> list[Finding]:
     """Every finding about `corpus` whose code `select` and `ignore` keep, sorted by file and line;
     a check whose codes are all left out is not run.
@@ -64,9 +66,11 @@ def run_checks(
     When the handbook cannot be loaded (HB0xx), only the loader's findings are given: the other
     checks need every record, and would otherwise report the gaps a broken file leaves.
     `revisions` (same-version edits and the date each file last changed, from the changes
-    `history` read from git) is worked out here when not given.
+    `history` read from git) is worked out here when not given. `generated`: the source paths of
+    the pages the records make, without which links to files that are not there (HB310-HB313)
+    are not looked for.
     """
-    from . import duplicates, feedback, integrity, personal, scripts, stale, workflow
+    from . import duplicates, feedback, integrity, liquid, personal, scripts, stale, targets, workflow
     from .pages import Site
     from .revisions import Revisions, read_revisions
 
@@ -76,17 +80,19 @@ def run_checks(
     settings = settings or corpus.settings
     findings = integrity.loader_findings(corpus)
     if not corpus.load_errors:
-        if revisions is None and wanted("HB104", "HB207"):
-            revisions = read_revisions(corpus, history, cache=cache, edits=wanted("HB207"))
+        if revisions is None and wanted("HB104", "HB207", "HB211"):
+            revisions = read_revisions(corpus, history, cache=cache, edits=wanted("HB207"), published=wanted("HB211"))
         site = Site.of(corpus, cache) if wanted("HB106", "HB307") else None
         if today is not None and wanted("HB101", "HB102", "HB104", "HB105"):
             findings += stale.dated(corpus, revisions or Revisions(), today=today, settings=settings)
         if today is not None and wanted("HB120", "HB121"):
             findings += feedback.dated(corpus, history, today=today)
+        if wanted("HB108"):
+            findings += stale.unassigned_owners(corpus)
         if site is not None:
             findings += stale.leaning_on_the_past(corpus, site)
             findings += integrity.check(corpus, history, site)
-        if wanted("HB201", "HB202", "HB203", "HB205", "HB206", "HB207"):
+        if wanted("HB201", "HB202", "HB203", "HB205", "HB206", "HB207", "HB210", "HB211"):
             findings += duplicates.check(
                 corpus,
                 history,
@@ -108,6 +114,10 @@ def run_checks(
             findings += scripts.check(corpus, cache)
         if wanted("HB322"):
             findings += personal.check(corpus, cache)
+        if generated is not None and wanted("HB310", "HB311", "HB312", "HB313"):
+            findings += targets.check(corpus, generated, cache)
+        if wanted("HB314"):
+            findings += liquid.check(corpus)
     return sorted(
         {f for f in findings if kept(f.code, select, ignore) and (today is not None or f.code not in DATED)},
         key=Finding.sort_key,

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from ..records import Decision, Policy, PolicyStatus
 from ..settings import Settings
 from .findings import Finding, Severity, finding, from_error
-from .minhash import BINS, MIN_WORDS, band_keys, band_shape, near_duplicates
+from .minhash import BINS, MIN_WORDS, band_keys, band_shape, near_duplicates, words
 from .revisions import WORKING_COPY
 
 if TYPE_CHECKING:
@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 # Words that mark a copy of a file rather than another policy: refunds-final, refunds-v2, refunds-old.
 COPY_MARKS = re.compile(
     r"^(?:final|new|old|copy|draft|latest|current|updated|revised|backup|bak|tmp|temp|edited|v\d+|ver\d+|version\d*)$"
+)
+# An id that ends in a date or a commit marks a kept copy of a version: refunds-2023-04-01, refunds-1a2b3c4.
+_DATED_OR_COMMIT = re.compile(
+    r"[-_](?:(?:19|20)\d\d(?:[-_]?\d\d){0,2}|(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,40})$"
 )
 
 
@@ -46,6 +50,8 @@ def check(
     if texts:
         findings += copied_texts(corpus, history, threshold=settings.duplicate_threshold, cache=cache, drafts=drafts)
     findings += rewrites(corpus, revisions, threshold=settings.rewrite_threshold)
+    findings += versions_without_change(corpus, history)
+    findings += effective_moved(corpus, revisions)
     return findings
 
 
@@ -60,6 +66,18 @@ def normalised_id(policy_id: str) -> str:
     while len(parts) > 1 and COPY_MARKS.match(parts[-1]):
         parts.pop()
     return "".join(parts)
+
+
+def is_copy_id(policy_id: str) -> bool:
+    """Whether the id marks a kept copy: a copy word (refunds-old, refunds-v2), a date or a commit."""
+    last = re.split(r"[^a-z0-9]+", policy_id.lower())[-1]
+    return bool(_DATED_OR_COMMIT.search(policy_id.lower())) or ("-" in policy_id and bool(COPY_MARKS.match(last)))
+
+
+def same_text(a: str, b: str) -> bool:
+    """Exact copies, as HB206 and HB210 take them: the same words in the same order (case,
+    punctuation, spacing and line wrapping aside), as the near-copy comparison reads words."""
+    return words(a) == words(b)
 
 
 def same_policy(corpus: Corpus) -> Iterator[Finding]:
@@ -109,16 +127,11 @@ def _texts(corpus: Corpus, history: History, *, drafts: bool = True) -> list[_Te
             continue
         versions = history.versions_of(policy.id)
         started = versions[0].published.date() if versions else policy.effective
-        texts.append(
-            _Text(
-                policy.path,
-                policy.body_line,
-                "policy",
-                f"p:{policy_root[policy.id]}",
-                (started, policy.path),
-                policy.body,
-            )
-        )
+        # The copy of two is, first, one whose id marks a copy; then one not in force beside one in
+        # force (never advise deleting the live policy); then the newer.
+        live = not policy.is_draft and not corpus.is_retired(policy)
+        order = (is_copy_id(policy.id), not live, started, policy.path)
+        texts.append(_Text(policy.path, policy.body_line, "policy", f"p:{policy_root[policy.id]}", order, policy.body))
     decision_root = _chain_roots({str(d.number): _first(d) for d in corpus.decisions.values()})
     for decision in corpus.decisions.values():
         texts.append(
@@ -127,7 +140,7 @@ def _texts(corpus: Corpus, history: History, *, drafts: bool = True) -> list[_Te
                 decision.body_line,
                 "decision",
                 f"d:{decision_root[str(decision.number)]}",
-                (decision.date or dt.date.max, decision.number, decision.path),
+                (False, False, decision.date or dt.date.max, decision.number, decision.path),
                 decision.body,
             )
         )
@@ -160,7 +173,9 @@ def copied_texts(
     """
     # Roughly the word count, without splitting every text: stubs are not compared.
     texts = [t for t in _texts(corpus, history, drafts=drafts) if t.body.count(" ") + t.body.count("\n") >= MIN_WORDS]
-    digests = [hashlib.sha1(t.body.strip().encode("utf-8")).hexdigest() for t in texts]
+    # One digest per text as `same_text` reads it: equal digests are exact copies (HB206), and the
+    # near-copy comparison (HB205) sees only texts that differ.
+    digests = [hashlib.sha1(" ".join(words(t.body)).encode("utf-8")).hexdigest() for t in texts]
     findings: list[Finding] = []
     # Exact copies: one finding on each later copy, naming the earliest.
     same: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -192,25 +207,27 @@ def copied_texts(
             similarity, original_index = min(found, key=lambda f: (-f[0], texts[f[1]].order))
             count = len(found)
             copy, original = texts[index], texts[original_index]
-            if similarity == 1.0:
-                # The same words in the same order, only spaced or wrapped differently.
-                findings.append(_exact(copy, original))
-                continue
             more = f" (and {count - 1} more)" if count > 1 else ""
+            # Texts here differ in their words: 1.00 would read as an exact copy, which HB206 reports.
+            shown = f"{similarity:.2f}" if round(similarity, 2) < 1 else "above 0.99"
+            how = f"similarity {shown} (shared 5-word phrases; threshold {threshold:.2f})"
+            if similarity == 1:
+                how = f"every 5-word phrase of each is in the other, reordered or repeated (threshold {threshold:.2f})"
             findings.append(finding(
                 copy.path, copy.line, "HB205",
-                f"near-copy of {original.path}{more}: similarity {similarity:.2f} "
-                f"(shared 5-word phrases; threshold {threshold:.2f}); merge them, or keep in the copy only what "
+                f"near-copy of {original.path}{more}: {how}; merge them, or keep in the copy only what "
                 "differs",
             ))  # fmt: skip
     return findings
 
 
 def _exact(copy: _Text, original: _Text) -> Finding:
+    # The finding is on the copy, and says which file that is: following it never deletes the original.
     return finding(
         copy.path, copy.line, "HB206",
         f"exact copy of {original.path}: the text is the same word for word; "
-        f"delete the copy, or retire one and give the other 'supersedes'",
+        f"delete this file (the copy), or retire it and give {original.path} 'supersedes'",
+        f"Delete {copy.path}, the copy; keep {original.path}.",
     )  # fmt: skip
 
 
@@ -249,4 +266,46 @@ def rewrites(corpus: Corpus, revisions: Revisions, *, threshold: float) -> Itera
             f"{what} and kept its number (more than {round(threshold * 100)}% is a new version): "
             f"raise 'version' to {edit.version + 1} and say what changed in 'changes'",
             f"Publish the rewrite as version {edit.version + 1}: raise 'version' and say what changed in 'changes'.",
+        )  # fmt: skip
+
+
+def versions_without_change(corpus: Corpus, history: History) -> Iterator[Finding]:
+    """HB210: the current version's text is the previous version's, word for word: an editorial
+    change (or none) presented to subscribers as a new version. Only the current version is
+    reported: it is the one an editor can still keep from being published. A retirement is a new
+    version that may keep the text."""
+    for policy in corpus.policies.values():
+        versions = history.versions_of(policy.id)
+        if policy.is_draft or corpus.is_retired(policy) or len(versions) < 2 or versions[-1].number != policy.version:
+            continue
+        before, now = versions[-2], versions[-1]
+        if not same_text(before.body, now.body):
+            continue
+        where = f" (commit {before.commit[:7]}, {before.published.date()})" if before.commit else ""
+        yield finding(
+            policy.path, policy.line_of("version"), "HB210",
+            f"version {now.number} has the same text as version {before.number}{where}, word for word: a new "
+            f"version tells subscribers the rules changed; keep 'version: {before.number}' for an edit that "
+            "changes no rule, or say in the text what changed",
+            f"Keep 'version: {before.number}' until the text changes, or make the change the new version says.",
+        )  # fmt: skip
+
+
+def effective_moved(corpus: Corpus, revisions: Revisions) -> Iterator[Finding]:
+    """HB211: `effective` moved later than the current version was published with, same number:
+    the days between would say the version was in force before it is."""
+    for first in revisions.published:
+        policy = next((p for p in corpus.policies.values() if p.path == first.path), None)
+        if policy is None or policy.version != first.version or first.effective is None:
+            continue
+        if policy.effective <= first.effective:
+            continue
+        yield finding(
+            policy.path, policy.line_of("effective"), "HB211",
+            f"'effective' moved from {first.effective.isoformat()}, as version {first.version} was published "
+            f"(commit {first.commit[:7]}, {first.date.date()}), to {policy.effective.isoformat()} without a new "
+            f"version number: publish it as version {first.version + 1} and say in 'changes' when it now takes "
+            f"effect, or put back {first.effective.isoformat()}",
+            f"Raise 'version' to {first.version + 1} for the new date, or put back 'effective: "
+            f"{first.effective.isoformat()}'.",
         )  # fmt: skip

@@ -110,6 +110,12 @@ _CODES = (
         "Find when it was decided (the record's history, its discussion) and write it as 'date: YYYY-MM-DD'.",
     ),
     Code(
+        "HB108",
+        Severity.WARNING,
+        "no owner yet",
+        "Ask who owns the policy, add them to the owners registry and put their id in 'owner'.",
+    ),
+    Code(
         "HB120",
         Severity.ERROR,
         "customers not told of a change",
@@ -175,6 +181,18 @@ _CODES = (
         "decision number taken on another branch",
         "Renumber this decision with `handbook new decision` before both branches merge.",
     ),
+    Code(
+        "HB210",
+        Severity.WARNING,
+        "new version with the text of the previous one",
+        "Keep the previous version number for an edit that changes no rule.",
+    ),
+    Code(
+        "HB211",
+        Severity.ERROR,
+        "effective date moved later without a new version",
+        "Publish the new effective date as a new version, or put back the date the version was published with.",
+    ),
     Code("HB301", Severity.ERROR, "supersedes points nowhere", "Name an existing record in 'supersedes'."),
     Code(
         "HB302",
@@ -222,6 +240,36 @@ _CODES = (
         "Remove it: a script the site needs goes in a file listed under 'extra_javascript' in mkdocs.yml. "
         "Or set 'allow_raw_html: true' under the handbook plugin in mkdocs.yml; the site's "
         "Content-Security-Policy still blocks it.",
+    ),
+    Code(
+        "HB310",
+        Severity.ERROR,
+        "link or image to no file of the site",
+        "Fix the path (relative to this file), add the missing file, or remove the link.",
+    ),
+    Code(
+        "HB311",
+        Severity.ERROR,
+        "link to a section a page does not have",
+        "Link to one of the page's headings (its id), or drop the '#' part.",
+    ),
+    Code(
+        "HB312",
+        Severity.ERROR,
+        "absolute link",
+        "Write the link relative to this file, like '../policies/refunds-and-returns.md'.",
+    ),
+    Code(
+        "HB313",
+        Severity.ERROR,
+        "a post's 'links' names no file",
+        "Give the path, from docs/, of an existing page or file, or remove it.",
+    ),
+    Code(
+        "HB314",
+        Severity.ERROR,
+        "Liquid left in the text",
+        "Replace the tag with what it stands for, or put it in an HTML comment.",
     ),
     Code(
         "HB320",

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import git
-from ..lenient import decode_text, lenient_document
+from ..lenient import decode_text, lenient_document, old_version
 
 if TYPE_CHECKING:
     from ..cache import Cache
@@ -43,12 +43,25 @@ class Edit:
 
 
 @dataclass(frozen=True)
+class Published:
+    """A policy's current version as the commit that published it said it: its `effective` date."""
+
+    path: str
+    version: int
+    commit: str
+    date: dt.datetime
+    effective: dt.date | None
+
+
+@dataclass(frozen=True)
 class Revisions:
     """Edits within each policy's current version, and the last commit date of unchanged files."""
 
     edits: tuple[Edit, ...] = ()
     last_commit: Mapping[str, dt.datetime] = field(default_factory=dict)
     complete: bool = False
+    # Each published policy's current version as first committed (when asked for: `published=True`).
+    published: tuple[Published, ...] = ()
 
     def last_change(self, full_path: Path, path: str) -> dt.date | None:
         """The day `path` last changed: its last commit, or, when it is new or edited since, the file's own time."""
@@ -90,9 +103,11 @@ def _version_of(path: str, raw: bytes) -> tuple[int | None, str, str]:
     return number, str(meta.get("status") or "").strip().lower(), body
 
 
-def read_revisions(corpus: Corpus, history: History, *, cache: Cache | None = None, edits: bool = True) -> Revisions:
+def read_revisions(
+    corpus: Corpus, history: History, *, cache: Cache | None = None, edits: bool = True, published: bool = False
+) -> Revisions:
     """Same-version edits of each policy's current version (unless `edits` is False), and when
-    each record file last changed.
+    each record file last changed; with `published`, each current version as first committed.
 
     Without git (or with incomplete history) there is nothing to compare: `complete` is False
     and files are dated by their modification time.
@@ -105,6 +120,8 @@ def read_revisions(corpus: Corpus, history: History, *, cache: Cache | None = No
     # (policy path, version, commit, date, old blob, new blob); a new blob of WORKING_COPY is the file on disk.
     steps: list[tuple[str, int, str, dt.datetime | None, str, str]] = []
     working: dict[str, bytes] = {}
+    # (policy path, version, the commit that published it) of each current version, to read its first text.
+    firsts: list[tuple[str, int, str, git.Commit]] = []
     for policy in corpus.policies.values():
         events = changes.get(policy.path)
         if not events or events[-1].blob is None:
@@ -120,10 +137,10 @@ def read_revisions(corpus: Corpus, history: History, *, cache: Cache | None = No
             last_commit[policy.path] = last.commit.date
         if policy.is_draft:
             continue
-        published = [v for v in history.versions_of(policy.id) if v.number == policy.version and v.commit]
-        if not published:
+        current = [v for v in history.versions_of(policy.id) if v.number == policy.version and v.commit]
+        if not current:
             continue
-        first = published[-1]
+        first = current[-1]
         # The commit that published the current version; after a rename, the first commit at this path.
         start = next((i for i in range(len(events) - 1, -1, -1) if events[i].commit.sha == first.commit), None)
         if start is None:
@@ -132,6 +149,8 @@ def read_revisions(corpus: Corpus, history: History, *, cache: Cache | None = No
         # After a deletion the file starts again: compare from there.
         cut = max((i for i, e in enumerate(run) if e.blob is None), default=-1)
         run = run[cut + 1 :]
+        if run and run[0].blob is not None:
+            firsts.append((policy.path, policy.version, run[0].blob, run[0].commit))
         for before, after in zip(run, run[1:], strict=False):
             if before.blob != after.blob:
                 assert before.blob is not None and after.blob is not None
@@ -146,7 +165,33 @@ def read_revisions(corpus: Corpus, history: History, *, cache: Cache | None = No
         if events and events[-1].blob is not None:
             last_commit.setdefault(decision.path, events[-1].commit.date)
     measured = _measure(root, steps, working, cache) if edits else []
-    return Revisions(edits=tuple(measured), last_commit=last_commit, complete=True)
+    first_texts = _first_texts(root, firsts, cache) if published else ()
+    return Revisions(edits=tuple(measured), last_commit=last_commit, complete=True, published=first_texts)
+
+
+def _first_texts(
+    root: Path, firsts: list[tuple[str, int, str, git.Commit]], cache: Cache | None
+) -> tuple[Published, ...]:
+    """The `effective` date each current version was published with, kept in the cache by blob id."""
+    known: dict[str, str] = {}
+    for _, _, blob, _ in firsts:
+        cached = cache.get("effective", blob) if cache is not None else None
+        if isinstance(cached, str):
+            known[blob] = cached
+    texts = _blobs(root, [blob for _, _, blob, _ in firsts if blob not in known])
+    found = []
+    for path, version, blob, commit in firsts:
+        if blob not in known:
+            raw = texts.get(blob)
+            if raw is None:
+                continue
+            effective = old_version(path, decode_text(raw)).effective
+            known[blob] = effective.isoformat() if effective else ""
+            if cache is not None:
+                cache.put("effective", blob, known[blob])
+        day = dt.date.fromisoformat(known[blob]) if known[blob] else None
+        found.append(Published(path, version, commit.sha, commit.date, day))
+    return tuple(found)
 
 
 def _measure(

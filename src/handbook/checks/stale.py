@@ -8,7 +8,7 @@ import posixpath
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..records import Decision, DecisionStatus, Policy
+from ..records import UNASSIGNED, Decision, DecisionStatus, Policy
 from ..settings import Settings
 from .findings import Finding, finding
 from .pages import Site
@@ -96,6 +96,19 @@ def open_proposals(corpus: Corpus, *, today: dt.date) -> Iterator[Finding]:
                 decision.path, decision.line_of("status"), "HB105",
                 f"proposed for {_days(waiting)} (since {decision.date.isoformat()}): "
                 f"decide it, and set 'status' to accepted or rejected",
+            )  # fmt: skip
+
+
+def unassigned_owners(corpus: Corpus) -> Iterator[Finding]:
+    """HB108: a policy with the placeholder owner, where the registry has no such entry."""
+    if UNASSIGNED in corpus.owners:
+        return
+    for policy in corpus.policies.values():
+        if policy.owner == UNASSIGNED:
+            yield finding(
+                policy.path, policy.line_of("owner"), "HB108",
+                f"owner '{UNASSIGNED}' is a placeholder: ask who owns this policy, add them to "
+                f"{corpus.settings.owners_file} if they are not there, and put their id here",
             )  # fmt: skip
 
 

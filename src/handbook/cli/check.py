@@ -17,7 +17,10 @@ from .common import FORMATS, Report, path_prefix, site_settings
 
 # -- check ---------------------------------------------------------------------------------
 # Codes that need git history; without them selected, history is not read at all.
-HISTORY_CODES = ("HB104", "HB120", "HB202", "HB203", "HB207")
+# HB205/HB206 too: which of two copies is the newer comes from git; HB310/HB311: the version pages.
+HISTORY_CODES = (
+    "HB104", "HB120", "HB202", "HB203", "HB205", "HB206", "HB207", "HB210", "HB211", "HB310", "HB311",
+)  # fmt: skip
 
 
 @click.command()
@@ -60,6 +63,7 @@ def check(
     file cannot be loaded (HB0xx) or the usage is wrong.
     """
     from ..adapter.config import reading_order_problems
+    from ..site.sources import generated_pages
 
     try:
         chosen, left_out = parse_selectors(selected), parse_selectors(ignored)
@@ -71,7 +75,9 @@ def check(
     wants_history = any(kept(code, chosen, left_out) for code in HISTORY_CODES)
     history = read_history(corpus) if wants_history and not corpus.load_errors else History(complete=False)
     day = today.date() if today else dt.date.today()
-    findings = run_checks(corpus, history, today=day, cache=cache, select=chosen, ignore=left_out)
+    # Links land on the pages the records make too: which those are is the site's to say.
+    generated = generated_pages(corpus, history) if not corpus.load_errors else None
+    findings = run_checks(corpus, history, today=day, cache=cache, select=chosen, ignore=left_out, generated=generated)
     if not corpus.load_errors:  # the build warns of each, and --strict fails on a warning
         findings += [from_error(problem) for problem in reading_order_problems(corpus)]
     findings = select(findings, select=chosen, ignore=left_out)

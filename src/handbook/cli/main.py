@@ -9,6 +9,7 @@ from .build import build
 from .check import check
 from .editor import COMMANDS, new
 from .feedback import import_feedback, new_feedback
+from .init import init
 
 
 @click.group()
@@ -17,6 +18,6 @@ def main() -> None:
     """Policies, decisions and posts kept as Markdown in git."""
 
 
-for command in (check, build, *COMMANDS, import_feedback, as_of):
+for command in (init, check, build, *COMMANDS, import_feedback, as_of):
     main.add_command(command)
 new.add_command(new_feedback)

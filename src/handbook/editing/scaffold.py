@@ -17,7 +17,7 @@ from ..feedback import FEEDBACK_FIELDS, RESERVED_IDS
 from ..loading import first_heading, load_owners
 from ..numbering import next_decision_number, used_decision_numbers
 from ..postschema import POST_PASSTHROUGH, post_fields
-from ..records import DecisionStatus, FeedbackStatus, PolicyStatus
+from ..records import UNASSIGNED, DecisionStatus, FeedbackStatus, PolicyStatus
 from ..schema import DECISION_FIELDS, policy_fields
 from ..settings import Settings
 from . import Refused
@@ -114,8 +114,11 @@ def new_policy(
     summary: str | None = None,
 ) -> NewRecord:
     owners = load_owners(settings)
-    if owners and owner not in owners:
-        raise ValueError(f"owner '{owner}' is not in {settings.owners_file}: use one of {', '.join(sorted(owners))}")
+    if owners and owner not in owners and owner != UNASSIGNED:
+        raise ValueError(
+            f"owner '{owner}' is not in {settings.owners_file}: use one of {', '.join(sorted(owners))}, "
+            f"or '{UNASSIGNED}' until someone takes it on"
+        )
     policy_id = policy_id or slugify(title)
     if not s.SLUG.match(policy_id or ""):
         raise ValueError(

@@ -193,7 +193,7 @@ class HealthPages:
         for p in policies:
             due = p.review_due.isoformat()
             owner = corpus.owners.get(p.owner)
-            owner_cell = self._link(src, owner_src(p.owner), owner.name) if owner else esc(p.owner)
+            owner_cell = self._link(src, owner_src(p.owner), owner.name) if owner else esc(corpus.owner_name(p.owner))
             rows.append(
                 f'<tr data-review-due="{due}" data-owner="{esc(p.owner)}" '
                 f'data-owner-name="{esc(corpus.owner_name(p.owner))}">'

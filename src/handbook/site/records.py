@@ -266,7 +266,7 @@ def _timeline(ctx: Context, decision: Decision) -> list[str]:
 def _owner(ctx: Context, owner_id: str) -> str:
     owner = ctx.corpus.owners.get(owner_id)
     if owner is None:
-        return f'<span data-pagefind-filter="owner">{esc(owner_id)}</span>'
+        return f'<span data-pagefind-filter="owner">{esc(ctx.corpus.owner_name(owner_id))}</span>'
     return f'<a href="mailto:{esc(owner.email)}" data-pagefind-filter="owner">{esc(owner.name)}</a>'
 
 

@@ -334,7 +334,7 @@ def _paragraphs(*texts: str) -> tuple[str, ...]:
 
 def _owner_person(corpus: Corpus, owner_id: str) -> Person:
     owner = corpus.owners.get(owner_id)
-    return Person(owner.name, owner.email) if owner else Person(owner_id)
+    return Person(owner.name, owner.email) if owner else Person(corpus.owner_name(owner_id))
 
 
 def _sorted(items: Iterable[FeedItem]) -> tuple[FeedItem, ...]:
