@@ -9,6 +9,7 @@ from functools import partial
 
 from ..acknowledgements import load_acknowledgements, requiring
 from ..checks.targets import GeneratedPages
+from ..folders import DECISION_ASSETS, decision_assets
 from ..history import History
 from ..loading import Corpus
 from . import reading, registers
@@ -54,6 +55,7 @@ def generated_sources(corpus: Corpus, history: History) -> frozenset[str]:
         found.update((policy_src(policy.id), history_src(policy.id), versions_json_src(policy.id)))
         found.update(version_src(policy.id, version.number) for version in history.versions_of(policy.id))
     found.update(f"decisions/{decision.id}.md" for decision in corpus.decisions.values())
+    found.update(f"decisions/{DECISION_ASSETS}/{rel}" for rel, _ in decision_assets(corpus.settings))
     return frozenset(found)
 
 
