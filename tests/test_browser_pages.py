@@ -160,6 +160,7 @@ def test_every_kind_of_page_looks_finished(
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.goto(base_url + pages[name])
         page.wait_for_load_state("load")
+        page.wait_for_timeout(300)  # Material's header and tabs settle (they fade in) before the screenshot
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{name}-{scheme}-{size}.png"), full_page=True)
         # Where the page sits: its section's tab marked (shown on a desktop), and below the
@@ -170,7 +171,7 @@ def test_every_kind_of_page_looks_finished(
         trail = _texts(page, "nav.md-path .md-path__link")
         if name in BACK_LINK:
             assert trail == []
-            back = page.locator(".md-sidebar--primary a.md-nav__link").first.get_attribute("href")
+            back = page.locator(".md-post__back a").first.get_attribute("href")
             assert back is not None and urljoin(page.url, back) == base_url + BACK_LINK[name]
         elif name in IN_NAV:
             assert trail == [], f"/{pages[name]} is in the navigation: no breadcrumbs"
@@ -191,3 +192,108 @@ def test_every_kind_of_page_looks_finished(
     finally:
         context.close()
     assert errors == [], f"JavaScript errors: {errors}"
+
+
+def _axe(page: Any) -> list[Any]:
+    page.add_script_tag(path=str(AXE))
+    found: list[Any] = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+        ".map(v => ({id: v.id, nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ': ' + n.failureSummary)}))"
+    )
+    return found
+
+
+@pytest.mark.parametrize("scheme", list(SCHEMES))
+def test_the_history_pages_compare_button_passes_contrast_when_focused(
+    browser: Any, base_url: str, scheme: str
+) -> None:
+    context = _context(browser, "desktop", scheme)
+    try:
+        page = context.new_page()
+        page.goto(base_url + POLICY + "history/")
+        button = page.locator("form.hb-compare button[type=submit]")
+        button.focus()  # as after a click: Material gives it the accent colour
+        assert _axe(page) == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(
+    ("day", "banner"),
+    [
+        (
+            dt.datetime(2026, 1, 15, 12),
+            "Version 3 comes into force on 2026-03-01. Until then, version 2 (effective 2025-06-01) is in force.",
+        ),
+        (dt.datetime(2026, 3, 1, 12), None),
+    ],
+)
+@pytest.mark.parametrize("path", [POLICY, POLICY + "v3/"])
+def test_a_version_still_to_come_names_the_version_in_force(
+    browser: Any, base_url: str, path: str, day: dt.datetime, banner: str | None
+) -> None:
+    """Decided in the reader's browser, against the reader's day, like the overdue banners."""
+    context = _context(browser, "desktop", "light")
+    try:
+        page = context.new_page()
+        page.clock.set_fixed_time(day)
+        page.goto(base_url + path)
+        shown = page.locator(".hb-coming-banner")
+        if banner is None:
+            assert shown.count() == 0
+            return
+        assert " ".join(shown.locator("p").last.text_content().split()) == banner
+        assert shown.locator(".admonition-title").text_content() == "Coming into force on 2026-03-01"
+        shown.get_by_role("link", name="version 2").click()
+        page.wait_for_url(base_url + POLICY + "v2/")
+    finally:
+        context.close()
+
+
+def test_a_printed_policy_shows_its_address_version_and_the_day(browser: Any, base_url: str) -> None:
+    context = _context(browser, "desktop", "light")
+    try:
+        page = context.new_page()
+        page.clock.set_fixed_time(dt.datetime(2026, 11, 30, 9))
+        page.goto(base_url + POLICY)
+        line = page.locator(".hb-print-info")
+        assert not line.is_visible()  # on screen, the page says it already
+        page.emulate_media(media="print")
+        assert line.is_visible()
+        assert line.text_content() == f"Printed on 2026-11-30 from {base_url}{POLICY} (version 3)."
+        assert not page.locator(".md-header").is_visible()
+        page.pdf(path=str(SCREENSHOTS / "policy-printed.pdf"))
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("scheme", list(SCHEMES))
+def test_a_missing_page_offers_search_and_the_registers(
+    browser: Any, base_url: str, site_dir: Path, scheme: str
+) -> None:
+    context = _context(browser, "phone" if scheme == "dark" else "desktop", scheme)
+    try:
+        page = context.new_page()
+        missing = base_url + "policies/refunds-and-returnz/"
+        # As a web server answers an address the site lacks: its 404.html, status 404.
+        page.route(missing, lambda route: route.fulfill(status=404, path=str(site_dir / "404.html")))
+        response = page.goto(missing)
+        assert response is not None and response.status == 404
+        assert page.locator("h1").first.text_content() == "Page not found"
+        links = page.locator(".hb-not-found__links a")
+        hrefs = [urljoin(missing, h) for h in links.evaluate_all("as => as.map(a => a.getAttribute('href'))")]
+        assert hrefs == [base_url + p for p in ("policies/", "decisions/", "start-here/", "feeds/", "")]
+        box = page.locator("#hb-not-found-query")
+        assert box.input_value() == "refunds and returnz"
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"not-found-{scheme}.png"), full_page=True)
+        assert _axe(page) == []
+        box.fill("refunds")
+        box.press("Enter")
+        results = page.locator("#hb-search-results a.md-search-result__link")
+        results.first.wait_for()
+        hrefs = results.evaluate_all("as => as.map(a => a.href)")
+        assert base_url + POLICY in hrefs
+    finally:
+        context.close()

@@ -16,6 +16,7 @@ from ..fast.serving import nav_signature
 from .build import TEMPLATES
 from .csp import page_bases
 from .files import changed, file_of, in_build_order, pages_of, set_content
+from .navigation import place_pages
 from .serve import ServeBuild, ServeState
 
 log = get_plugin_logger(__name__)
@@ -59,6 +60,7 @@ class SiteUpdate:
         def rebuild_pages(rebuild: list[File]) -> None:
             for file in rebuild:
                 _populate_page(file.page or Page(None, file, config), config, files)
+            place_pages(nav, files, [file.src_uri for file in rebuild])  # (a new page's breadcrumbs)
             doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
             for file in rebuild:
                 assert file.page is not None
