@@ -297,3 +297,38 @@ def test_a_missing_page_offers_search_and_the_registers(
         assert base_url + POLICY in hrefs
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(
+    ("path", "table", "column", "cell"),
+    [
+        ("decisions/", "table.hb-decision-log", "Date", "td:nth-child(4) time"),
+        ("policies/", "table.hb-policy-register", "Next review", "td:nth-child(6) time"),
+        ("policies/", "table.hb-policy-register", "Policy", "td:nth-child(1)"),
+    ],
+)
+def test_register_columns_sort_both_ways(
+    browser: Any, base_url: str, path: str, table: str, column: str, cell: str
+) -> None:
+    context = _context(browser, "desktop", "light")
+    try:
+        page = context.new_page()
+        page.goto(base_url + path)
+        first = page.locator(table).first
+        header = first.locator("th", has_text=column)
+        button = header.get_by_role("button", name=column)
+        values = lambda: [  # noqa: E731 - read again after each sort
+            " ".join(t.split()) for t in first.locator(f"tbody tr {cell}").all_text_contents()
+        ]
+        before = values()
+        assert len(before) > 2 and header.get_attribute("aria-sort") == "none"
+        button.click()
+        assert header.get_attribute("aria-sort") == "ascending"
+        ascending = sorted(before, key=str.lower)
+        assert values() == ascending
+        button.focus()
+        page.keyboard.press("Enter")
+        assert header.get_attribute("aria-sort") == "descending"
+        assert values() == ascending[::-1]
+    finally:
+        context.close()
