@@ -5,7 +5,6 @@ finding, no table that breaks a word, breadcrumbs or an active tab, and a screen
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ from urllib.parse import urljoin
 
 import pytest
 
-from browser.site import AXE, CHROMIUM, CHROMIUM_ARGS, build_site, copy_handbook, serve
+from browser.site import AXE, build_site, copy_handbook, serve
 from conftest import OLD_POLICY, ROOT, TEST_ENGINE, Git, older_refunds
 
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -80,12 +79,6 @@ BROKEN_WORDS = r"""
 """
 
 
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason}: `make test` installs it (make browser-deps)")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample handbook with the refunds policy committed at version 2 (in force from June
@@ -116,20 +109,6 @@ def pages(site_dir: Path) -> dict[str, str]:
 def base_url(site_dir: Path) -> Iterator[str]:
     with serve(site_dir) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is missing (Debian package chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed (pip install -e '.[test]')")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def _context(browser: Any, size: str, scheme: str) -> Any:
