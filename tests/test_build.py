@@ -19,7 +19,7 @@ import feedparser
 import pytest
 import yaml
 
-from conftest import MKDOCS_YML, OWNERS, ROOT, decision, engine_command, engine_env, policy
+from conftest import MKDOCS_YML, OWNERS, ROOT, Writer, decision, engine_command, engine_env, policy
 from handbook.cli.common import load_settings
 from handbook.loading import Corpus, load_corpus
 
@@ -131,6 +131,59 @@ def test_build_prints_no_warning_and_no_traceback(built_sample_site: Path) -> No
     log = (built_sample_site.parent / "build.log").read_text()
     assert "Traceback" not in log
     assert [line for line in log.splitlines() if line.startswith(("WARNING", "ERROR"))] == []
+
+
+def test_generated_pages_are_not_reported_missing_from_the_nav(built_sample_site: Path) -> None:
+    log = (built_sample_site.parent / "build.log").read_text()
+    assert "not included in the" not in log, log
+
+
+def where(page: Path) -> tuple[list[str], list[str], list[str]]:
+    """A page's tabs, its active tab(s) and its breadcrumbs, as their texts."""
+    root = parse(page).root
+    tabs = root.find_all("li", "md-tabs__item")
+    trail = [" ".join(a.text.split()) for nav in root.find_all("nav", "md-path") for a in nav.find_all("a")]
+    active = [" ".join(t.text.split()) for t in tabs if "md-tabs__item--active" in t.classes]
+    return [" ".join(t.text.split()) for t in tabs], active, trail
+
+
+@pytest.mark.parametrize(
+    ("path", "tab", "trail"),
+    [
+        ("policies/index.html", "Policies", []),
+        ("policies/complaint-escalation/index.html", "Policies", ["Home", "Policies"]),
+        ("decisions/0003-set-refund-limits-by-role/index.html", "Decisions", ["Home", "Decisions"]),
+        ("health/index.html", "Health", []),
+        ("owners/index.html", "Health", ["Home", "Health"]),
+        ("owners/billing/index.html", "Health", ["Home", "Health", "Owners"]),
+        ("reading/support/index.html", "Start here", ["Home", "Start here", "Reading lists"]),
+        ("feeds/index.html", "Feeds", []),
+    ],
+)
+def test_every_generated_page_shows_where_it_sits(
+    built_sample_site: Path, path: str, tab: str, trail: list[str]
+) -> None:
+    """Health and Feeds in the navigation; every page below it with its breadcrumbs and its section's tab."""
+    tabs, active, found = where(built_sample_site / path)
+    assert tabs == ["Home", "Start here", "Policies", "Decisions", "Blog", "Health", "Feeds"]
+    assert active == [tab]
+    assert found == trail
+
+
+def test_a_nav_that_lists_the_health_page_keeps_it_where_it_is(write_handbook: Writer) -> None:
+    nav = "  - Decisions: decisions/index.md\n"
+    root = write_handbook({
+        "mkdocs.yml": MKDOCS_YML.replace(nav, nav + "  - Reviews due: health.md\n").replace(
+            "  font: false\n", "  font: false\n  features: [navigation.tabs]\n"
+        ),
+        "policies/refunds.md": policy(),
+    })  # fmt: skip
+    done = mkdocs_build(root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    tabs, active, trail = where(root / "site" / "owners" / "index.html")
+    assert tabs == ["Home", "Start here", "Policies", "Decisions", "Reviews due", "Feeds"]
+    assert active == ["Reviews due"] and trail == ["Home", "Reviews due"]
+    assert "not included in the" not in done.stdout + done.stderr
 
 
 def register_links(site: Path, page: Path, table_class: str) -> dict[str, Path]:

@@ -230,3 +230,5 @@ def test_serve_rebuilds_only_the_pages_an_edit_to_a_policy_changes(write_handboo
     count, total = (int(n) for n in rebuilt[0].split()[1:4:2])
     assert 0 < count < total, rebuilt
     assert "Building the whole site" not in said
+    # The serve log names every folder whose edits reload the site, the records' too.
+    assert "handbook: Watching the records for changes: 'policies', 'decisions'" in said

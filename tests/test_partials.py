@@ -97,6 +97,26 @@ def test_pages_sharing_a_key_have_the_same_links() -> None:
     assert keys["policies/refunds/v1/"] != keys["policies/returns/v1/"]
 
 
+def test_pages_placed_under_a_page_share_only_with_those_under_the_same_section() -> None:
+    """A page placed under another (its breadcrumbs) marks that page's place in the navigation
+    active: shared with the pages of its folder placed in the same section, no other."""
+    the_nav = nav()
+    policies, decisions = the_nav.items[2], the_nav.items[3]
+    refunds = Page("policies/rules/", File("policies/rules.md"), parent=policies)
+    returns = Page("policies/returns/", File("policies/returns.md"), parent=policies)
+    versions = [Page(f"policies/returns/v{n}/", File(f"policies/returns/v{n}.md"), parent=returns) for n in (1, 2)]
+    elsewhere = Page("policies/other/", File("policies/other.md"), parent=decisions)
+    unplaced = Page("policies/lost/", File("policies/lost.md"), parent=policies)
+    placed = [p.file.src_uri for p in (refunds, returns, *versions, elsewhere)]
+    shared = Shared(the_nav, placed=placed)
+    assert shared.key(refunds, "tabs") == shared.key(returns, "tabs") == ("tabs", "policies", 2, "policies.md")
+    assert shared.key(versions[0], "nav") == shared.key(versions[1], "nav") != shared.key(returns, "nav")
+    assert shared.key(versions[0], "nav") == ("nav", "policies", 3, "policies.md")
+    assert shared.key(elsewhere, "tabs") == ("tabs", "policies", 2, "decisions.md")
+    # A page with a parent the handbook did not give it (a blog post's) renders its own.
+    assert shared.key(unplaced, "tabs") is None
+
+
 def test_pages_in_the_navigation_render_their_own() -> None:
     the_nav = nav()
     shared = Shared(the_nav)

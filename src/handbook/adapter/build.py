@@ -36,6 +36,7 @@ from .blog_settings import theme_templates, with_blog
 from .config import ConfigError, HandbookConfig, read_config_file, reading_order_problems, settings_from
 from .csp import ContentSecurity
 from .files import file_of
+from .navigation import place_pages, with_listed_pages
 from .search import Search
 
 log = get_plugin_logger(__name__)
@@ -68,6 +69,8 @@ class Build:
         self.site: Site | None = None
         self.files: Files | None = None
         self.nav: Any = None
+        # The generated pages placed under another page (their breadcrumbs and tab).
+        self.placed: frozenset[str] = frozenset()
         self.env: Any = None
         self.csp = ContentSecurity()
         self.search = self._search()
@@ -82,6 +85,11 @@ class Build:
     # -- set-up -----------------------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._say_about_the_blog(config)
+        config.nav = with_listed_pages(config.nav)
+        # Every page outside the navigation shows where it sits: Material's breadcrumbs.
+        features = list(config.theme.get("features") or [])
+        if "navigation.path" not in features:
+            config.theme["features"] = [*features, "navigation.path"]
         for name in REQUIRED_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
@@ -203,6 +211,8 @@ class Build:
 
     def on_nav(self, nav: Any, config: MkDocsConfig, files: Files) -> None:
         self.nav = nav
+        if self.site is not None:
+            self.placed = place_pages(nav, files, self.site.files)
         self.shortcuts.on_nav(config, files)
 
     def on_page_markdown(self, markdown: str, page: Page) -> str | None:
@@ -232,7 +242,7 @@ class Build:
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
         env.globals.update(PASS_THROUGH)
-        self.shortcuts.share_partials(env, config, self.nav)
+        self.shortcuts.share_partials(env, config, self.nav, self.placed)
         self.csp.work_out(env, config, files, self.nav, serving=self.serving)
         # Pages made whole (the redirects from renamed policies' old addresses) carry it too.
         assert self.site is not None

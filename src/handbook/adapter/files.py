@@ -13,7 +13,10 @@ from ..site.build import SiteFile
 
 
 def file_of(item: SiteFile, config: MkDocsConfig, settings: Settings) -> File:
-    inclusion = InclusionLevel.NOT_IN_NAV if item.hidden else InclusionLevel.UNDEFINED
+    # With a `nav` of the author's, a generated page it does not list is there on purpose,
+    # reached by links and breadcrumbs: no "not included in the nav" line for it.
+    listed_by_author = config.nav is not None
+    inclusion = InclusionLevel.NOT_IN_NAV if item.hidden or listed_by_author else InclusionLevel.UNDEFINED
     if item.content is not None:
         file = File.generated(config, item.src_uri, content=item.content, inclusion=inclusion)
     else:

@@ -250,6 +250,9 @@ def serve_with(
         watcher = Watcher(folders, wake)
         if not watcher.start():
             watcher = None
+        else:  # (mkdocs' own line names only the folders its watcher has)
+            names = ", ".join(f"'{_shown(path, settings)}'" for path in folders)
+            log.info(f"Watching the records for changes: {names}")
     if watcher is None:
         for path in folders:
             server.watch(str(path))
@@ -271,3 +274,11 @@ def serve_with(
 
         server._inject_js_into_html = inject_allowed
     return watcher
+
+
+def _shown(path: Path, settings: Settings) -> str:
+    """`path` as the serve log names a folder: from the handbook's folder, where it is inside."""
+    try:
+        return path.relative_to(settings.root).as_posix()
+    except ValueError:
+        return str(path)

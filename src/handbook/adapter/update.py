@@ -13,9 +13,11 @@ from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from ..fast.serving import nav_signature
+from ..site.paths import parent_page
 from .build import TEMPLATES
 from .csp import page_bases
 from .files import changed, file_of, in_build_order, pages_of, set_content
+from .navigation import place_pages
 from .serve import ServeBuild, ServeState
 
 log = get_plugin_logger(__name__)
@@ -59,6 +61,7 @@ class SiteUpdate:
         def rebuild_pages(rebuild: list[File]) -> None:
             for file in rebuild:
                 _populate_page(file.page or Page(None, file, config), config, files)
+            place_pages(nav, files, [file.src_uri for file in rebuild])  # (a new page's breadcrumbs)
             doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
             for file in rebuild:
                 assert file.page is not None
@@ -126,6 +129,11 @@ class SiteUpdate:
             rebuild += self._restated(build, [*sorted(records), *sorted(build.change_pages)])
         elif added:
             rebuild += early  # their links may go to the new files
+        # A record's new title shows in the breadcrumbs of the pages under it (versions, history).
+        both = site.records.keys() & old.records.keys()
+        retitled = {uri for uri in both if site.record_pages[uri].meta != old.record_pages[uri].meta}
+        if retitled:
+            rebuild += pages_of(files, [u for u in made if u.endswith(".md") and parent_page(u) in retitled])
         rebuild = list(dict.fromkeys(rebuild))
         laps.lap("files made")
         rebuild_pages(rebuild)

@@ -34,7 +34,10 @@ def next_loader(loader: jinja2.BaseLoader, dirs_after: Sequence[str]) -> jinja2.
 class Shared:
     """The HTML of each partial by the folder it was rendered for (`key`), for one build."""
 
-    def __init__(self, nav: Any, targets: Iterable[str] = ()) -> None:
+    def __init__(self, nav: Any, targets: Iterable[str] = (), placed: Iterable[str] = ()) -> None:
+        # The pages outside the navigation placed under another page: the navigation marks
+        # that page's place in it active, the same for every page placed under the same one.
+        self.placed = frozenset(placed)
         # The pages in the navigation (or in a blog index's pages): their partials are their own.
         self.in_nav: set[str] = set()
         # Every address the partials link to.
@@ -49,7 +52,7 @@ class Shared:
         for url in urls:
             parts = _parts(url.split("#", 1)[0].split("?", 1)[0])
             self.holding.update("/".join(parts[:end]) for end in range(1, len(parts) + 1))
-        self.html: dict[tuple[str, str, int], str] = {}
+        self.html: dict[tuple[str, str, int, str | None], str] = {}
 
     def _walk(self, items: Iterable[Any], urls: list[str]) -> None:
         for item in items:
@@ -64,11 +67,14 @@ class Shared:
                     self.in_nav.add(page.file.src_uri)
             self._walk(getattr(item, "children", None) or (), urls)
 
-    def key(self, page: Any, name: str) -> tuple[str, str, int] | None:
+    def key(self, page: Any, name: str) -> tuple[str, str, int, str | None] | None:
         """Where `name` rendered for `page` is the same as for every other page of this key;
         None for a page whose partial is its own (in the navigation or under a section)."""
         file = getattr(page, "file", None)
-        if file is None or file.src_uri in self.in_nav or getattr(page, "parent", None) is not None:
+        if file is None or file.src_uri in self.in_nav:
+            return None
+        section = self._section(page) if file.src_uri in self.placed else None
+        if getattr(page, "parent", None) is not None and section is None:
             return None
         url = str(page.url)
         if url.startswith("/") or "://" in url:
@@ -77,7 +83,22 @@ class Shared:
         head, _, last = url.rpartition("/")
         folder = _parts(head if "." in last else url)
         deepest = max(end for end in range(len(folder) + 1) if "/".join(folder[:end]) in self.holding)
-        return name, "/".join(folder[:deepest]), len(folder)
+        return name, "/".join(folder[:deepest]), len(folder), section
+
+    def _section(self, page: Any) -> str | None:
+        """The source path of the nearest page above `page` that the navigation lists, through
+        pages placed under another; None if there is none."""
+        above = getattr(page, "parent", None)
+        while above is not None:
+            file = getattr(above, "file", None)
+            if file is None:
+                return None
+            if file.src_uri in self.in_nav:
+                return str(file.src_uri)
+            if file.src_uri not in self.placed:
+                return None
+            above = getattr(above, "parent", None)
+        return None
 
     @jinja2.pass_context
     def __call__(self, context: jinja2.runtime.Context, name: str, *, caller: Callable[[], str]) -> str:

@@ -232,7 +232,7 @@ class Shortcuts:
         else:
             restore_render(page, done, files)
 
-    def share_partials(self, env: Any, config: MkDocsConfig, nav: Any) -> None:
+    def share_partials(self, env: Any, config: MkDocsConfig, nav: Any, placed: frozenset[str] = frozenset()) -> None:
         """Material's navigation, tabs, script settings, style sheets, scripts, footer and the
         header around the page's title, rendered once per folder for the pages outside the nav,
         most of a handbook's pages (partials.py, and the templates that call `hb_shared`); its
@@ -247,7 +247,7 @@ class Shortcuts:
         targets = [config.extra.get("homepage"), config.theme.get("logo"), config.theme.get("favicon")]
         targets += [*config.extra_css, *(getattr(script, "path", script) for script in config.extra_javascript)]
         targets += MATERIAL_ASSET_DIRS
-        env.globals["hb_shared"] = partials.Shared(nav, [str(t) for t in targets if isinstance(t, str)])
+        env.globals["hb_shared"] = partials.Shared(nav, [str(t) for t in targets if isinstance(t, str)], placed)
         env.globals.update(hb_t=partials.Translations(env), hb_once=partials.Once(), hb_toc_key=partials.toc_key)
 
     def stop_prerender(self) -> None:

@@ -64,7 +64,10 @@ from .versions import PagesMemo, VersionPages
 
 ASSETS = Path(__file__).parent / "assets"
 # The style sheets and scripts every page links (in this order), served from ASSET_DIR.
-PAGE_ASSETS = ("handbook.css", "handbook.js", "reader.css", "search.js", "versions.css")
+PAGE_ASSETS = (
+    "handbook.css", "handbook.js", "reader.css", "search.js", "versions.css",
+    "tables.css", "tables.js", "today.js", "notfound.js",
+)  # fmt: skip
 Findings = Callable[[], Sequence[Finding]]
 
 

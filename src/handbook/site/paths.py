@@ -53,6 +53,29 @@ def owner_src(owner_id: str) -> str:
     return f"owners/{owner_id}.md"
 
 
+# The pages the navigation lists, beside the author's own: they show where the rest sit.
+IN_NAVIGATION = ((HEALTH_PAGE, "Health"), (FEEDS_PAGE, "Feeds"))
+
+
+def parent_page(src_uri: str) -> str | None:
+    """The page a generated page sits under, for its breadcrumbs and its section's tab: a
+    policy under the register, its versions and history under it, a decision under the log,
+    the owners under Health, a reading list under Start here. None: a page of its own."""
+    folder, name = posixpath.split(posixpath.splitext(src_uri)[0])
+    top = folder.split("/", 1)[0]
+    if top == "policies" and name != "index":
+        return POLICY_REGISTER if folder == "policies" else f"{folder}.md"
+    if top == "decisions" and name != "index":
+        return DECISION_LOG
+    if top == "owners":
+        return HEALTH_PAGE if name == "index" else OWNERS_INDEX
+    if top == READING_DIR:
+        return START_HERE if name == "index" else READING_INDEX
+    if top == "acknowledgements":
+        return START_HERE
+    return None
+
+
 def docs_relative(path: str, docs_dir: str) -> str:
     """`docs/blog/posts/x.md` -> `blog/posts/x.md`: a path under docs_dir as the site names it."""
     prefix = docs_dir.rstrip("/") + "/"

@@ -9,6 +9,7 @@ import re
 from ..errors import HandbookError
 from ..frontmatter import decode, split_front_matter
 from ..records import Decision, DecisionStatus, Policy, PolicyStatus
+from .coming import coming_mark
 from .context import Context
 from .html import (
     DATE_UNKNOWN,
@@ -64,6 +65,13 @@ def _authors_front_matter(ctx: Context, record: Policy | Decision, memo: FrontMa
     return found
 
 
+def _coming(ctx: Context, policy: Policy) -> str:
+    """The mark of a version coming into force later, with the versions before it."""
+    versions = ctx.history.versions.get(policy.id, ()) if ctx.history is not None else ()
+    earlier = [(v.number, v.effective) for v in versions]
+    return coming_mark(ctx.urls, policy_src(policy.id), policy.id, policy.version, policy.effective, earlier)
+
+
 def policy_page(ctx: Context, policy: Policy) -> PageParts:
     """The policy's page: its title, our own HTML blocks (banners, the header with its facts)
     placed as they are, its text, and the decisions behind it."""
@@ -115,6 +123,8 @@ def policy_page(ctx: Context, policy: Policy) -> PageParts:
     parts, placed = [f"# {md_text(policy.title)}", ""], Placed()
     for made in banners:  # each a raw HTML block of its own
         parts += [placed.raw(made), ""]
+    if not retired and not policy.is_draft and (mark := _coming(ctx, policy)):
+        parts += [placed.raw(mark), ""]
     due = f' data-review-due="{policy.review_due.isoformat()}"' if not retired and not policy.is_draft else ""
     header = [
         f'<div class="hb-record hb-policy"{due} data-policy="{esc(policy.id)}" {kind_attributes("Policy")}>',

@@ -16,6 +16,7 @@ from ..loading import Corpus
 from ..rawhtml import escape_unsafe
 from ..records import Policy, Version
 from ..settings import Settings
+from .coming import coming_mark
 from .context import Context
 from .diffing import diff_markdown
 from .html import NOT_SEARCHED, banner, esc, facts, md_text, time_html
@@ -140,6 +141,9 @@ class VersionPages:
         parts = [f"# {md_text(version.title)}: version {version.number}", ""]
         placed = Placed()
         parts += [placed.raw(self._standing(policy, version, versions[-1])), ""]
+        earlier = [(v.number, v.effective) for v in versions[:index]]
+        if mark := coming_mark(self.urls, src, policy.id, version.number, version.effective, earlier):
+            parts += [placed.raw(mark), ""]
         record = [
             f'<div class="hb-record hb-version" data-policy="{esc(policy.id)}" data-version="{version.number}">',
             facts(self._versionfacts(version)),
