@@ -63,7 +63,8 @@ def change(fid: str, status: str, day: str, commit: str) -> FeedbackChange:
 # one changed and public but `public: false`; one received in Q3 and still waiting.
 RETURNS = record(
     "returns-form", "changed", title="Could not find the returns form on the app", theme="website",
-    received=dt.date(2026, 4, 2), raised=140, channels=("chat", "e-mail"), outcome="The form is now on the home screen.",
+    received=dt.date(2026, 4, 2), raised=140, channels=("chat", "e-mail"),
+    outcome="The form is now on the home screen.",
     decisions=(1,), policies=(PolicyRef("refunds", 1),), posts=("returns-form.md",),
     told=Told(dt.date(2026, 6, 20), 140, "e-mail from Customer Experience"), public=True,
 )  # fmt: skip
@@ -86,9 +87,15 @@ CHANGES = {
         change("returns-form", "reviewing", "2026-06-01", "e" * 40),
         change("returns-form", "changed", "2026-06-10", "f" * 40),
     ),
-    "gift-wrap": (change("gift-wrap", "received", "2026-05-02", "1" * 40), change("gift-wrap", "declined", "2026-05-30", "2" * 40)),
+    "gift-wrap": (
+        change("gift-wrap", "received", "2026-05-02", "1" * 40),
+        change("gift-wrap", "declined", "2026-05-30", "2" * 40),
+    ),
     "late-couriers": (change("late-couriers", "planned", "2026-04-12", "3" * 40),),
-    "price-typo": (change("price-typo", "received", "2026-05-21", "4" * 40), change("price-typo", "changed", "2026-05-25", "5" * 40)),
+    "price-typo": (
+        change("price-typo", "received", "2026-05-21", "4" * 40),
+        change("price-typo", "changed", "2026-05-25", "5" * 40),
+    ),
     "slow-refunds": (change("slow-refunds", "received", "2026-07-16", "6" * 40),),
 }  # fmt: skip
 FEEDBACK = (RETURNS, DECLINED, PLANNED, PRIVATE, WAITING)
@@ -231,8 +238,12 @@ def test_decision_and_policy_pages_list_the_feedback_behind_them(corpus: Corpus)
     ]
 
 
+def with_settings(corpus: Corpus, feedback: FeedbackSettings) -> Corpus:
+    return dataclasses.replace(corpus, settings=dataclasses.replace(corpus.settings, feedback=feedback))
+
+
 def without_feedback(corpus: Corpus) -> Corpus:
-    return dataclasses.replace(corpus, feedback={}, settings=dataclasses.replace(corpus.settings, feedback=FeedbackSettings()))
+    return dataclasses.replace(with_settings(corpus, FeedbackSettings()), feedback={})
 
 
 def test_without_feedback_policy_and_decision_pages_are_as_they_were(corpus: Corpus) -> None:
@@ -311,9 +322,10 @@ def test_the_feedback_feed_has_an_item_per_theme_and_per_status_change(corpus: C
     everything = feedparser.parse(made["feeds/all.xml"])
     assert set(guids) <= {e.id for e in everything.entries}
     assert "change to customer feedback" in everything.feed.description
-    assert b'"id":"https://handbook.example.com/feedback/returns-form/#status-changed-ffffffffffff"' in made[
-        "feeds/feedback.json"
-    ]
+    assert (
+        b'"id":"https://handbook.example.com/feedback/returns-form/#status-changed-ffffffffffff"'
+        in made["feeds/feedback.json"]
+    )
 
 
 def test_the_same_history_makes_the_same_feed_bytes(corpus: Corpus) -> None:
@@ -370,7 +382,8 @@ def test_the_customer_feed_links_to_the_public_address_and_says_nothing_internal
 
 
 def test_a_record_made_private_leaves_the_customer_page_and_its_feed(corpus: Corpus) -> None:
-    private = with_feedback(corpus, tuple(dataclasses.replace(f, public=False) if f is RETURNS else f for f in FEEDBACK))
+    records = tuple(dataclasses.replace(f, public=False) if f is RETURNS else f for f in FEEDBACK)
+    private = with_feedback(corpus, records)
     page = public_page(private, HISTORY)
     xml = public_feed(private, HISTORY, address=PUBLIC, build_date=moment("2026-08-01")).decode()
     for made in (page, xml):
@@ -389,7 +402,7 @@ def test_the_customer_page_is_a_file_of_the_site_and_its_feed_one_of_the_feeds(c
 
 
 def test_without_a_public_url_the_customer_feed_links_to_the_copy_in_the_site(corpus: Corpus) -> None:
-    bare = dataclasses.replace(corpus, settings=dataclasses.replace(corpus.settings, feedback=FeedbackSettings(themes=THEMES)))
+    bare = with_settings(corpus, FeedbackSettings(themes=THEMES))
     site = make_site(bare, HISTORY, list, SiteSettings("Test handbook"))
     written = site.feeds({}, site_url=SITE, language="en", build_date=moment("2026-08-01"))
     assert feedparser.parse(written["you-said-we-did/feed.xml"]).feed.link == SITE + "you-said-we-did/"
