@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 from .errors import HandbookError
 from .frontmatter import decode
-from .records import Decision, DecisionStatus, Policy, PolicyStatus, Post
+from .records import Decision, DecisionStatus, Feedback, FeedbackStatus, Policy, PolicyRef, PolicyStatus, Post, Told
 from .settings import Settings
 
 CACHE_DIR = ".cache/handbook"
@@ -35,6 +35,7 @@ _KINDS: dict[str, tuple[type[Any], type[Enum] | None]] = {
     "policy": (Policy, PolicyStatus),
     "decision": (Decision, DecisionStatus),
     "post": (Post, None),
+    "feedback": (Feedback, FeedbackStatus),
 }
 _KIND_OF = {cls: kind for kind, (cls, _) in _KINDS.items()}
 R = TypeVar("R")
@@ -189,7 +190,9 @@ def _shapes(cls: type[Any]) -> dict[str, str]:
         kind = str(spec.type)
         if name == "body":
             continue
-        if name == "status" and "Status" in kind:
+        if "PolicyRef" in kind or "Told" in kind:
+            shapes[name] = "refs" if "PolicyRef" in kind else "told"
+        elif name == "status" and "Status" in kind:
             shapes[name] = "status"
         elif "date" in kind:
             shapes[name] = "date"
@@ -222,6 +225,10 @@ def _encode_record(record: Any, problems: list[HandbookError], digest: str) -> d
             fields[name] = value
         elif shape == "status":
             fields[name] = value.value
+        elif shape == "refs":
+            fields[name] = [[ref.id, ref.version] for ref in value]
+        elif shape == "told":
+            fields[name] = [value.date.isoformat(), value.customers, value.how]
         elif shape == "date" and type(value) is dt.date:
             fields[name] = value.isoformat()
         elif shape == "tuple" and all(isinstance(v, _SCALARS) for v in value):
@@ -253,6 +260,10 @@ def _decode_record(path: str, raw: bytes, entry: Mapping[str, Any]) -> tuple[Any
             values[name] = dt.date.fromisoformat(value)
         elif shape == "tuple":
             values[name] = tuple(value)
+        elif shape == "refs":
+            values[name] = tuple(PolicyRef(ref_id, version) for ref_id, version in value)
+        elif shape == "told":
+            values[name] = Told(dt.date.fromisoformat(value[0]), value[1], value[2])
     if "body" in cls.__dataclass_fields__:
         # The body is the file's text after the front matter: cut again rather than stored twice.
         line = values["body_line"]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from . import git
 from .errors import HandbookError
-from .records import PolicyStatus, StatusChange, Version
+from .records import FeedbackChange, PolicyStatus, StatusChange, Version
 from .versioning import Lineage, Reader, Texts, lineages, midnight, working_version
 
 if TYPE_CHECKING:
@@ -53,6 +53,8 @@ class History:
     # Every commit that changed each record file now in the handbook, oldest first, by its path (a
     # rename is a deletion at the old path): what the checks compare edits and dates with.
     changes: Mapping[str, tuple[git.Change, ...]] = field(default_factory=dict)
+    # By feedback id, oldest first: the commit that added the file, then each change of status.
+    feedback_changes: Mapping[str, tuple[FeedbackChange, ...]] = field(default_factory=dict)
 
     def versions_of(self, policy_id: str) -> tuple[Version, ...]:
         return self.versions.get(self.renames.get(policy_id, policy_id), ())
@@ -111,7 +113,7 @@ def read_history(corpus: Corpus, *, memo: GitMemo | None = None) -> History:
         files, by_path = memo.lineages, memo.changes
     else:
         settings = corpus.settings
-        folders = (settings.policies_dir, settings.decisions_dir)
+        folders = (settings.policies_dir, settings.decisions_dir, settings.feedback.feedback_dir)
         try:
             log = git.read_log(root, prefix, folders)
         except git.GitFailed as exc:
@@ -129,12 +131,14 @@ def read_history(corpus: Corpus, *, memo: GitMemo | None = None) -> History:
     except git.GitFailed as exc:
         return fallback_history(corpus, _missing(f"`git cat-file` failed ({exc})"))
     paths = [p.path for p in corpus.policies.values()] + [d.path for d in corpus.decisions.values()]
+    paths += [f.path for f in corpus.feedback.values()]
     return History(
         versions={k: v for k, v in sorted(published.versions.items()) if v},
         status_changes=dict(sorted(published.statuses.items())),
         renames=dict(sorted(published.renames.items())),
         warnings=tuple(sorted(published.warnings, key=HandbookError.sort_key)),
         changes={path: tuple(by_path[path]) for path in paths if path in by_path},
+        feedback_changes=published.feedback,
     )
 
 
@@ -159,7 +163,25 @@ def fallback_history(corpus: Corpus, note: str) -> History:
         )
         for number, decision in corpus.decisions.items()
     }
-    return History(versions=versions, status_changes=changes, complete=False, note=note)
+    return History(
+        versions=versions,
+        status_changes=changes,
+        complete=False,
+        note=note,
+        feedback_changes=fallback_feedback(corpus),
+    )
+
+
+def fallback_feedback(corpus: Corpus) -> dict[str, tuple[FeedbackChange, ...]]:
+    """Each feedback record's status as the file says it, dated the day it was `received`."""
+    return {
+        record.id: (
+            FeedbackChange(
+                record.id, record.status.value, midnight(record.received), corpus.owner_name(record.owner), ""
+            ),
+        )
+        for record in corpus.feedback.values()
+    }
 
 
 def _probe(root: Path) -> tuple[str | None, str]:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import schema as s
 from .errors import HandbookError
+from .feedback import Named, link_feedback, load_feedback
 from .folders import (
     as_id,
     check_decision_name,
@@ -26,7 +27,7 @@ from .folders import (
 )
 from .frontmatter import Document, decode, parse_tree, read_document
 from .linking import link, links_outside
-from .records import Decision, DecisionStatus, Owner, Policy, PolicyStatus, Post
+from .records import Decision, DecisionStatus, Feedback, Owner, Policy, PolicyStatus, Post
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -50,6 +51,8 @@ class Corpus:
     # Derived both ways from `supersedes`: the record that replaced each superseded one.
     policy_successor: Mapping[str, str] = field(default_factory=dict)
     decision_successor: Mapping[int, int] = field(default_factory=dict)
+    # Feedback themes by id, sorted by id.
+    feedback: Mapping[str, Feedback] = field(default_factory=dict)
 
     @property
     def errors(self) -> tuple[HandbookError, ...]:
@@ -117,10 +120,21 @@ def load_corpus(settings: Settings, *, cache: Cache | None = None) -> Corpus:
             by_number[decision.number].append(decision)
             decisions.setdefault(decision.number, decision)
     posts = []
+    unloaded = {f"policy:{name}" for name in unloaded_policies} | {f"decision:{n}" for n in unloaded_decisions}
     for path in markdown_files(settings, settings.posts_dir, errors, flat=False):
         post = _collect(errors, partial(_read, cache, settings, path, errors, partial(load_post, settings, path)))
         if post is not None:
             posts.append(post)
+        else:
+            unloaded.add(path)
+    feedback: dict[str, Feedback] = {}
+    feedback_files = list(markdown_files(settings, settings.feedback.feedback_dir, errors, flat=True))
+    feedback_ids = {file_stem(p) for p in feedback_files if is_policy_name(p)}  # the well-named ones
+    for path in feedback_files:
+        load_one_feedback = partial(load_feedback, settings, path, taken=feedback_ids)
+        record = _collect(errors, partial(_read, cache, settings, path, errors, load_one_feedback))
+        if record is not None:
+            feedback[record.id] = record
     posts.sort(key=lambda p: (p.date, p.path), reverse=True)
     free = max(decision_names.values(), default=(0, ""))[0] + 1
     links = link(
@@ -133,6 +147,8 @@ def load_corpus(settings: Settings, *, cache: Cache | None = None) -> Corpus:
         owners_file=settings.owners_file,
         next_number=free,
     )
+    named_by_feedback = Named(settings, owners, named, policies, decisions, posts, unloaded)
+    links.errors.extend(link_feedback(feedback, named_by_feedback))
     return Corpus(
         settings=settings,
         owners=owners,
@@ -144,6 +160,7 @@ def load_corpus(settings: Settings, *, cache: Cache | None = None) -> Corpus:
         integrity_errors=tuple(sorted(links.errors, key=HandbookError.sort_key)),
         policy_successor=links.policy_successor,
         decision_successor=links.decision_successor,
+        feedback=dict(sorted(feedback.items())),
     )
 
 

@@ -162,3 +162,70 @@ class StatusChange:
     date: dt.datetime
     author: str
     commit: str
+
+
+class FeedbackStatus(_Vocabulary):
+    RECEIVED = "received"
+    REVIEWING = "reviewing"
+    PLANNED = "planned"
+    CHANGED = "changed"
+    DECLINED = "declined"
+
+
+@dataclass(frozen=True)
+class Told:
+    """When and how the customers who asked to hear back were told what came of their feedback."""
+
+    date: dt.date
+    customers: int | None  # how many were told; None when not stated
+    how: str  # "e-mail from Customer Experience"; "" when not stated
+
+
+@dataclass(frozen=True)
+class PolicyRef:
+    """A policy a piece of feedback changed, and the version the change produced: `refunds-and-returns@3`."""
+
+    id: str
+    version: int | None
+
+    def __str__(self) -> str:
+        return self.id if self.version is None else f"{self.id}@{self.version}"
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """One feedback theme: what customers told us, who owns it, what we did and whether they were told."""
+
+    id: str
+    path: str
+    title: str
+    theme: str
+    owner: str
+    received: dt.date
+    raised: int
+    channels: tuple[str, ...]
+    status: FeedbackStatus
+    outcome: str
+    body: str
+    body_line: int
+    decisions: tuple[int, ...] = ()
+    policies: tuple[PolicyRef, ...] = ()
+    # Post paths under the posts folder, as written: "the-returns-form-you-could-not-find.md".
+    posts: tuple[str, ...] = ()
+    told: Told | None = None
+    public: bool = False
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, 1)
+
+
+@dataclass(frozen=True)
+class FeedbackChange:
+    """A feedback record's status as of a commit: the record's journey and a feed item each."""
+
+    feedback_id: str
+    status: str
+    date: dt.datetime
+    author: str
+    commit: str

@@ -24,6 +24,17 @@ class BlogSettings:
 
 
 @dataclass(frozen=True)
+class FeedbackSettings:
+    """Where feedback records live, the themes they are filed under and how soon each must move on."""
+
+    feedback_dir: str = "feedback"
+    themes: tuple[str, ...] = ()  # mkdocs.yml: handbook: {feedback: {themes: [...]}}
+    public_url: str = ""  # where the customer page ("You said, we did") is published
+    tell_within_days: int = 30  # from `changed` to the customers told (HB107)
+    review_within_days: int = 45  # from `received` to a first review (HB108)
+
+
+@dataclass(frozen=True)
 class ConfigValue:
     """A value of mkdocs.yml's handbook section and where it is given, for messages."""
 
@@ -60,6 +71,7 @@ class Settings:
     markdown_extensions: tuple[str, ...] = MARKDOWN_EXTENSIONS
     markdown_configs: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False)
     extra: dict[str, object] = field(default_factory=dict, compare=False)
+    feedback: FeedbackSettings = FeedbackSettings()
 
     def path(self, relative: str) -> Path:
         return self.root / relative

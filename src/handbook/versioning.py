@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from . import git
 from .errors import HandbookError
 from .lenient import decode_text, old_version, peek
-from .records import StatusChange, Version
+from .records import FeedbackChange, StatusChange, Version
 from .schema import DECISION_NAME, SLUG
 
 if TYPE_CHECKING:
@@ -77,14 +77,18 @@ class Lineage:
     alive: bool = True
 
 
-def lineages(log: Iterable[git.Change], policies_dir: str, decisions_dir: str) -> dict[str, Lineage]:
+def lineages(
+    log: Iterable[git.Change], policies_dir: str, decisions_dir: str, feedback_dir: str | None = None
+) -> dict[str, Lineage]:
     """The record files of the log by their latest path; a file renamed with `git mv` keeps its lineage."""
 
     def is_record(path: str) -> bool:
         folder, _, name = path.rpartition("/")
         stem = name[:-3]
-        return (folder == policies_dir and SLUG.match(stem) is not None) or (
-            folder == decisions_dir and DECISION_NAME.match(stem) is not None
+        return (
+            (folder == policies_dir and SLUG.match(stem) is not None)
+            or (folder == decisions_dir and DECISION_NAME.match(stem) is not None)
+            or (folder == feedback_dir and SLUG.match(stem) is not None)
         )
 
     found: dict[str, Lineage] = {}
@@ -207,23 +211,22 @@ class _PolicyVersions:
         return self.done + ([self._version(self.pending)] if self.pending else [])
 
 
-class _DecisionStatuses:
-    """Turns one decision file's changes, fed oldest first, into its status changes."""
+class _Statuses:
+    """Turns one decision's or feedback record's changes, fed oldest first, into its status changes."""
 
-    def __init__(self, number: int, lineage: Lineage, texts: Texts) -> None:
-        self.number = number
+    def __init__(self, key: int | str, lineage: Lineage, texts: Texts) -> None:
+        self.key = key  # a decision's number, or a feedback record's id
         self.lineage = lineage
         self.texts = texts
-        self.changes: list[StatusChange] = []
+        self.changes: list[tuple[str, git.Commit]] = []
 
     def deleted(self) -> None:
         pass
 
     def add(self, change: git.Change, raw: bytes) -> None:
         _, status, _ = self.texts.peek(change, raw, want_version=False)
-        if status and (not self.changes or self.changes[-1].status != status):
-            commit = change.commit
-            self.changes.append(StatusChange(self.number, status, commit.date, commit.author, commit.sha))
+        if status and (not self.changes or self.changes[-1][0] != status):
+            self.changes.append((status, change.commit))
 
 
 @dataclass(frozen=True)
@@ -235,6 +238,7 @@ class Published:
     statuses: dict[int, tuple[StatusChange, ...]]
     renames: dict[str, str]
     warnings: list[HandbookError]
+    feedback: dict[str, tuple[FeedbackChange, ...]] = field(default_factory=dict)
 
 
 class Reader:
@@ -255,13 +259,17 @@ class Reader:
         decision_at = {d.path: d.number for d in corpus.decisions.values()}
         # Only files that exist now: a deleted record has no page for its history to go on.
         policies: list[_PolicyVersions] = []
-        decisions: list[_DecisionStatuses] = []
+        feedback_at = {f.path: f.id for f in corpus.feedback.values()}
+        decisions: list[_Statuses] = []
+        feedback: list[_Statuses] = []
         for lineage in found.values():
             if lineage.alive and lineage.path in policy_at:
                 policies.append(_PolicyVersions(policy_at[lineage.path], lineage, self.texts))
             elif lineage.alive and lineage.path in decision_at:
-                decisions.append(_DecisionStatuses(decision_at[lineage.path], lineage, self.texts))
-        readers: list[_PolicyVersions | _DecisionStatuses] = [*policies, *decisions]
+                decisions.append(_Statuses(decision_at[lineage.path], lineage, self.texts))
+            elif lineage.alive and lineage.path in feedback_at:
+                feedback.append(_Statuses(feedback_at[lineage.path], lineage, self.texts))
+        readers: list[_PolicyVersions | _Statuses] = [*policies, *decisions, *feedback]
         # Blobs in commit order: that is how packs store them, and reading them so is fastest.
         changes = sorted(((c.commit.index, c, r) for r in readers for c in r.lineage.changes), key=lambda c: c[0])
         texts = self._blobs([c.blob for _, c, _ in changes if c.blob is not None])
@@ -285,7 +293,8 @@ class Reader:
                 if folder == policies_dir and old_id != reader.policy_id and old_id not in corpus.policies:
                     renames[old_id] = reader.policy_id
         for decision_reader in decisions:
-            statuses[decision_reader.number] = self._decision(decision_reader)
+            assert isinstance(decision_reader.key, int)
+            statuses[decision_reader.key] = self._decision(decision_reader)
         # Records not committed yet: the working copy is their only version, dated at HEAD.
         for policy in corpus.policies.values():
             if policy.id not in versions and not policy.is_draft:
@@ -294,7 +303,7 @@ class Reader:
             if number not in statuses:
                 makers = ", ".join(decision.decision_makers)
                 statuses[number] = (StatusChange(number, decision.status.value, self.head, makers, ""),)
-        return Published(versions, statuses, renames, warnings)
+        return Published(versions, statuses, renames, warnings, self._feedback(feedback))
 
     def _blobs(self, shas: list[str]) -> Generator[bytes | None, None, None]:
         """`git.blobs`, asking git only for those not read before."""
@@ -344,12 +353,31 @@ class Reader:
             )
         return tuple(versions), warnings
 
-    def _decision(self, reader: _DecisionStatuses) -> tuple[StatusChange, ...]:
-        changes = reader.changes
-        decision = self.corpus.decisions[reader.number]
+    def _decision(self, reader: _Statuses) -> tuple[StatusChange, ...]:
+        number = int(reader.key)
+        changes = [StatusChange(number, status, c.date, c.author, c.sha) for status, c in reader.changes]
+        decision = self.corpus.decisions[number]
         current = decision.status.value
         if (not changes or changes[-1].status != current) and self._working_copy(
             decision.path, reader.lineage.changes[-1].blob
         ) is not None:
-            changes.append(StatusChange(reader.number, current, self.head, ", ".join(decision.decision_makers), ""))
+            changes.append(StatusChange(number, current, self.head, ", ".join(decision.decision_makers), ""))
         return tuple(changes)
+
+    def _feedback(self, readers: list[_Statuses]) -> dict[str, tuple[FeedbackChange, ...]]:
+        """Each feedback record's statuses; the working copy's status, if uncommitted, dated at HEAD."""
+        found: dict[str, tuple[FeedbackChange, ...]] = {}
+        for reader in readers:
+            record = self.corpus.feedback[str(reader.key)]
+            changes = [FeedbackChange(record.id, status, c.date, c.author, c.sha) for status, c in reader.changes]
+            current = record.status.value
+            if (not changes or changes[-1].status != current) and self._working_copy(
+                record.path, reader.lineage.changes[-1].blob
+            ) is not None:
+                changes.append(FeedbackChange(record.id, current, self.head, self.corpus.owner_name(record.owner), ""))
+            found[record.id] = tuple(changes)
+        for record in self.corpus.feedback.values():
+            if record.id not in found:
+                owner = self.corpus.owner_name(record.owner)
+                found[record.id] = (FeedbackChange(record.id, record.status.value, self.head, owner, ""),)
+        return dict(sorted(found.items()))

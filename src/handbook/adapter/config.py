@@ -11,9 +11,8 @@ from __future__ import annotations
 import difflib
 import os
 import posixpath
-import re
 from collections.abc import Sequence
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mkdocs.config import config_options as c
@@ -23,6 +22,8 @@ from ..configfile import Key, Opaque, YamlFile, read_yaml
 from ..errors import HandbookError
 from ..schema import SLUG
 from ..settings import DEFAULT_AUDIENCES, MARKDOWN_EXTENSIONS, ConfigValue, Settings
+from .feedback_options import FeedbackOption, NestedError
+from .inside import escape_message, outside_message
 
 if TYPE_CHECKING:
     from ..loading import Corpus
@@ -45,31 +46,6 @@ class EntryError(ValidationError):
     def __init__(self, message: str, index: int) -> None:
         super().__init__(message)
         self.index = index
-
-
-def outside_message(value: str, within: str, example: str) -> str | None:
-    """Why `value` (a path relative to `within`) is not a path inside it, lexically; None if it is."""
-    if (
-        not value.strip()
-        or os.path.isabs(value)
-        or PurePosixPath(value).is_absolute()
-        or re.match(r"^[A-Za-z]:", value)
-    ):
-        return f"must be a path relative to {within}, like '{example}', got {value!r}"
-    if posixpath.normpath(value.replace("\\", "/")).split("/")[0] == "..":
-        return f"must be a path inside {within}, like '{example}', got {value!r}"
-    return None
-
-
-def escape_message(root: Path, value: str, full: Path, example: str) -> str | None:
-    """Why `full` (from `value`) leads outside `root` once symlinks are resolved; None if it does not."""
-    real, real_root = full.resolve(), root.resolve()
-    if real == real_root or real.is_relative_to(real_root):
-        return None
-    return (
-        f"leads outside the handbook's folder through a symlink ({value!r} is {str(real)!r}): "
-        f"give a folder inside it, like '{example}'"
-    )
 
 
 class InsideHandbook(c.Type[str]):
@@ -158,6 +134,8 @@ class HandbookConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs leaves 
     allow_raw_html = c.Type(bool, default=False)
     # The build's shortcuts (`handbook.fast`): off, the same site, built slower (as HANDBOOK_SHORTCUTS=off).
     shortcuts = c.Type(bool, default=True)
+    # Feedback records: their themes, the customer page's address, and how soon each must move on.
+    feedback = FeedbackOption()
 
 
 def settings_from(
@@ -206,6 +184,7 @@ def settings_from(
             for index, policy_id in enumerate(plugin_config.reading_order)
         ),
         allow_raw_html=plugin_config.allow_raw_html,
+        feedback=plugin_config.feedback,
         markdown_extensions=tuple(dict.fromkeys([*extensions, *MARKDOWN_EXTENSIONS])),
         markdown_configs=dict(markdown[1]),
     )
@@ -252,6 +231,9 @@ def settings_of(source: YamlFile, config_file: Path) -> Settings:
         errors.append(source.error((*SECTION, key), f"unknown key '{key}' in the handbook plugin's options: {hint}"))
     for key, err in failed:
         at: tuple[Key, ...] = (key, err.index) if isinstance(err, EntryError) else (key,)
+        if isinstance(err, NestedError):
+            errors.append(source.error((*SECTION, key, *err.keys), f"'{key}' option {err}"))
+            continue
         errors.append(source.error((*SECTION, *at), f"'{key}' {err}"))
     if errors:
         errors.sort(key=HandbookError.sort_key)
