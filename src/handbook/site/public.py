@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from ..history import History
 from ..loading import Corpus
 from ..records import FeedbackStatus
+from .csp import meta_tag, script_hash
 from .journey import FINAL, current_since, journey
 
 PUBLIC_TITLE = "You said, we did"
@@ -84,6 +85,11 @@ footer { margin-top: 2rem; font-size: 0.9rem; color: var(--muted); }
 """
 
 
+# Its own Content-Security-Policy, tighter than the internal site's: it loads nothing and runs
+# nothing; only its own style sheet, by its hash, applies.
+PUBLIC_POLICY = f"default-src 'none'; style-src '{script_hash(STYLE)}'; base-uri 'none'; form-action 'none'"
+
+
 def public_page(corpus: Corpus, history: History | None, *, language: str = "en") -> str:
     """The whole page, `you-said-we-did/index.html`, with its feed beside it (`feed.xml`)."""
     items = public_items(corpus, history)
@@ -104,6 +110,7 @@ def public_page(corpus: Corpus, history: History | None, *, language: str = "en"
 <html lang="{_esc(language)}">
 <head>
 <meta charset="utf-8">
+{meta_tag(PUBLIC_POLICY)}
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{PUBLIC_TITLE}</title>
 <meta name="description" content="What customers told us, and what we did about it.">
