@@ -59,6 +59,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "links": ("checks/links.py", "frontmatter.py", "loading.py"),
     "edits": ("checks/revisions.py", "git.py", "frontmatter.py", "lenient.py"),
     "scripts": ("rawhtml.py", "checks/scripts.py", "frontmatter.py"),
+    "personal": ("checks/personal.py",),
 }
 
 

@@ -1,7 +1,8 @@
 """`handbook check`: findings about a loaded handbook, as values; printing is the CLI's business.
 
 Codes: HB0xx a file that cannot become a record (HB010: mkdocs.yml or .authors.yml), HB1xx
-stale, HB2xx duplicate, HB3xx integrity, HB4xx acknowledgements. `run_checks` returns every
+stale (HB107, HB108: feedback waiting), HB2xx duplicate, HB3xx integrity (HB310-HB312: feedback),
+HB4xx acknowledgements. `run_checks` returns every
 finding, sorted by file and line; the same findings feed the site's health page.
 """
 
@@ -37,7 +38,7 @@ __all__ = [
 
 
 # Codes whose findings depend on today's date or on other branches: left out when `today` is None.
-DATED = ("HB101", "HB102", "HB104", "HB105", "HB209")
+DATED = ("HB101", "HB102", "HB104", "HB105", "HB107", "HB108", "HB209")
 
 
 def run_checks(
@@ -65,7 +66,7 @@ def run_checks(
     `revisions` (same-version edits and the date each file last changed, from the changes
     `history` read from git) is worked out here when not given.
     """
-    from . import duplicates, integrity, scripts, stale, workflow
+    from . import duplicates, feedback, integrity, personal, scripts, stale, workflow
     from .pages import Site
     from .revisions import Revisions, read_revisions
 
@@ -80,6 +81,8 @@ def run_checks(
         site = Site.of(corpus, cache) if wanted("HB106", "HB307") else None
         if today is not None and wanted("HB101", "HB102", "HB104", "HB105"):
             findings += stale.dated(corpus, revisions or Revisions(), today=today, settings=settings)
+        if today is not None and wanted("HB107", "HB108"):
+            findings += feedback.dated(corpus, history, today=today)
         if site is not None:
             findings += stale.leaning_on_the_past(corpus, site)
             findings += integrity.check(corpus, history, site)
@@ -101,6 +104,8 @@ def run_checks(
             findings += workflow.acknowledgements(corpus)
         if wanted("HB309"):
             findings += scripts.check(corpus, cache)
+        if wanted("HB312"):
+            findings += personal.check(corpus, cache)
     return sorted(
         {f for f in findings if kept(f.code, select, ignore) and (today is not None or f.code not in DATED)},
         key=Finding.sort_key,

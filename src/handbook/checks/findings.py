@@ -104,6 +104,18 @@ _CODES = (
         "Point the link at the record in force, or drop it.",
     ),
     Code(
+        "HB107",
+        Severity.ERROR,
+        "customers not told of a change",
+        "Tell the customers who asked to hear back what changed, and set 'told' to when and how.",
+    ),
+    Code(
+        "HB108",
+        Severity.WARNING,
+        "feedback waiting for its first review",
+        "Review the feedback with its owner and set 'status' to reviewing, planned, changed or declined.",
+    ),
+    Code(
         "HB201",
         Severity.ERROR,
         "two files claim the same policy",
@@ -204,6 +216,26 @@ _CODES = (
         "Remove it: a script the site needs goes in a file listed under 'extra_javascript' in mkdocs.yml. "
         "Or set 'allow_raw_html: true' under the handbook plugin in mkdocs.yml; the site's "
         "Content-Security-Policy still blocks it.",
+    ),
+    Code(
+        "HB310",
+        Severity.ERROR,
+        "feedback names no such theme or record",
+        "Name a theme listed in mkdocs.yml, and decisions, policies and posts that are published.",
+    ),
+    Code(
+        "HB311",
+        Severity.ERROR,
+        "customers told of nothing",
+        "Set 'status' to changed or declined, or remove 'told'.",
+    ),
+    Code(
+        "HB312",
+        Severity.ERROR,
+        "personal data in a feedback record",
+        "Keep customers' details in the support tool and remove them from the handbook. If the text is not "
+        "personal data, end its line with <!-- handbook: not-personal-data --> (in front matter, "
+        "# handbook: not-personal-data).",
     ),
     Code(
         "HB401",

@@ -17,7 +17,7 @@ from .common import FORMATS, Report, path_prefix, site_settings
 
 # -- check ---------------------------------------------------------------------------------
 # Codes that need git history; without them selected, history is not read at all.
-HISTORY_CODES = ("HB104", "HB202", "HB203", "HB207")
+HISTORY_CODES = ("HB104", "HB107", "HB202", "HB203", "HB207")
 
 
 @click.command()
