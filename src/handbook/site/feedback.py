@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 
+from ..checks.feedback import changed_on
+from ..history import History
 from ..records import Decision, Feedback, FeedbackStatus, Post
 from .context import Context
 from .html import banner, esc, facts, kind_attributes, md_text, record_status_html, standing_html, time_html
@@ -48,19 +50,22 @@ def published_post(ctx: Context, path: str) -> Post | None:
     return next((p for p in ctx.corpus.posts if p.path == wanted and (ctx.show_drafts or not p.draft)), None)
 
 
-def acted_on(ctx: Context, src: str, feedback: Feedback) -> list[str]:
+def acted_on(ctx: Context, src: str, feedback: Feedback, *, short: bool = False) -> list[str]:
     """Markdown links to the decisions, policy versions and posts that acted on the record (the
-    site generator turns a post's source path into its address); a name that is no record is text."""
+    site generator turns a post's source path into its address); a name that is no record is
+    text. `short` (the register): decisions by number, with their title as the link's title."""
     corpus = ctx.corpus
     links: list[str] = []
     for number in feedback.decisions:
         decision = corpus.decisions.get(number)
         if decision is None:
             links.append(f"decision {number:04d}")
+            continue
+        target = md_path(src, decision_src(decision.id))
+        if short:
+            links.append(f'[Decision {decision.label}]({target} "{_md_title(decision.title)}")')
         else:
-            links.append(
-                f"[Decision {decision.label}: {md_text(decision.title)}]({md_path(src, decision_src(decision.id))})"
-            )
+            links.append(f"[Decision {decision.label}: {md_text(decision.title)}]({target})")
     for ref in feedback.policies:
         policy = corpus.policies.get(ref.id)
         if policy is None or (policy.is_draft and not ctx.show_drafts):
@@ -71,7 +76,8 @@ def acted_on(ctx: Context, src: str, feedback: Feedback) -> list[str]:
         if ref.version is not None and any(v.number == ref.version for v in history):
             target = version_src(policy.id, ref.version)
         version = f", version {ref.version}" if ref.version is not None else ""
-        links.append(f"[Policy: {md_text(policy.title)}{version}]({md_path(src, target)})")
+        label = "" if short else "Policy: "
+        links.append(f"[{label}{md_text(policy.title)}{version}]({md_path(src, target)})")
     for path in feedback.posts:
         post = published_post(ctx, path)
         if post is None:
@@ -82,14 +88,19 @@ def acted_on(ctx: Context, src: str, feedback: Feedback) -> list[str]:
     return links
 
 
+def _md_title(text: str) -> str:
+    """Text for a Markdown link's "title": escaped, its quotes too."""
+    return esc(text).replace("\\", "\\\\")
+
+
 def tell_due(ctx: Context, record: Journey) -> dt.date | None:
-    """When the customers of a changed record must be told by (`tell_within_days` after the
-    change), while they are not told yet."""
+    """When the customers of a changed record must be told by, while they are not told yet: as
+    `handbook check` reckons it (HB107), `tell_within_days` after the change was made."""
     feedback = record.feedback
-    changed = record.reached("changed")
-    if feedback.status is not FeedbackStatus.CHANGED or feedback.told is not None or changed is None:
+    if feedback.status is not FeedbackStatus.CHANGED or feedback.told is not None:
         return None
-    return changed + dt.timedelta(days=ctx.corpus.settings.feedback.tell_within_days)
+    day, _ = changed_on(ctx.corpus, ctx.history or History(), feedback)
+    return day + dt.timedelta(days=ctx.corpus.settings.feedback.tell_within_days)
 
 
 def review_due(ctx: Context, feedback: Feedback) -> dt.date | None:
@@ -152,12 +163,12 @@ def feedback_page(ctx: Context, feedback: Feedback) -> PageParts:
         "</div>",
     ]
     parts += [placed.raw("\n".join(h for h in header if h)), ""]
+    body = feedback.body.strip()
+    if body:
+        parts += [placed.place(Part(body)), ""]
     links = acted_on(ctx, src, feedback)
     if links:
         parts += ["## What acted on it", "", *[f"- {link}" for link in links], ""]
-    body = feedback.body.strip()
-    if body:
-        parts += ["## Detail and discussion", "", placed.place(Part(body)), ""]
     return PageParts("", "\n".join(parts), tuple(placed.parts), shared=False)
 
 
@@ -189,7 +200,7 @@ def _journey_html(record: Journey) -> str:
     for stage in record.stages:
         state = "reached" if stage.reached else "to-come"
         mark = ' aria-current="step"' if stage.name == current else ""
-        when = time_html(stage.date) if stage.date else ("passed" if stage.passed else "not yet")
+        when = time_html(stage.date) if stage.date else ("skipped" if stage.passed else "not yet")
         steps.append(
             f'<li class="hb-stage hb-stage--{state}"{mark}>'
             f'<span class="hb-stage-name">{STAGE_LABELS[stage.name]}</span> '

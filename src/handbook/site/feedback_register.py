@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from ..records import Feedback, FeedbackStatus
 from .context import Context
-from .feedback import acted_on, due_attributes, told_text
+from .feedback import acted_on, due_attributes
 from .feeds.names import FEEDBACK_FEED, feed_files
 from .funnel import funnel_chart, funnel_table
-from .html import NOT_SEARCHED, esc, time_html
+from .html import NOT_SEARCHED, esc, scrolling, time_html
 from .journey import by_status, funnel, journey
 from .paths import FEEDBACK_REGISTER, feedback_src, public_page_url
 
@@ -66,10 +66,10 @@ def _table(ctx: Context, src: str, members: tuple[Feedback, ...]) -> str:
     rows = []
     for f in members:
         record = journey(f, ctx.history)
-        links = acted_on(ctx, src, f)
+        links = acted_on(ctx, src, f, short=True)
         done = "<br>".join(links) if links else "–"
         told = (
-            f"{time_html(f.told.date)}, {esc(told_text(f))}"
+            f"{time_html(f.told.date)}{_customers(f)}"
             if f.told is not None
             else '<span class="hb-feedback-state">not yet</span>'
         )
@@ -77,19 +77,28 @@ def _table(ctx: Context, src: str, members: tuple[Feedback, ...]) -> str:
             f'<tr markdown="1" data-status="{f.status.value}" data-owner="{esc(f.owner)}" '
             f'data-theme="{esc(f.theme)}"{due_attributes(ctx, record)}>'
             f"<td>{ctx.link(src, feedback_src(f.id), f.title)}</td><td>{esc(f.theme)}</td>"
-            f"<td>{esc(ctx.corpus.owner_name(f.owner))}</td><td>{f.raised}</td>"
+            f'<td>{esc(ctx.corpus.owner_name(f.owner))}</td><td class="hb-num">{f.raised}</td>'
             f'<td>{time_html(f.received)} <span class="hb-age" data-since="{f.received}"></span></td>'
             f'<td markdown="span">{done}</td><td>{told}</td></tr>'
         )
     head = (
-        "<tr><th>Feedback</th><th>Theme</th><th>Owner</th><th>Raised</th><th>Received</th>"
+        '<tr><th>Feedback</th><th>Theme</th><th>Owner</th><th class="hb-num">Raised</th><th>Received</th>'
         "<th>Acted on</th><th>Customers told</th></tr>"
     )
     body = "\n".join(rows)
-    return (
+    table = (
         f'<table class="hb-register {REGISTER_TABLE}" markdown="1">\n<thead>{head}</thead>\n'
         f'<tbody markdown="1">\n{body}\n</tbody>\n</table>'
     )
+    return scrolling(table, "feedback", markdown=True)
+
+
+def _customers(feedback: Feedback) -> str:
+    """How many were told, under the date (how, on the record's page)."""
+    told = feedback.told
+    if told is None or told.customers is None:
+        return ""
+    return f"<br>{told.customers} customer{'' if told.customers == 1 else 's'}"
 
 
 def _themes(ctx: Context) -> str:
@@ -98,12 +107,15 @@ def _themes(ctx: Context) -> str:
     themes = list(corpus.settings.feedback.themes)
     themes += sorted({f.theme for f in corpus.feedback.values()} - set(themes))
     statuses = list(FeedbackStatus)
-    head = "<tr><th>Theme</th>" + "".join(f"<th>{s.value.capitalize()}</th>" for s in statuses)
-    head += "<th>Customers</th></tr>"
+    head = "<tr><th>Theme</th>" + "".join(f'<th class="hb-num">{s.value.capitalize()}</th>' for s in statuses)
+    head += '<th class="hb-num">Customers</th></tr>'
     rows = []
     for theme in themes:
         mine = [f for f in corpus.feedback.values() if f.theme == theme]
-        counts = "".join(f"<td>{sum(1 for f in mine if f.status is s)}</td>" for s in statuses)
-        rows.append(f"<tr><td>{esc(theme)}</td>{counts}<td>{sum(f.raised for f in mine)}</td></tr>")
+        counts = "".join(f'<td class="hb-num">{sum(1 for f in mine if f.status is s)}</td>' for s in statuses)
+        rows.append(f'<tr><td>{esc(theme)}</td>{counts}<td class="hb-num">{sum(f.raised for f in mine)}</td></tr>')
     body = "\n".join(rows)
-    return f'<table class="hb-register hb-feedback-themes">\n<thead>{head}</thead>\n<tbody>\n{body}\n</tbody>\n</table>'
+    table = (
+        f'<table class="hb-register hb-feedback-themes">\n<thead>{head}</thead>\n<tbody>\n{body}\n</tbody>\n</table>'
+    )
+    return scrolling(table, "themes by status")

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from .context import Context
 from .feedback import review_due, tell_due
-from .html import esc, time_html
+from .html import esc, scrolling, time_html
 from .journey import QuarterFigures, days_text, journey
 from .paths import FEEDBACK_REGISTER, HEALTH_PAGE, feedback_src
 
@@ -48,17 +48,27 @@ def funnel_chart(figures: Sequence[QuarterFigures]) -> str:
 
 def funnel_table(figures: Sequence[QuarterFigures]) -> str:
     """Every quarter's figures, newest first."""
-    head = (
-        "<tr><th>Quarter</th><th>Received</th><th>Reviewed</th><th>Acted on</th><th>Told</th>"
-        "<th>Customers told</th><th>Median days to change</th><th>Median days to tell</th></tr>"
+    names = (
+        "Received",
+        "Reviewed",
+        "Acted on",
+        "Told",
+        "Customers told",
+        "Median days to change",
+        "Median days to tell",
     )
-    rows = [
-        f"<tr><td>{q.label}</td><td>{q.received}</td><td>{q.reviewed}</td><td>{q.acted_on}</td><td>{q.told}</td>"
-        f"<td>{q.customers_told}</td><td>{days_text(q.days_to_change)}</td><td>{days_text(q.days_to_tell)}</td></tr>"
-        for q in reversed(figures)
-    ]
+    head = "<tr><th>Quarter</th>" + "".join(f'<th class="hb-num">{name}</th>' for name in names) + "</tr>"
+    rows = []
+    for q in reversed(figures):
+        cells = (q.received, q.reviewed, q.acted_on, q.told, q.customers_told)
+        cells_html = "".join(f'<td class="hb-num">{value}</td>' for value in cells)
+        days = (
+            f'<td class="hb-num">{days_text(q.days_to_change)}</td><td class="hb-num">{days_text(q.days_to_tell)}</td>'
+        )
+        rows.append(f"<tr><td>{q.label}</td>{cells_html}{days}</tr>")
     body = "\n".join(rows)
-    return f'<table class="hb-register hb-funnel-figures">\n<thead>{head}</thead>\n<tbody>\n{body}\n</tbody>\n</table>'
+    table = f'<table class="hb-register hb-funnel-figures">\n<thead>{head}</thead>\n<tbody>\n{body}\n</tbody>\n</table>'
+    return scrolling(table, "the funnel's figures per quarter")
 
 
 def funnel_sentence(quarter: QuarterFigures) -> str:
@@ -95,8 +105,13 @@ def health_section(ctx: Context, figures: Sequence[QuarterFigures]) -> list[str]
         )
         rows.append((due.isoformat(), feedback.id, row))
     waiting = (
-        '<table class="hb-register hb-feedback-due">\n<thead><tr><th>Feedback</th><th>Owner</th><th>To do</th>'
-        "<th>By</th><th></th></tr></thead>\n<tbody>\n" + "\n".join(r for *_, r in sorted(rows)) + "\n</tbody>\n</table>"
+        scrolling(
+            '<table class="hb-register hb-feedback-due">\n<thead><tr><th>Feedback</th><th>Owner</th><th>To do</th>'
+            "<th>By</th><th></th></tr></thead>\n<tbody>\n"
+            + "\n".join(r for *_, r in sorted(rows))
+            + "\n</tbody>\n</table>",
+            "feedback waiting",
+        )
         if rows
         else "<p>Nothing waiting: every theme is reviewed and every customer who was promised an answer got one.</p>"
     )
