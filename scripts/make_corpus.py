@@ -3,11 +3,13 @@
 
     python scripts/make_corpus.py 1000 /tmp/hb-1000 [--seed 7]
 
-About 60% of the records are policies with several versions each in git history, 25% are
-decision records with supersede chains, and 15% are blog posts; each is 600-900 words and links
-to other records. The folder gets a valid mkdocs.yml with the handbook plugin, an owners
-registry, docs/index.md and the blog's index and authors, and a git repository whose history is
-written with `git fast-import`, so that years of history take seconds. The same N and seed give
+About 10% of the records are customer feedback records that move from received to changed or
+declined over several commits, naming the decisions, policies and posts that acted on them; of
+the rest, 60% are policies with several versions each in git history, 25% are decision records
+with supersede chains, and 15% are blog posts; each is 600-900 words and links to other
+records. The folder gets a valid mkdocs.yml with the handbook plugin, an owners registry,
+docs/index.md and the blog's index and authors, and a git repository whose history is written
+with `git fast-import`, so that years of history take seconds. The same N and seed give
 the same files and the same commit hashes: every date, name and word comes from the seed.
 
 A few policies are planted near-copies of another policy (`--near-duplicates`), so that the
@@ -509,9 +511,12 @@ class Corpus:
     def __init__(self, n: int, seed: int, near_duplicates: int | None) -> None:
         self.rng = random.Random(seed)
         self.n = n
-        self.n_policies = round(n * 0.60)
-        self.n_decisions = round(n * 0.25)
-        self.n_posts = n - self.n_policies - self.n_decisions
+        self.seed = seed
+        self.n_feedback = round(n * 0.10)
+        rest = n - self.n_feedback
+        self.n_policies = round(rest * 0.60)
+        self.n_decisions = round(rest * 0.25)
+        self.n_posts = rest - self.n_policies - self.n_decisions
         self.near_duplicates = (self.n_policies // 200) if near_duplicates is None else near_duplicates
         self.owners = self._owners()
         self.policies = self._policies()
@@ -941,6 +946,73 @@ class Corpus:
             out.append((day, author[1], f"Blog: {title}", {f"docs/blog/posts/{slug}.md": text}))
         return out
 
+    def feedback_commits(self, posts: list[tuple[dt.date, str]]) -> list[tuple[dt.date, str, str, dict[str, str]]]:
+        """Each feedback record's commits: received, then each status it reaches by END (a stream of
+        its own, so that the other records are the same with or without feedback)."""
+        rng = random.Random(f"feedback-{self.seed}")
+        out: list[tuple[dt.date, str, str, dict[str, str]]] = []
+        used: set[str] = set()
+        published = [p for p in self.policies if not p.draft]
+        decided = [d for d in self.decisions if d.status != "proposed"]
+        for i in range(self.n_feedback):
+            theme = rng.choice(FEEDBACK_THEMES)
+            said = rng.choice(FEEDBACK_SAID[theme])
+            received = day_between(rng, START + dt.timedelta(days=30), END - dt.timedelta(days=5))
+            title = f"{said} ({received.strftime('%B %Y')})"
+            slug = slugify(title)
+            if slug in used:
+                title, slug = f"{title}, {i}", slugify(f"{title}, {i}")
+            used.add(slug)
+            owner = rng.choice(self.owners)
+            final = rng.choices(FEEDBACK_STATUSES, weights=(15, 15, 15, 40, 15))[0]
+            steps = [("received", received)]
+            day = received
+            for status in ("reviewing", "planned", final)[: FEEDBACK_STATUSES.index(final)]:
+                if status in [s for s, _ in steps]:
+                    continue
+                day = day + dt.timedelta(days=rng.randint(7, 60))
+                if day > END:
+                    break
+                steps.append((status, day))
+            meta = {
+                "title": title,
+                "theme": theme,
+                "owner": owner.id,
+                "received": received.isoformat(),
+                "raised": str(rng.randint(1, 240)),
+                "channels": "[" + ", ".join(rng.sample(FEEDBACK_CHANNELS, rng.randint(1, 3))) + "]",
+            }
+            body = "## What customers told us\n\n" + " ".join(
+                sentence(rng, rng.choice(TOPICS)) for _ in range(rng.randint(3, 6))
+            )
+            last_day = steps[-1][1]
+            links: dict[str, str] = {}
+            before = [d for d in decided if d.date <= last_day]
+            if before and rng.random() < 0.4:
+                links["decisions"] = f"[{rng.choice(before).number}]"
+            in_force = [p for p in published if p.created <= last_day]
+            if in_force and rng.random() < 0.6:
+                links["policies"] = f"[{rng.choice(in_force).id}]"
+            announced = [slug_path for posted, slug_path in posts if posted <= last_day]
+            if announced and rng.random() < 0.3:
+                links["posts"] = f"[{rng.choice(announced).rsplit('/', 1)[1]}]"
+            for number, (status, day) in enumerate(steps):
+                fields = dict(meta, status=status)
+                if status in ("changed", "declined"):
+                    fields["outcome"] = rng.choice(FEEDBACK_OUTCOMES[status])
+                    fields |= links
+                    told = day + dt.timedelta(days=rng.randint(3, 50))
+                    if told <= END and rng.random() < 0.75:
+                        fields["told"] = (
+                            f"{{date: {told.isoformat()}, customers: {rng.randint(1, int(meta['raised']))}, "
+                            f"how: e-mail from {owner.name}}}"
+                        )
+                    fields["public"] = "true" if rng.random() < 0.5 else "false"
+                text = "---\n" + "".join(f"{k}: {v}\n" for k, v in fields.items()) + "---\n" + body + "\n"
+                message = f"Feedback: {title}" if number == 0 else f"Feedback: {title} ({status})"
+                out.append((day, owner.name, message, {f"feedback/{slug}.md": text}))
+        return out
+
     def scaffold(self) -> dict[str, str]:
         owners = "# Owners registry: who is accountable for keeping each policy accurate.\n\n" + "\n".join(
             f'{o.id}:\n  name: {o.name}\n  email: {o.id}@northwind.example\n  handle: "@northwind/{o.id}"\n'
@@ -973,7 +1045,9 @@ class Corpus:
             )
         ]
         commits += self.commits()
-        for day, person, message, files in self.decision_commits() + self.post_commits():
+        posts = self.post_commits()
+        feedback = self.feedback_commits([(day, next(iter(files))) for day, _, _, files in posts])
+        for day, person, message, files in self.decision_commits() + posts + feedback:
             when = dt.datetime.combine(day, dt.time(9)) + dt.timedelta(minutes=self.rng.randint(0, 8 * 60))
             commits.append(Commit(when, person, message, files, len(commits)))
         commits.sort(key=lambda c: (c.when, c.order))
@@ -1035,6 +1109,9 @@ plugins:
         - managers
         - billing
         - engineering
+      feedback:
+        themes: [delivery, website, product quality, billing, returns, customer service]
+        public_url: https://www.northwind.example/you-said-we-did/
 
 markdown_extensions:
   - admonition
@@ -1044,6 +1121,23 @@ markdown_extensions:
   - toc:
       permalink: true
 """
+
+FEEDBACK_THEMES = ("delivery", "website", "product quality", "billing", "returns", "customer service")
+FEEDBACK_CHANNELS = ("chat", "e-mail", "phone", "survey", "review")
+FEEDBACK_STATUSES = ("received", "reviewing", "planned", "changed", "declined")
+FEEDBACK_SAID = {
+    "delivery": ("The parcel arrived a week late", "The courier left it at the wrong door", "No tracking updates"),
+    "website": ("Could not find the returns form", "The checkout froze on my phone", "Search finds nothing"),
+    "product quality": ("The kettle lid snapped off", "The zip broke on first use", "The colour washed out"),
+    "billing": ("I was charged twice", "The invoice had the wrong address", "The refund never arrived"),
+    "returns": ("The returns label would not print", "Thirty days is too short", "No drop-off point nearby"),
+    "customer service": ("Nobody called me back", "I had to explain it three times", "Chat closed too early"),
+}
+FEEDBACK_OUTCOMES = {
+    "changed": ("We changed the process so that it does not happen again.", "The page was redesigned."),
+    "declined": ("We looked at it and decided not to change this, and said why.", "It would cost more than it saves."),
+}
+
 
 INDEX_MD = """\
 # Northwind Support Handbook
@@ -1133,6 +1227,7 @@ def write_corpus(n: int, target: Path, seed: int = 1, near_duplicates: int | Non
         "policies": len(corpus.policies),
         "decisions": len(corpus.decisions),
         "posts": corpus.n_posts,
+        "feedback": corpus.n_feedback,
         "policy_versions": versions,
         "near_duplicates": corpus.near_duplicates,
         "commits": len(commits),
@@ -1141,7 +1236,7 @@ def write_corpus(n: int, target: Path, seed: int = 1, near_duplicates: int | Non
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("n", type=int, help="number of records (policies + decisions + posts)")
+    parser.add_argument("n", type=int, help="number of records (policies + decisions + posts + feedback)")
     parser.add_argument("dir", type=Path, help="folder to create (must be new or empty)")
     parser.add_argument("--seed", type=int, default=1, help="same seed, same corpus and commit hashes (default 1)")
     parser.add_argument(

@@ -269,7 +269,7 @@ def built_sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 # The sample handbook's own files (ROOT's, without the code), and one policy's earlier version:
 # version 2 paid refunds in 7 working days, version 3 (the file as it is) in 5.
-SAMPLE = ("mkdocs.yml", "docs", "policies", "decisions", "acknowledgements")
+SAMPLE = ("mkdocs.yml", "docs", "policies", "decisions", "acknowledgements", "feedback")
 OLD_POLICY = "policies/refunds-and-returns.md"
 
 

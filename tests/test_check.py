@@ -44,21 +44,33 @@ def test_sample_handbook_has_exactly_the_planted_findings(sample_repo: Path) -> 
     result = check(sample_repo)
     assert result.exit_code == 1, result.output
     assert result.stdout.splitlines() == [
+        "feedback/refund-took-over-a-week.md:8: error HB107 customers not told: the change was made on 2026-03-01 "
+        "(refunds-and-returns@3 took effect), and the customers who asked to hear back were due to be told by "
+        "2026-03-31, 239 days ago (within 30 days): tell them, then set 'told' to when and how",
+        "feedback/safe-place-ignored.md:8: warning HB108 not reviewed: received on 2026-09-15, 71 days ago, and "
+        "still 'received' (a first review is due within 45 days): review it with its owner (Support Operations) "
+        "and set 'status'",
         "policies/out-of-hours-cover.md:7: error HB101 review overdue: it was due on 2026-05-15, 194 days ago "
         "(reviewed 2025-05-15, every 12 months): review it with its owner (Support Operations) and set 'reviewed' "
         "to the date of the review",
         "policies/response-time-targets.md:7: warning HB102 review due on 2026-12-10, in 15 days "
         "(reviewed 2025-12-10, every 12 months): plan the review with its owner (Support Operations)",
-        "1 error(s), 1 warning(s) in 11 policies, 8 decisions and 8 posts",
+        "2 error(s), 2 warning(s) in 11 policies, 8 decisions, 8 posts and 9 feedback records",
     ]
 
 
 def test_sample_handbook_as_json_has_exactly_the_keys(sample_repo: Path) -> None:
     result = check(sample_repo, "--format", "json")
     data = json.loads(result.stdout)
-    assert [set(item) for item in data] == [{"path", "line", "severity", "code", "message", "fix"}] * 2
-    assert [(i["code"], i["severity"]) for i in data] == [("HB101", "error"), ("HB102", "warning")]
-    assert data[0]["fix"] == (
+    assert [set(item) for item in data] == [{"path", "line", "severity", "code", "message", "fix"}] * 4
+    assert [(i["code"], i["severity"]) for i in data] == [
+        ("HB107", "error"),
+        ("HB108", "warning"),
+        ("HB101", "error"),
+        ("HB102", "warning"),
+    ]
+    assert data[0]["fix"] == "Tell the customers who asked to hear back what changed, and set 'told' to when and how."
+    assert data[2]["fix"] == (
         "Review the policy with Support Operations and set 'reviewed' to the date of the review, or publish a new "
         "version."
     )

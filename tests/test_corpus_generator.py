@@ -36,12 +36,15 @@ def test_corpus_loads_with_no_error_and_has_history(make_corpus: ModuleType, tmp
     counts = make_corpus.write_corpus(30, root, seed=3)
     corpus = load_corpus(load_settings(root))
     assert corpus.errors == ()
-    # About 60% policies, 25% decisions, 15% posts.
+    # About 10% feedback; of the rest, 60% policies, 25% decisions, 15% posts.
     assert (
-        (len(corpus.policies), len(corpus.decisions), len(corpus.posts))
-        == (18, 8, 4)
-        == (counts["policies"], counts["decisions"], counts["posts"])
+        (len(corpus.policies), len(corpus.decisions), len(corpus.posts), len(corpus.feedback))
+        == (16, 7, 4, 3)
+        == (counts["policies"], counts["decisions"], counts["posts"], counts["feedback"])
     )
+    statuses = read_history(corpus).feedback_changes
+    assert sorted(statuses) == sorted(corpus.feedback)
+    assert all(changes[0].status == "received" for changes in statuses.values())
     history = read_history(corpus)
     assert history.complete and history.warnings == ()
     versions = Counter(len(history.versions_of(p.id)) for p in corpus.published_policies)
@@ -66,7 +69,7 @@ def test_command_line(tmp_path: Path) -> None:
         [sys.executable, str(ROOT / "scripts" / "make_corpus.py"), "12", str(tmp_path / "c"), "--seed", "4"],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
-    assert done.stdout.startswith("12 records, 7 policies, 3 decisions, 2 posts, ")
+    assert done.stdout.startswith("12 records, 7 policies, 3 decisions, 1 posts, 1 feedback, ")
     refused = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "make_corpus.py"), "12", str(tmp_path / "c")],
         capture_output=True,

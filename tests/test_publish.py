@@ -100,8 +100,7 @@ def _snapshot(folder: Path) -> dict[str, str]:
         ("decisions/site",
          "{root}/decisions/site: --site-dir is inside {root}/decisions, decisions_dir (the decision records)"),
         ("acknowledgements", "{root}/acknowledgements: --site-dir is the acknowledgements folder"),
-        ("feedback/site",
-         "{root}/feedback/site: --site-dir is inside {root}/feedback, feedback_dir (the customer feedback)"),
+        ("feedback", "{root}/feedback: --site-dir is feedback_dir (the feedback records)"),
         (".git", "{root}/.git: --site-dir is the git repository's folder"),
         (".git/site", "{root}/.git/site: --site-dir is inside {root}/.git, the git repository's folder"),
         # A symlink is followed: `published` points at docs/.

@@ -29,9 +29,9 @@ def sources(settings: Settings) -> list[Source]:
         (settings.policies_dir, "policies_dir (the policies)"),
         (settings.decisions_dir, "decisions_dir (the decision records)"),
         (settings.posts_dir, "posts_dir (the blog posts)"),
-        (settings.feedback.feedback_dir, "feedback_dir (the customer feedback)"),
         (os.path.dirname(settings.owners_file) or ".", "the folder of owners_file (the owners registry)"),
         (ACKNOWLEDGEMENTS_FOLDER, "the acknowledgements folder"),
+        (settings.feedback.feedback_dir, "feedback_dir (the feedback records)"),
     ]
     found = [Source((root / relative).resolve(), what) for relative, what in named]
     found += [Source(path, "the git repository's folder") for path in _git_folders(root)]

@@ -81,10 +81,12 @@ def check(
         report.add(finding)
     if history.note and wants_history and not corpus.load_errors:
         click.echo(f"note: {history.note}", err=True)
-    counts = (
-        f"{report.errors} error(s), {report.warnings} warning(s) in {len(corpus.policies)} policies, "
-        f"{len(corpus.decisions)} decisions and {len(corpus.posts)} posts"
-    )
+    records = f"{len(corpus.policies)} policies, {len(corpus.decisions)} decisions"
+    if corpus.feedback:
+        records += f", {len(corpus.posts)} posts and {len(corpus.feedback)} feedback records"
+    else:
+        records += f" and {len(corpus.posts)} posts"
+    counts = f"{report.errors} error(s), {report.warnings} warning(s) in {records}"
     if corpus.load_errors:
         counts += ": fix the files that cannot be loaded, then check again for everything else"
     report.finish(counts)

@@ -42,7 +42,7 @@ def _create(settings: Settings, record: scaffold.NewRecord) -> None:
 # -- new ------------------------------------------------------------------------------
 @click.group()
 def new() -> None:
-    """Create a policy, decision or post with valid front matter and print its path.
+    """Create a policy, decision, post or feedback record with valid front matter and print its path.
 
     Never overwrites a file: an existing path is refused with exit code 2.
     """

@@ -7,7 +7,8 @@ import click
 from .asof import as_of
 from .build import build
 from .check import check
-from .editor import COMMANDS
+from .editor import COMMANDS, new
+from .feedback import import_feedback, new_feedback
 
 
 @click.group()
@@ -16,5 +17,6 @@ def main() -> None:
     """Policies, decisions and posts kept as Markdown in git."""
 
 
-for command in (check, build, *COMMANDS, as_of):
+for command in (check, build, *COMMANDS, import_feedback, as_of):
     main.add_command(command)
+new.add_command(new_feedback)

@@ -13,9 +13,10 @@ from typing import Any
 
 from .. import schema as s
 from ..configfile import read_yaml
+from ..feedback import FEEDBACK_FIELDS, RESERVED_IDS
 from ..loading import first_heading, load_owners
 from ..numbering import next_decision_number, used_decision_numbers
-from ..records import DecisionStatus, PolicyStatus
+from ..records import DecisionStatus, FeedbackStatus, PolicyStatus
 from ..schema import DECISION_FIELDS, POST_PASSTHROUGH, policy_fields, post_fields
 from ..settings import Settings
 from . import Refused
@@ -78,6 +79,18 @@ TODO: the first paragraph is the excerpt shown on the blog's index.
 <!-- more -->
 
 TODO: the rest of the post.
+"""
+
+
+FEEDBACK_BODY = """\
+## What customers told us
+
+TODO: what they said, in their words, and what it cost them. No names, contact details or order
+numbers: those stay in the support tool.
+
+## Discussion
+
+TODO: what was considered at the review, and by whom.
 """
 
 
@@ -207,6 +220,49 @@ def new_post(
     text = front_matter(meta) + f"# {title.strip()}\n\n" + POST_BODY
     path = f"{settings.posts_dir.rstrip('/')}/{slug}.md"
     check_loads(path, text, post_fields(settings), passthrough=POST_PASSTHROUGH)
+    return NewRecord(path, text)
+
+
+def new_feedback(
+    settings: Settings,
+    title: str,
+    *,
+    theme: str,
+    owner: str,
+    today: dt.date,
+    feedback_id: str | None = None,
+    raised: int = 1,
+    channels: Sequence[str] = (),
+) -> NewRecord:
+    """A feedback record, status `received` today: feedback/<id>.md."""
+    themes = settings.feedback.themes
+    if not themes:
+        raise ValueError(
+            "mkdocs.yml lists no feedback themes: add 'feedback: {themes: [...]}' under the handbook plugin"
+        )
+    if theme not in themes:
+        raise ValueError(f"theme '{theme}' is not one of {', '.join(themes)} (from mkdocs.yml)")
+    owners = load_owners(settings)
+    if owners and owner not in owners:
+        raise ValueError(f"owner '{owner}' is not in {settings.owners_file}: use one of {', '.join(sorted(owners))}")
+    feedback_id = feedback_id or slugify(title)
+    if not s.SLUG.match(feedback_id or "") or feedback_id in RESERVED_IDS:
+        raise ValueError(
+            f"cannot make a file name from the title {title!r}: give one with --id, like 'returns-form-hard-to-find'"
+        )
+    meta: dict[str, Any] = {
+        "title": title.strip(),
+        "theme": theme,
+        "owner": owner,
+        "received": today,
+        "raised": raised,
+        "channels": list(channels) or None,
+        "status": FeedbackStatus.RECEIVED.value,
+        "public": False,
+    }
+    text = front_matter(meta) + FEEDBACK_BODY
+    path = f"{settings.feedback.feedback_dir.rstrip('/')}/{feedback_id}.md"
+    check_loads(path, text, FEEDBACK_FIELDS)
     return NewRecord(path, text)
 
 
