@@ -426,3 +426,31 @@ def test_pages_carry_record_text_as_text(corpus: Corpus) -> None:
     public = lxml.html.document_fromstring(public_page(hostile, None))
     assert public.xpath("//script | //img") == []
     assert texts(public, "//h2") == ["<script>alert(1)</script> & [link](javascript:x)"]
+
+
+def test_git_dates_outside_received_and_told_are_kept_between_them(corpus: Corpus) -> None:
+    """A record committed with its status already final, after its customers were told (or
+    written up before the day it says it was received): no negative days, no 'when' after told."""
+    imported = record("imported", "changed", received=dt.date(2026, 4, 1), outcome="Done.", public=True,
+                      told=Told(dt.date(2026, 4, 20), 5, ""))  # fmt: skip
+    early = record("early", "declined", received=dt.date(2026, 4, 10), outcome="No.", public=True)
+    history = History(
+        feedback_changes={
+            "imported": (change("imported", "changed", "2026-09-01", "7" * 40),),
+            "early": (
+                change("early", "received", "2026-01-02", "8" * 40),
+                change("early", "declined", "2026-01-03", "9" * 40),
+            ),
+        }
+    )
+    both = with_feedback(corpus, (imported, early))
+    stages = [(s.name, s.date, s.passed) for s in journey(imported, history).stages]
+    assert stages == [
+        ("received", dt.date(2026, 4, 1), False), ("reviewing", None, True), ("planned", None, True),
+        ("changed", dt.date(2026, 4, 20), False), ("told", dt.date(2026, 4, 20), False),
+    ]  # fmt: skip
+    assert journey(early, history).reached("declined") == dt.date(2026, 4, 10)
+    (quarter,) = funnel(both, history)
+    assert (quarter.days_to_change, quarter.days_to_tell) == (19, 0)
+    tree = lxml.html.document_fromstring(public_page(both, history))
+    assert tree.xpath("//time/@datetime") == ["2026-04-20", "2026-04-10"]

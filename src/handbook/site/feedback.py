@@ -95,7 +95,7 @@ def _md_title(text: str) -> str:
 
 def tell_due(ctx: Context, record: Journey) -> dt.date | None:
     """When the customers of a changed record must be told by, while they are not told yet: as
-    `handbook check` reckons it (HB107), `tell_within_days` after the change was made."""
+    `handbook check` reckons it (HB120), `tell_within_days` after the change was made."""
     feedback = record.feedback
     if feedback.status is not FeedbackStatus.CHANGED or feedback.told is not None:
         return None

@@ -71,7 +71,15 @@ def current_since(record: Journey) -> dt.date:
             since = None
         elif since is None:
             since = change.date.date()
-    return since if since is not None else record.changes[-1].date.date()
+    return within(since if since is not None else record.changes[-1].date.date(), record.feedback)
+
+
+def within(day: dt.date, feedback: Feedback) -> dt.date:
+    """A day from git kept between when the feedback was received and when its customers were
+    told: git dates a commit, which may come before the theme was received (a record written up
+    later) or after its customers were told (records added with their status already final)."""
+    day = max(day, feedback.received)
+    return min(day, feedback.told.date) if feedback.told is not None else day
 
 
 def first_reached(changes: Iterable[FeedbackChange], status: str) -> dt.date | None:
@@ -79,16 +87,19 @@ def first_reached(changes: Iterable[FeedbackChange], status: str) -> dt.date | N
 
 
 def journey(feedback: Feedback, history: History | None) -> Journey:
+    """The record's stages, each dated when git first saw it (kept `within` received and told)."""
     changes = changes_of(feedback, history)
     declined = feedback.status is FeedbackStatus.DECLINED
     names = DECLINED_STAGES if declined else STAGES
     dates: dict[str, dt.date | None] = {name: first_reached(changes, name) for name in names}
-    dates["received"] = feedback.received
-    dates["told"] = feedback.told.date if feedback.told is not None else None
     # The stage the record is at now counts as reached even if git dates it otherwise.
     current = feedback.status.value
     if dates.get(current) is None and current in dates:
         dates[current] = changes[-1].date.date()
+    for name, day in dates.items():
+        dates[name] = within(day, feedback) if day is not None else None
+    dates["received"] = feedback.received
+    dates["told"] = feedback.told.date if feedback.told is not None else None
     latest = max((i for i, name in enumerate(names) if dates[name] is not None), default=0)
     stages = tuple(Stage(name, dates[name], passed=dates[name] is None and i < latest) for i, name in enumerate(names))
     return Journey(feedback, stages, changes)
@@ -151,9 +162,7 @@ def _figures(year: int, quarter: int, journeys: list[Journey]) -> QuarterFigures
         record = j.feedback
         if record.status is not FeedbackStatus.RECEIVED or any(c.status != "received" for c in j.changes):
             reviewed += 1
-        changed = first_reached(j.changes, "changed")
-        if changed is None and record.status is FeedbackStatus.CHANGED:
-            changed = j.reached("changed")
+        changed = j.reached("changed")
         if changed is not None:
             acted += 1
             to_change.append((changed - record.received).days)
