@@ -75,7 +75,9 @@ def files_at_start() -> dict[str, str]:
     return {
         "mkdocs.yml": MKDOCS_YML,
         "policies/owners.yml": OWNERS_WITH_CX,
-        "policies/refunds-and-returns.md": policy(title="Refunds and returns", owner="customer-experience"),
+        "policies/refunds-and-returns.md": policy(
+            title="Refunds and returns", owner="customer-experience", effective="2026-05-15", reviewed="2026-05-15"
+        ),
         "decisions/0001-put-returns-on-the-home-screen.md": decision(
             title="Put returns on the app's home screen", date="2026-04-14"
         ),

@@ -106,7 +106,7 @@ def corpus(write_handbook: Writer) -> Corpus:
     root = write_handbook(
         {
             "policies/owners.yml": OWNERS,
-            "policies/refunds.md": policy(),
+            "policies/refunds.md": policy(effective="2026-05-20", reviewed="2026-05-20"),
             "decisions/0001-returns-on-the-home-screen.md": decision(title="Put returns on the home screen"),
             "docs/blog/posts/returns-form.md": "---\ndate: 2026-06-01\n---\n# The returns form moved\n\nText.\n",
         }
@@ -192,7 +192,7 @@ def test_a_record_page_shows_its_journey_from_git_and_what_acted_on_it(corpus: C
     tree = html_of(feedback_page(Context(corpus, history=HISTORY), RETURNS).markdown())
     assert texts(tree, "//h1") == ["Could not find the returns form on the app"]
     assert texts(tree, "//ol[@class='hb-journey']/li") == [
-        "Received 2026-04-02", "Reviewing 2026-04-20", "Planned 2026-05-01", "Changed 2026-05-22",
+        "Received 2026-04-02", "Reviewing 2026-04-20", "Planned 2026-05-01", "Changed 2026-05-20",
         "Customers told 2026-06-20",
     ]  # fmt: skip
     # Every status change, a status reached twice included.
@@ -265,10 +265,11 @@ def test_the_funnel_per_quarter(corpus: Corpus) -> None:
     q2 = figures["2026 Q2"]
     # returns-form, gift-wrap, late-couriers (planned), price-typo: all reviewed; two changed.
     assert (q2.received, q2.reviewed, q2.acted_on, q2.told, q2.customers_told) == (4, 4, 2, 1, 140)
-    # returns-form: 2026-04-02 -> first changed 2026-05-22 (50 days); price-typo 05-20 -> 05-25 (5): median 27.5.
-    assert q2.days_to_change == 27.5
-    # returns-form: changed 2026-05-22 -> told 2026-06-20.
-    assert q2.days_to_tell == 29
+    # As `handbook check` reckons a change: returns-form 2026-04-02 -> 2026-05-20, when the policy
+    # version it names took effect (before git saw it changed) (48 days); price-typo 05-20 -> 05-25 (5).
+    assert q2.days_to_change == 26.5
+    # returns-form: changed 2026-05-20 -> told 2026-06-20.
+    assert q2.days_to_tell == 31
     q3 = figures["2026 Q3"]
     assert (q3.received, q3.reviewed, q3.acted_on, q3.told, q3.days_to_change) == (1, 0, 0, 0, None)
 
@@ -283,7 +284,7 @@ def test_the_funnel_is_drawn_on_the_register_and_summed_up_on_the_health_page(co
         ("Received", "width: 100%", "4"), ("Reviewed", "width: 100%", "4"), ("Acted on", "width: 50%", "2"),
         ("Customers told", "width: 25%", "1"),
     ]  # fmt: skip
-    assert texts(q2, "p") == ["Median 27.5 days from received to changed, 29 days from changed to told."]
+    assert texts(q2, "p") == ["Median 26.5 days from received to changed, 31 days from changed to told."]
     site = make_site(corpus, HISTORY, list, SiteSettings("Test handbook"))
     health = html_of(site.files["health.md"].content or "")
     assert texts(health, "//p[@class='hb-feedback-latest']") == [
@@ -412,7 +413,7 @@ def test_without_a_public_url_the_customer_feed_links_to_the_copy_in_the_site(co
 def test_without_git_a_record_is_dated_when_it_was_received(corpus: Corpus) -> None:
     tree = html_of(feedback_page(Context(corpus, history=History()), DECLINED).markdown())
     assert texts(tree, "//ol[@class='hb-timeline']/li") == ["2026-05-01 declined"]
-    assert journey(DECLINED, None).reached("declined") == dt.date(2026, 5, 1)
+    assert journey(corpus, DECLINED, None).reached("declined") == dt.date(2026, 5, 1)
 
 
 def test_pages_carry_record_text_as_text(corpus: Corpus) -> None:
@@ -444,12 +445,12 @@ def test_git_dates_outside_received_and_told_are_kept_between_them(corpus: Corpu
         }
     )
     both = with_feedback(corpus, (imported, early))
-    stages = [(s.name, s.date, s.passed) for s in journey(imported, history).stages]
+    stages = [(s.name, s.date, s.passed) for s in journey(both, imported, history).stages]
     assert stages == [
         ("received", dt.date(2026, 4, 1), False), ("reviewing", None, True), ("planned", None, True),
         ("changed", dt.date(2026, 4, 20), False), ("told", dt.date(2026, 4, 20), False),
     ]  # fmt: skip
-    assert journey(early, history).reached("declined") == dt.date(2026, 4, 10)
+    assert journey(both, early, history).reached("declined") == dt.date(2026, 4, 10)
     (quarter,) = funnel(both, history)
     assert (quarter.days_to_change, quarter.days_to_tell) == (19, 0)
     tree = lxml.html.document_fromstring(public_page(both, history))

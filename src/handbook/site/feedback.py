@@ -134,7 +134,7 @@ def feedback_page(ctx: Context, feedback: Feedback) -> PageParts:
     """The record's page: its title, facts, outcome, journey from git, the records that acted on
     it, and its text."""
     src = feedback_src(feedback.id)
-    record = journey(feedback, ctx.history)
+    record = journey(ctx.corpus, feedback, ctx.history)
     channels = ", ".join(feedback.channels) or "not recorded"
     listed = [
         ("Status", record_status_html(feedback.status.value)),

@@ -65,7 +65,7 @@ def _table(ctx: Context, src: str, members: tuple[Feedback, ...]) -> str:
     """A group's rows; the "acted on" cell is Markdown, so that a post's link reaches its page."""
     rows = []
     for f in members:
-        record = journey(f, ctx.history)
+        record = journey(ctx.corpus, f, ctx.history)
         links = acted_on(ctx, src, f, short=True)
         done = "<br>".join(links) if links else "–"
         told = (

@@ -92,7 +92,7 @@ def health_section(ctx: Context, figures: Sequence[QuarterFigures]) -> list[str]
     )
     rows: list[tuple[str, str, str]] = []
     for feedback in ctx.corpus.feedback.values():
-        record = journey(feedback, ctx.history)
+        record = journey(ctx.corpus, feedback, ctx.history)
         tell, review = tell_due(ctx, record), review_due(ctx, feedback)
         due, what = (tell, "Tell the customers") if tell is not None else (review, "Review it")
         if due is None:

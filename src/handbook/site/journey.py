@@ -8,6 +8,7 @@ import statistics
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from ..checks.feedback import changed_on
 from ..history import History
 from ..loading import Corpus
 from ..records import Feedback, FeedbackChange, FeedbackStatus
@@ -86,8 +87,10 @@ def first_reached(changes: Iterable[FeedbackChange], status: str) -> dt.date | N
     return next((c.date.date() for c in changes if c.status == status), None)
 
 
-def journey(feedback: Feedback, history: History | None) -> Journey:
-    """The record's stages, each dated when git first saw it (kept `within` received and told)."""
+def journey(corpus: Corpus, feedback: Feedback, history: History | None) -> Journey:
+    """The record's stages, each dated when git first saw it (kept `within` received and told);
+    a record changed now, when `handbook check` reckons the change was made (HB120: git, or the
+    policy version or post that made it, if earlier)."""
     changes = changes_of(feedback, history)
     declined = feedback.status is FeedbackStatus.DECLINED
     names = DECLINED_STAGES if declined else STAGES
@@ -96,6 +99,8 @@ def journey(feedback: Feedback, history: History | None) -> Journey:
     current = feedback.status.value
     if dates.get(current) is None and current in dates:
         dates[current] = changes[-1].date.date()
+    if feedback.status is FeedbackStatus.CHANGED:
+        dates["changed"], _ = changed_on(corpus, history or History(), feedback)
     for name, day in dates.items():
         dates[name] = within(day, feedback) if day is not None else None
     dates["received"] = feedback.received
@@ -142,7 +147,7 @@ def funnel(corpus: Corpus, history: History | None) -> tuple[QuarterFigures, ...
     first to the last (a quarter without feedback shows as nought)."""
     by_quarter: dict[tuple[int, int], list[Journey]] = {}
     for feedback in corpus.feedback.values():
-        by_quarter.setdefault(quarter_of(feedback.received), []).append(journey(feedback, history))
+        by_quarter.setdefault(quarter_of(feedback.received), []).append(journey(corpus, feedback, history))
     if not by_quarter:
         return ()
     first, last = min(by_quarter), max(by_quarter)

@@ -47,7 +47,7 @@ def public_items(corpus: Corpus, history: History | None) -> tuple[PublicItem, .
                 status=feedback.status.value,
                 label=LABELS[feedback.status],
                 outcome=feedback.outcome.strip(),
-                when=current_since(journey(feedback, history)),
+                when=current_since(journey(corpus, feedback, history)),
                 verb=VERBS[feedback.status],
             )
         )

@@ -36,7 +36,7 @@ def feedback_items(
             authors=(Person(owner.name, owner.email) if owner else Person(feedback.owner),),
             categories=(feedback.theme,),
         )
-        changes = journey(feedback, history).changes
+        changes = journey(corpus, feedback, history).changes
         for before, change in zip(changes, changes[1:], strict=False):
             if change.status == before.status:
                 continue
