@@ -349,14 +349,14 @@ def test_the_customer_page_shows_only_public_final_records_and_only_what_they_ma
     page = public_page(corpus, HISTORY)
     tree = lxml.html.document_fromstring(page)
     # Only records with `public: true` that are changed or declined; newest first by when they got there.
-    assert texts(tree, "//h2") == ["Could not find the returns form on the app", "Offer gift wrapping"]
-    assert [li.get("id") for li in tree.xpath("//li")] == ["returns-form", "gift-wrap"]
+    assert texts(tree, "//h2") == ["Offer gift wrapping", "Could not find the returns form on the app"]
+    assert [li.get("id") for li in tree.xpath("//li")] == ["gift-wrap", "returns-form"]
     assert texts(tree, "//article/p[1]") == [
-        "What we changed: The form is now on the home screen.",
         "Why we did not change it: Wrapping would delay every order by a day.",
+        "What we changed: The form is now on the home screen.",
     ]
-    # When: the last time it reached its status (returns-form changed again on 2026-06-10).
-    assert tree.xpath("//article//time/@datetime") == ["2026-06-10", "2026-05-30"]
+    # When: declined as git says; changed as on the record's page (the policy version took effect).
+    assert tree.xpath("//article//time/@datetime") == ["2026-05-30", "2026-05-20"]
     for other in ("Couriers come late", "Wrong price on the site", "Refunds take too long"):
         assert other not in page
     for word in INTERNAL:
@@ -374,8 +374,8 @@ def test_the_customer_feed_links_to_the_public_address_and_says_nothing_internal
     assert parsed.bozo == 0
     assert parsed.feed.link == PUBLIC
     assert [(e.title, e.link) for e in parsed.entries] == [
-        ("Could not find the returns form on the app", PUBLIC + "#returns-form"),
         ("Offer gift wrapping", PUBLIC + "#gift-wrap"),
+        ("Could not find the returns form on the app", PUBLIC + "#returns-form"),
     ]
     assert len({e.id for e in parsed.entries}) == 2
     text = xml.decode()

@@ -40,6 +40,9 @@ def public_items(corpus: Corpus, history: History | None) -> tuple[PublicItem, .
     for feedback in corpus.feedback.values():
         if not feedback.public or feedback.status not in FINAL:
             continue
+        record = journey(corpus, feedback, history)
+        # A change is dated as on its own page; a decision not to, when the status last became `declined`.
+        when = record.reached("changed") if feedback.status is FeedbackStatus.CHANGED else None
         items.append(
             PublicItem(
                 anchor=feedback.id,
@@ -47,7 +50,7 @@ def public_items(corpus: Corpus, history: History | None) -> tuple[PublicItem, .
                 status=feedback.status.value,
                 label=LABELS[feedback.status],
                 outcome=feedback.outcome.strip(),
-                when=current_since(journey(corpus, feedback, history)),
+                when=when or current_since(record),
                 verb=VERBS[feedback.status],
             )
         )
