@@ -1,18 +1,18 @@
 """Customer feedback in a real browser (Debian's Chromium, driven by Playwright, as
 test_browser.py): the "You said, we did" register, a record's page and the customer page, in
 both colour schemes, on a desktop and a phone; ages and late tellings worked out for the
-reader's day; no serious or critical accessibility violation (axe-core, local copy)."""
+reader's day; no serious or critical accessibility violation (axe-core, local copy). The
+browser is conftest's, shared with test_browser.py."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from browser.site import AXE, CHROMIUM, CHROMIUM_ARGS, build_site, serve
+from browser.site import AXE, build_site, serve
 from conftest import ROOT, TEST_ENGINE
 from feedbacksite import PUBLIC, RECORD, REGISTER, write_feedback_handbook
 
@@ -20,12 +20,6 @@ SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 PAGES = {REGISTER: "register", RECORD: "record", PUBLIC: "customer-page"}
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason}: `make test` installs it (make browser-deps)")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")
@@ -42,20 +36,6 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def base_url(site_dir: Path) -> Iterator[str]:
     with serve(site_dir) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is missing (Debian package chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed (pip install -e '.[test]')")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def _screenshot(page: Any, name: str) -> None:
