@@ -486,7 +486,7 @@ def test_rss_plugin_feed_that_is_not_xml_is_refused_with_the_reason(handbook: Co
 
 # -- the sample handbook, built by mkdocs -------------------------------------------
 
-SAMPLE = ("mkdocs.yml", "docs", "policies", "decisions")
+SAMPLE = ("mkdocs.yml", "docs", "policies", "decisions", "feedback")
 
 
 class _Links(HTMLParser):
