@@ -188,10 +188,10 @@ def _names(record: Feedback, named: Named) -> list[HandbookError]:
             )
     for ref in record.policies:
         problems += [("policies", message, "HB310") for message in _policy_problems(ref, named)]
-    published_posts = {post.path: post for post in named.posts}
+    posts_by_path = {post.path: post for post in named.posts}
     for name in record.posts:
         full = posixpath.join(settings.posts_dir, name)
-        post = published_posts.get(full)
+        post = posts_by_path.get(full)
         if full in named.unloaded:
             continue
         if post is None:

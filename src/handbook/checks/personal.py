@@ -20,7 +20,10 @@ if TYPE_CHECKING:
 SILENCED = re.compile(r"(?:<!--|#)\s*handbook:\s*not-personal-data\b")
 EMAIL = re.compile(r"(?<![\w.+-])[\w.%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
 # Digits in one run with the separators people type: spaces, hyphens, dots, brackets, a leading +.
-NUMBER = re.compile(r"(?<![\w+.-])\+?\d*(?:[ .-]?\(\d+\)[ .-]?)?\d+(?:[ .-]\d+)*(?!\w)")
+# (The lookahead skips runs too short to hold 9 digits before the pattern proper is tried.)
+NUMBER = re.compile(r"(?<![\w+.-])(?=[+(]?\d[\d ().-]{7})\+?\d*(?:[ .-]?\(\d+\)[ .-]?)?\d+(?:[ .-]\d+)*(?!\w)")
+# Lines with neither a digit nor an '@' hold none of it: most lines, skipped at C speed.
+CANDIDATE = re.compile(r"[\d@]")
 CARD = re.compile(r"^\d(?:[ -]?\d){12,18}$")
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 # A UK postcode as written on an envelope (uppercase, a space before the inward code).
@@ -72,8 +75,8 @@ def _cached(text: str, cache: Cache | None) -> list[Found]:
 def scan(text: str) -> Iterator[Found]:
     """What looks like personal data in `text`, line by line (lines counted from 1)."""
     for number, line in enumerate(text.split("\n"), start=1):
-        if not any(c.isdigit() or c == "@" for c in line) or SILENCED.search(line):
-            continue  # most lines have neither: skip the patterns
+        if not CANDIDATE.search(line) or SILENCED.search(line):
+            continue
         for match in EMAIL.finditer(line):
             yield Found(number, match.start() + 1, "an e-mail address")
         for match in NUMBER.finditer(line):
