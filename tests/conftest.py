@@ -257,7 +257,7 @@ def built_sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample handbook built once with the engine under test's `build --strict`: its site/ (build.log beside it)."""
     root = tmp_path_factory.mktemp("sample")
     shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    for folder in ("docs", "policies", "decisions"):
+    for folder in ("docs", "policies", "decisions", "feedback"):
         shutil.copytree(ROOT / folder, root / folder)
     done = subprocess.run(
         engine_command("build", "--strict", "-d", str(root / "site")),

@@ -13,7 +13,7 @@ from conftest import ROOT, Git, engine_command, engine_env, faketime
 
 pytestmark = pytest.mark.engine
 
-SAMPLE = ("mkdocs.yml", "docs", "policies", "decisions")
+SAMPLE = ("mkdocs.yml", "docs", "policies", "decisions", "feedback")
 
 
 def _copy_sample(target: Path) -> Path:

@@ -160,3 +160,27 @@ def test_missing_or_broken_feed_is_bad_usage(tmp_path: Path) -> None:
 )
 def test_parse_since(text: str, day: dt.date) -> None:
     assert parse_since(text, today=dt.date(2026, 6, 1)) == day
+
+
+def test_feedback_items_have_their_own_section(tmp_path: Path) -> None:
+    generator = FeedGenerator()
+    generator.title("Northwind handbook: everything")
+    generator.link(href=SITE, rel="alternate")
+    generator.description("Everything.")
+    entry = generator.add_entry()
+    entry.guid(SITE + "feedback/returns-form/#status-changed-0123456789ab", permalink=False)
+    entry.title("Feedback is now changed: Could not find the returns form")
+    entry.link(href=SITE + "feedback/returns-form/")
+    entry.description("<p>Changed from planned to changed on 2026-04-18.</p>")
+    entry.category(term="website")
+    entry.pubDate(dt.datetime(2026, 4, 18, 9, tzinfo=dt.UTC))
+    generator.rss_file(str(tmp_path / "feedback.xml"))
+    code, out, _ = digest("--since", "2026-04-01", "--feed", str(tmp_path / "feedback.xml"))
+    assert code == 0
+    assert out.splitlines()[3:8] == [
+        "Customer feedback: new themes and changes (1)",
+        "---------------------------------------------",
+        "",
+        "* Feedback is now changed: Could not find the returns form (2026-04-18)",
+        "  Changed from planned to changed on 2026-04-18.",
+    ]

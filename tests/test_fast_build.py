@@ -122,7 +122,7 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("sample") / "handbook"
     root.mkdir()
     shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    for folder in ("docs", "policies", "decisions", "acknowledgements"):
+    for folder in ("docs", "policies", "decisions", "feedback", "acknowledgements"):
         if (ROOT / folder).is_dir():
             shutil.copytree(ROOT / folder, root / folder)
     git(root, "init", "-q")

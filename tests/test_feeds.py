@@ -486,7 +486,7 @@ def test_rss_plugin_feed_that_is_not_xml_is_refused_with_the_reason(handbook: Co
 
 # -- the sample handbook, built by mkdocs -------------------------------------------
 
-SAMPLE = ("mkdocs.yml", "docs", "policies", "decisions")
+SAMPLE = ("mkdocs.yml", "docs", "policies", "decisions", "feedback")
 
 
 class _Links(HTMLParser):
@@ -529,7 +529,9 @@ def _mkdocs_build(root: Path, site: Path, clock: str | None = None) -> None:
 
 def _feed_bytes(site: Path) -> dict[str, bytes]:
     # feeds/sitemap.xml is not a feed: it answers Material's probe beside each alternate link.
-    found = sorted([*site.glob("feeds/*.xml"), *site.glob("feeds/*.json"), *site.glob("feed_*")])
+    found = sorted(
+        [*site.glob("feeds/*.xml"), *site.glob("feeds/*.json"), *site.glob("feed_*"), *site.glob("you-said-we-did/*.xml")]
+    )
     found = [p for p in found if p.name != "sitemap.xml"]
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in found}
 
@@ -599,7 +601,9 @@ def test_sample_feeds_are_identical_with_the_clock_moved(built_sample: tuple[Pat
     second = tmp_path / "site2"
     _mkdocs_build(root, second, clock="@2031-06-01 23:59:00")  # without faketime: skipped, or failed in CI
     one, two = _feed_bytes(first), _feed_bytes(second)
-    assert sorted(one) == sorted([*FEED_FILES, "feed_rss_created.xml", "feed_rss_updated.xml"])
+    # The sample keeps customer feedback: its feed, and the customer page's.
+    feedback = ["feeds/feedback.json", "feeds/feedback.xml", "you-said-we-did/feed.xml"]
+    assert sorted(one) == sorted([*FEED_FILES, *feedback, "feed_rss_created.xml", "feed_rss_updated.xml"])
     assert one == two
 
 

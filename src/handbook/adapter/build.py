@@ -164,6 +164,7 @@ class Build:
         site_settings = SiteSettings(
             self.config.site_name, self.urls, show_drafts=self._show_drafts(),
             reading_order=tuple(self.options.reading_order), recent_changes=self.options.recent_changes,
+            language=feeds.language(self.config),
         )  # fmt: skip
         return make_site(
             corpus, history, findings, site_settings, authored=authored, memo=self._memo(),

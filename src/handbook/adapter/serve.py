@@ -236,7 +236,8 @@ def serve_with(
 ) -> Watcher | None:
     """`server` watching the records too, and, with `update`, rebuilding only what an edit to
     them changes; the watcher that sees their edits at once (None: mkdocs' own polling)."""
-    records = [settings.path(f) for f in (settings.policies_dir, settings.decisions_dir, acknowledgements.FOLDER)]
+    kept = (settings.policies_dir, settings.decisions_dir, settings.feedback.feedback_dir, acknowledgements.FOLDER)
+    records = [settings.path(f) for f in kept]
     folders = [path for path in records if path.is_dir()]
     watcher: Watcher | None = None
     if update is not None:

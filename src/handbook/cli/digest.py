@@ -16,8 +16,13 @@ from typing import Any
 import feedparser  # type: ignore[import-untyped]
 
 DEFAULT_FEED = "site/feeds/all.xml"
-KINDS = ("policy", "decision", "post")
-HEADINGS = {"policy": "Policies: new versions", "decision": "Decisions", "post": "Posts"}
+KINDS = ("policy", "decision", "feedback", "post")
+HEADINGS = {
+    "policy": "Policies: new versions",
+    "decision": "Decisions",
+    "feedback": "Customer feedback: new themes and changes",
+    "post": "Posts",
+}
 
 
 class FeedError(Exception):
@@ -57,9 +62,9 @@ def plain_text(fragment: str) -> str:
 
 
 def kind_of(entry: Any) -> str:
-    """policy / decision / post: from where the entry links (the site's folders), else its categories."""
+    """policy / decision / feedback / post: from where the entry links (the site's folders), else its categories."""
     path = urllib.parse.urlsplit(str(entry.get("link", ""))).path
-    for kind, folder in (("policy", "policies"), ("decision", "decisions"), ("post", "blog")):
+    for kind, folder in (("policy", "policies"), ("decision", "decisions"), ("feedback", "feedback"), ("post", "blog")):
         if re.search(rf"(^|/){folder}/", path):
             return kind
     terms = " ".join(str(t.get("term", "")) for t in entry.get("tags", [])).lower()

@@ -30,34 +30,43 @@ from ..folders import DECISION_ASSETS, decision_assets
 from ..history import History
 from ..loading import Corpus
 from ..parallel import SERIAL, Parallel
-from ..records import Decision, Policy
+from ..records import Decision, Feedback, Policy
 from . import acks, reading, registers
 from .changes import recent_changes
 from .context import Context
+from .feedback import feedback_page
+from .feedback_register import feedback_register
 from .feeds.formats import build_feeds
 from .feeds.items import PostPage
-from .feeds.names import audience_feed, feed_files, feed_links
+from .feeds.names import FEEDBACK_SPEC, audience_feed, feed_files, feed_links
 from .feeds.page import feeds_page
+from .feeds.public import public_address, public_feed
 from .health import HealthPages
 from .html import esc
+from .journey import feedback_on
 from .pageparts import PageParts
 from .paths import (
     ACKNOWLEDGEMENTS_PAGE,
     ASSET_DIR,
     DECISION_LOG,
     DECISION_REGISTER_JSON,
+    FEEDBACK_REGISTER,
     FEEDS_PAGE,
     POLICY_REGISTER,
     POLICY_REGISTER_JSON,
+    PUBLIC_FEED,
+    PUBLIC_PAGE,
     READING_INDEX,
     START_HERE,
     Urls,
     decision_src,
     docs_relative,
+    feedback_src,
     policy_src,
     reading_list_src,
     version_src,
 )
+from .public import public_page
 from .records import FrontMatters, record_page
 from .versions import ASSETS as VERSION_ASSETS
 from .versions import PagesMemo, VersionPages
@@ -83,6 +92,8 @@ class SiteSettings:
     reading_order: tuple[str, ...] = ()
     # How many lines each kind gets in "What changed recently".
     recent_changes: int = 5
+    # The site's language (the theme's): the customer page and its feed say it.
+    language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -97,7 +108,7 @@ class SiteFile:
     asset: Path | None = None
     hidden: bool = False
     parts: PageParts | None = None
-    record: Policy | Decision | None = None
+    record: Policy | Decision | Feedback | None = None
     meta: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -156,11 +167,17 @@ class Site:
         self._record_pages: dict[str, SiteFile] = {}
 
     @cached_property
-    def records(self) -> dict[str, Policy | Decision]:
+    def records(self) -> dict[str, Policy | Decision | Feedback]:
         """The records with a page of their own, by the page's source path."""
-        found: dict[str, Policy | Decision] = {policy_src(p.id): p for p in self.ctx.policies_on_site()}
+        found: dict[str, Policy | Decision | Feedback] = {policy_src(p.id): p for p in self.ctx.policies_on_site()}
         found.update((decision_src(d.id), d) for d in self.corpus.decisions.values())
+        found.update((feedback_src(f.id), f) for f in self.corpus.feedback.values())
         return found
+
+    @cached_property
+    def keeps_feedback(self) -> bool:
+        """Whether the site has the feedback register, its feed and the customer page."""
+        return feedback_on(self.corpus)
 
     @cached_property
     def draft_posts(self) -> frozenset[str]:
@@ -176,7 +193,10 @@ class Site:
         made = self._record_pages.get(src_uri)
         if made is None:
             record = self.records[src_uri]
-            parts = record_page(self.ctx, record, self.memo.front_matters if self.memo else None)
+            if isinstance(record, Feedback):  # its front matter is all the record's: nothing for the page
+                parts = feedback_page(self.ctx, record)
+            else:
+                parts = record_page(self.ctx, record, self.memo.front_matters if self.memo else None)
             meta: dict[str, Any] = {"title": esc(record.title)}  # text, never markup
             if isinstance(record, Policy) and record.is_draft:
                 meta["search"] = {"exclude": True}
@@ -208,6 +228,8 @@ class Site:
             POLICY_REGISTER_JSON: partial(registers.policy_register_json, ctx),
             DECISION_REGISTER_JSON: partial(registers.decision_register_json, ctx),
         }
+        if self.keeps_feedback:
+            pages[FEEDBACK_REGISTER] = partial(feedback_register, ctx)
         for audience in reading.reading_list_audiences(self.corpus):
             listed = feed_files(audience_feed(audience))
             pages[reading_list_src(audience)] = partial(reading.audience_reading_list, ctx, audience, order, listed)
@@ -218,7 +240,12 @@ class Site:
             src_uri: partial(_page, src_uri, make) for src_uri, make in pages.items() if src_uri not in authored
         }
         if FEEDS_PAGE not in authored:
-            between[FEEDS_PAGE] = partial(_page, FEEDS_PAGE, partial(feeds_page, settings.site_name), hidden=True)
+            more = (FEEDBACK_SPEC,) if self.keeps_feedback else ()
+            page = partial(feeds_page, settings.site_name, more)
+            between[FEEDS_PAGE] = partial(_page, FEEDS_PAGE, page, hidden=True)
+        if self.keeps_feedback and PUBLIC_PAGE not in authored:
+            customers = partial(public_page, self.corpus, self.history, language=settings.language)
+            between[PUBLIC_PAGE] = partial(_page, PUBLIC_PAGE, customers, hidden=True)
         people, _ = self.acknowledgements
         if (people or requiring(self.corpus)) and ACKNOWLEDGEMENTS_PAGE not in authored:
             page = partial(acks.acknowledgements_page, self.corpus, people, settings.urls)
@@ -299,11 +326,18 @@ class Site:
     ) -> dict[str, bytes]:
         """Every feed file, `{"feeds/all.xml": bytes, ...}`. `posts`: what the site generator made
         of each published post (its URL, summary and authors), by the post's path."""
-        return build_feeds(
+        build_date = build_date or build_datetime(self.corpus)
+        made = build_feeds(
             self.corpus, self.history, site_url=site_url, site_name=self.settings.site_name,
-            build_date=build_date or build_datetime(self.corpus), posts=posts, language=language,
+            build_date=build_date, posts=posts, language=language,
             urls=self.settings.urls, memo=self.memo.feeds if self.memo else None, parallel=self.parallel,
         )  # fmt: skip
+        if self.keeps_feedback and PUBLIC_PAGE not in self.authored:
+            address = public_address(self.corpus, site_url, self.settings.urls)
+            made[PUBLIC_FEED] = public_feed(
+                self.corpus, self.history, address=address, build_date=build_date, language=language
+            )
+        return made
 
 
 def _page(src_uri: str, make: Callable[[], str], *, hidden: bool = False) -> SiteFile:

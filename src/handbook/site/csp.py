@@ -52,10 +52,12 @@ def meta_tag(value: str) -> str:
 
 def with_meta(page: str, value: str) -> str | None:
     """`page` with the policy's tag first in its <head> (after `<meta charset>`, before any
-    script), or None for a page without a <head>."""
+    script), or None for a page without a <head>; a page that has a policy's tag keeps its own."""
     head = page.find("<head>")
     if head < 0:
         return None
+    if 'http-equiv="Content-Security-Policy"' in page[head : page.find("</head>", head)]:
+        return page  # a page with a policy of its own (the customer page, published apart) keeps it
     charset = page.find(_META_CHARSET, head, head + 300)
     if charset < 0:
         at = head + len("<head>")

@@ -19,8 +19,11 @@ from ..checks import Finding, run_checks
 from ..history import History
 from ..loading import Corpus
 from ..records import Decision, Policy
+from .context import Context
 from .feeds.names import feed_files, owner_feed
+from .funnel import health_section
 from .html import esc
+from .journey import feedback_on, funnel
 from .paths import HEALTH_PAGE, OWNERS_INDEX, Urls, owner_src
 
 # Reviews charted ahead of the reader's day.
@@ -118,6 +121,7 @@ class HealthPages:
             )
             + "</p>",
             "",
+            *self._feedback_section(),
             "## Every review date",
             "",
             "Soonest first. Each owner's reviews are also on their page: see the "
@@ -184,6 +188,13 @@ class HealthPages:
         return "\n".join(parts)
 
     # -- parts ----------------------------------------------------------------------------------
+    def _feedback_section(self) -> list[str]:
+        """The funnel's latest quarter and the feedback waiting (a handbook that keeps feedback)."""
+        if not feedback_on(self.corpus):
+            return []
+        ctx = Context(self.corpus, self.urls, history=self.history)
+        return health_section(ctx, funnel(self.corpus, self.history))
+
     def _link(self, from_src: str, to_src: str, text: str) -> str:
         return f'<a href="{esc(self.urls.link(from_src, to_src))}">{esc(text)}</a>'
 

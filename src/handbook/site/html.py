@@ -85,3 +85,13 @@ def table(table_class: str, head: str, rows: list[str]) -> str:
 
 def as_json(data: object) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def scrolling(table_html: str, label: str, *, markdown: bool = False) -> str:
+    """A wide table in a box of its own that scrolls sideways on a phone (the page never does);
+    focusable, so that a keyboard can scroll it. `markdown`: Markdown inside is converted."""
+    inside = ' markdown="1"' if markdown else ""
+    return (
+        f'<div class="hb-table-scroll" tabindex="0" role="region" aria-label="{esc(label)}"{inside}>\n'
+        f"{table_html}\n</div>"
+    )

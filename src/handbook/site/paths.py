@@ -131,3 +131,21 @@ def _relative(to_url: str, base: str) -> str:
     if to_url.endswith("/") and not rel.endswith("/"):
         rel += "/"
     return "./" if rel in (".", "./") else rel
+
+
+# Customer feedback ("You said, we did"): the register, a page per record, and the customer page,
+# a self-contained HTML page with its own feed, published apart from the internal site.
+FEEDBACK_REGISTER = "feedback/index.md"
+PUBLIC_DIR = "you-said-we-did"
+PUBLIC_PAGE = f"{PUBLIC_DIR}/index.html"
+PUBLIC_FEED = f"{PUBLIC_DIR}/feed.xml"
+
+
+def feedback_src(feedback_id: str) -> str:
+    """A feedback record's page: `feedback/<id>.md` -> `feedback/<id>/`."""
+    return f"feedback/{feedback_id}.md"
+
+
+def public_page_url(urls: Urls) -> str:
+    """The customer page's address in the site (a plain HTML file, not a page of the generator)."""
+    return f"{PUBLIC_DIR}/" if urls.use_directory_urls else PUBLIC_PAGE

@@ -11,6 +11,7 @@ from ..frontmatter import decode, split_front_matter
 from ..records import Decision, DecisionStatus, Policy, PolicyStatus
 from .coming import coming_mark
 from .context import Context
+from .feedback import feedback_for_decision, feedback_for_policy, feedback_list
 from .html import (
     DATE_UNKNOWN,
     banner,
@@ -149,6 +150,7 @@ def policy_page(ctx: Context, policy: Policy) -> PageParts:
                 f"({corpus.decision_status(d).value}, {d.date.isoformat() if d.date else DATE_UNKNOWN})"
             )
         parts.append("")
+    parts += feedback_list(src, feedback_for_policy(ctx, policy.id), "Customer feedback behind this policy")
     # Each record page reports its own broken links: no blocks shared with the others.
     return PageParts("", "\n".join(parts), tuple(placed.parts), shared=False)
 
@@ -239,6 +241,9 @@ def decision_page(ctx: Context, decision: Decision) -> PageParts:
         parts += ["", "## Policies shaped by this decision", ""]
         parts += [f"- [{md_text(p.title)}](../{policy_src(p.id)})" for p in shaped]
     parts.append("")
+    found = feedback_for_decision(ctx, decision)
+    if found:
+        parts += ["", *feedback_list(src, found, "Customer feedback behind this decision")]
     # Each record page reports its own broken links: no blocks shared with the others.
     return PageParts("", "\n".join(parts), tuple(placed.parts), shared=False)
 

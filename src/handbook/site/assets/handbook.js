@@ -2,17 +2,23 @@
 (function () {
   "use strict";
 
+  function words(row, field) {
+    var value = row.dataset[field[0]] || "";
+    return field[2] ? [value] : value.split(" ");
+  }
+
   function setupFilters(box) {
     var tables = document.querySelectorAll("table." + box.dataset.table);
     var rows = [];
     tables.forEach(function (t) { rows = rows.concat(Array.prototype.slice.call(t.tBodies[0].rows)); });
     if (!rows.length) { return; }
-    var fields = [["status", "Status"], ["owner", "Owner"], ["audience", "Audience"], ["tags", "Tag"]];
+    // A third item `true`: the value is one word list entry whole (a feedback theme may hold spaces).
+    var fields = [["status", "Status"], ["theme", "Theme", true], ["owner", "Owner"], ["audience", "Audience"], ["tags", "Tag"]];
     var selects = [];
     fields.forEach(function (field) {
       var values = {};
       rows.forEach(function (r) {
-        (r.dataset[field[0]] || "").split(" ").forEach(function (v) { if (v) { values[v] = true; } });
+        words(r, field).forEach(function (v) { if (v) { values[v] = true; } });
       });
       var names = Object.keys(values).sort();
       if (!names.length) { return; }
@@ -20,6 +26,7 @@
       label.textContent = field[1];
       var select = document.createElement("select");
       select.dataset.field = field[0];
+      select.dataset.whole = field[2] ? "1" : "";
       select.add(new Option("All", ""));
       names.forEach(function (n) { select.add(new Option(n, n)); });
       select.addEventListener("change", apply);
@@ -30,7 +37,7 @@
     function apply() {
       rows.forEach(function (r) {
         var shown = selects.every(function (s) {
-          return !s.value || (r.dataset[s.dataset.field] || "").split(" ").indexOf(s.value) >= 0;
+          return !s.value || words(r, [s.dataset.field, "", s.dataset.whole]).indexOf(s.value) >= 0;
         });
         r.hidden = !shown;
       });
@@ -214,6 +221,60 @@
     var today = isoDay(new Date());
     overdueBanner(today);
     health(today);
+  }
+
+  if (window.document$ && window.document$.subscribe) {
+    window.document$.subscribe(init);
+  } else {
+    document.addEventListener("DOMContentLoaded", init);
+  }
+})();
+
+/* handbook: customer feedback against the reader's own day: each theme's age, and the reviews and
+   tellings that are late (`data-feedback-due`), on the register, the record pages and the health page. */
+(function () {
+  "use strict";
+  function isoDay(date) {
+    var m = date.getMonth() + 1, d = date.getDate();
+    return date.getFullYear() + "-" + (m < 10 ? "0" : "") + m + "-" + (d < 10 ? "0" : "") + d;
+  }
+  function utc(day) { return Date.UTC(+day.slice(0, 4), +day.slice(5, 7) - 1, +day.slice(8, 10)); }
+  function daysFrom(from, to) { return Math.round((utc(to) - utc(from)) / 86400000); }
+  function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+
+  function init() {
+    var today = isoDay(new Date());
+    document.querySelectorAll(".hb-age[data-since]").forEach(function (age) {
+      var days = daysFrom(age.dataset.since, today);
+      age.textContent = days < 0 ? "" : "(" + (days === 0 ? "today" : plural(days, "day") + " ago") + ")";
+    });
+    document.querySelectorAll("tr[data-feedback-due]").forEach(function (row) {
+      var late = daysFrom(row.dataset.feedbackDue, today), state = row.querySelector(".hb-feedback-state");
+      if (late > 0) {
+        row.classList.add("hb-row--overdue");
+        if (state) { state.textContent = plural(late, "day") + " late"; }
+      } else if (state && row.dataset.feedbackDueWhat !== "review") {
+        state.textContent = late === 0 ? "due today" : "due in " + plural(-late, "day");
+      }
+    });
+    document.querySelectorAll(".hb-feedback[data-feedback-due]").forEach(function (record) {
+      var due = record.dataset.feedbackDue, late = daysFrom(due, today);
+      if (record.dataset.lateShown || late <= 0) { return; }
+      record.dataset.lateShown = "1";
+      var tell = record.dataset.feedbackDueWhat === "tell";
+      var banner = document.createElement("div");
+      banner.className = "admonition danger hb-banner hb-overdue";
+      banner.setAttribute("role", "note");
+      var title = document.createElement("p");
+      title.className = "admonition-title";
+      title.textContent = tell ? "Customers not told" : "Review overdue";
+      var text = document.createElement("p");
+      text.textContent = (tell ? "The customers who asked to hear back should have been told what changed by "
+        : "This feedback should have been reviewed by ") + due + ", " + plural(late, "day") + " ago.";
+      banner.appendChild(title);
+      banner.appendChild(text);
+      record.parentNode.insertBefore(banner, record);
+    });
   }
 
   if (window.document$ && window.document$.subscribe) {

@@ -15,8 +15,19 @@ from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 from ...history import History
 from ...loading import Corpus
 from ...parallel import SERIAL, Parallel
+from ..journey import feedback_on
 from ..paths import Urls
-from .items import DEFAULT_URLS, Feed, FeedItem, PostPage, audience_and_owner_feeds, compile_feeds, utc
+from .feedback import feedback_items
+from .items import (
+    DEFAULT_URLS,
+    Feed,
+    FeedItem,
+    PostPage,
+    audience_and_owner_feeds,
+    checked_site_url,
+    compile_feeds,
+    utc,
+)
 from .names import FeedName, feed_path
 from .validation import FeedError, rss_problems
 
@@ -45,7 +56,14 @@ def build_feeds(
     files by what they are written from: a feed whose items did not change is not written again.
     `parallel` may write some of the feeds on another core.
     """
-    feeds = compile_feeds(corpus, history, site_url=site_url, site_name=site_name, posts=posts, urls=urls)
+    feedback = (
+        list(feedback_items(corpus, history, site_url=checked_site_url(site_url), urls=urls))
+        if feedback_on(corpus)
+        else None
+    )
+    feeds = compile_feeds(
+        corpus, history, site_url=site_url, site_name=site_name, posts=posts, urls=urls, feedback=feedback
+    )
     feeds += audience_and_owner_feeds(corpus, history, site_url=site_url, site_name=site_name, urls=urls)
     done: dict[FeedName, list[tuple[str, bytes]]] = {}
     if memo is not None:

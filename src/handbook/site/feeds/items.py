@@ -16,13 +16,23 @@ from ...history import History
 from ...loading import Corpus
 from ...records import Policy, PolicyStatus, Version
 from ...versioning import midnight, working_version
-from ..paths import START_HERE, Urls, decision_src, docs_relative, owner_src, policy_src, reading_list_src, version_src
+from ..paths import (
+    FEEDBACK_REGISTER,
+    START_HERE,
+    Urls,
+    decision_src,
+    docs_relative,
+    owner_src,
+    policy_src,
+    reading_list_src,
+    version_src,
+)
 from ..reading import NEW_HIRES, audience_title, reading_list, with_all_staff
-from .names import FEEDS, FeedName, audience_feed, feed_path, owner_feed
+from .names import FEEDBACK_FEED, FEEDBACK_SPEC, FEEDS, FeedName, audience_feed, feed_path, owner_feed
 from .text import decision_outcome
 from .validation import FeedError, is_url
 
-ItemKind = Literal["policies", "decisions", "posts"]
+ItemKind = Literal["policies", "decisions", "posts", "feedback"]
 DEFAULT_URLS = Urls()
 
 
@@ -251,14 +261,20 @@ def compile_feeds(
     site_name: str,
     posts: Mapping[str, PostPage],
     urls: Urls = DEFAULT_URLS,
+    feedback: Iterable[FeedItem] | None = None,
 ) -> tuple[Feed, ...]:
-    """The four feeds, items newest first (ties broken by GUID)."""
+    """The four feeds, items newest first (ties broken by GUID); with `feedback` (a handbook that
+    keeps customer feedback), its feed too, and its items in `all`."""
     site_url = checked_site_url(site_url)
     by_kind: dict[ItemKind, tuple[FeedItem, ...]] = {
         "policies": _sorted(policy_items(corpus, history, site_url=site_url, urls=urls)),
         "decisions": _sorted(decision_items(corpus, history, site_url=site_url, urls=urls)),
         "posts": _sorted(post_items(corpus, posts, site_url=site_url)),
     }
+    specs = FEEDS
+    if feedback is not None:
+        by_kind["feedback"] = _sorted(feedback)
+        specs = (*FEEDS, FEEDBACK_SPEC)
     guids = Counter(item.guid for items in by_kind.values() for item in items)
     duplicates = sorted(g for g, n in guids.items() if n > 1)
     if duplicates:
@@ -269,15 +285,19 @@ def compile_feeds(
         "policies": "policies/index.md",
         "decisions": "decisions/index.md",
         "posts": posixpath.join(posixpath.dirname(docs_relative(settings.posts_dir, settings.docs_dir)), "index.md"),
+        FEEDBACK_FEED: FEEDBACK_REGISTER,
     }
     feeds = []
-    for spec in FEEDS:
+    for spec in specs:
         items = _sorted(i for items in by_kind.values() for i in items) if spec.name == "all" else by_kind[spec.name]  # type: ignore[index]
+        sentence = spec.sentence
+        if spec.name == "all" and feedback is not None:
+            sentence = sentence.replace(" and blog post", ", blog post and change to customer feedback")
         feeds.append(
             Feed(
                 name=spec.name,
                 title=f"{site_name}: {spec.label}",
-                description=f"{spec.sentence}, from {site_name}.",
+                description=f"{sentence}, from {site_name}.",
                 home=absolute_url(site_url, urls.page(home_src[spec.name])),
                 site_url=site_url,
                 items=items,

@@ -36,6 +36,13 @@ FEEDS: tuple[FeedSpec, ...] = (
 )
 
 
+# Customer feedback: its own feed, in `feeds/all.*` too, made only for a handbook that keeps feedback.
+FEEDBACK_FEED: FeedName = "feedback"
+FEEDBACK_SPEC = FeedSpec(
+    FEEDBACK_FEED, "Customer feedback", "every new customer feedback theme and every change of its status"
+)
+
+
 def feed_path(name: FeedName, extension: str) -> str:
     """`feeds/policies.xml`: where a feed lands, relative to the site's root."""
     return f"feeds/{name}.{extension}"

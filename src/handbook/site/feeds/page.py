@@ -6,13 +6,14 @@ import html
 import posixpath
 
 from ..html import md_text
-from .names import FEEDS, FORMATS, feed_path
+from .names import FEEDS, FORMATS, FeedSpec, feed_path
 
 
-def feeds_page(site_name: str) -> str:
-    """The Markdown of `feeds/index.md`: what each feed carries, with its RSS and JSON links."""
+def feeds_page(site_name: str, more: tuple[FeedSpec, ...] = ()) -> str:
+    """The Markdown of `feeds/index.md`: what each feed carries, with its RSS and JSON links;
+    `more`: feeds besides the four (customer feedback, in a handbook that keeps it)."""
     rows = []
-    for spec in FEEDS:
+    for spec in (*FEEDS, *more):
         links = " · ".join(
             f'<a href="{posixpath.basename(feed_path(spec.name, ext))}" type="{media_type}">{format_name}</a>'
             for ext, (media_type, format_name) in FORMATS.items()
