@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from ..loading import Corpus
 from ..records import DecisionStatus, Policy
 from .context import Context
-from .html import NOT_SEARCHED, esc, md_text, time_html
+from .html import NOT_SEARCHED, audience_title, esc, md_text, time_html
 from .paths import READING_INDEX, START_HERE, decision_src, docs_relative, md_path, policy_src, reading_list_src
 from .records import CURRENT_DECISIONS
 
@@ -21,12 +21,6 @@ WORDS_PER_MINUTE = 200
 @functools.lru_cache(maxsize=1 << 14)  # each register and reading list counts the same texts
 def reading_minutes(body: str) -> int:
     return max(1, math.ceil(len(body.split()) / WORDS_PER_MINUTE))
-
-
-def audience_title(audience: str) -> str:
-    """`support-leads` -> `Support leads`."""
-    words = audience.replace("-", " ").replace("_", " ").strip()
-    return words[:1].upper() + words[1:]
 
 
 def with_all_staff(audience: str) -> tuple[str, ...]:

@@ -10,7 +10,9 @@ from ..errors import HandbookError
 from ..frontmatter import decode, split_front_matter
 from ..records import Decision, DecisionStatus, Policy, PolicyStatus
 from .context import Context
+from .feeds.names import feed_files, policy_feed
 from .html import (
+    audience_title,
     banner,
     esc,
     facts,
@@ -74,12 +76,18 @@ def policy_page(ctx: Context, policy: Policy) -> PageParts:
         ("Version", esc(policy.version)),
         ("Owner", _owner(ctx, policy.owner)),
         ("Effective", time_html(policy.effective)),
+        ("Last reviewed", time_html(policy.reviewed)),
     ]
     if not retired and not policy.is_draft:
         listed.append(("Next review", f'<span class="hb-review-due">{time_html(policy.review_due)}</span>'))
     if policy.audience:
-        audiences = ", ".join(f'<span data-pagefind-filter="audience">{esc(a)}</span>' for a in policy.audience)
+        # Readers see the audience's name; search filters on its id, as on decisions' pages.
+        audiences = ", ".join(
+            f'<span data-pagefind-filter="audience:{esc(a)}">{esc(audience_title(a))}</span>' for a in policy.audience
+        )
         listed.append(("Audience", audiences))
+    if policy.tags:
+        listed.append(("Tags", ", ".join(f'<span class="hb-tag">{esc(t)}</span>' for t in policy.tags)))
     banners: list[str] = []
     if policy.is_draft:
         banners.append(
@@ -122,6 +130,7 @@ def policy_page(ctx: Context, policy: Policy) -> PageParts:
         f'<p class="hb-changes"><strong>{_version_label(ctx, policy)}, '
         f"effective {time_html(policy.effective)}.</strong> "
         f"What changed: {esc(policy.changes)}{_history_link(ctx, policy)}</p>",
+        *([] if policy.is_draft else [_watch(ctx, policy)]),
         "</div>",
     ]
     parts += [placed.raw("\n".join(header)), ""]
@@ -184,7 +193,7 @@ def decision_page(ctx: Context, decision: Decision) -> PageParts:
     listed = [
         ("Decision", f'<span data-pagefind-meta="label">{esc(decision.label)}</span>'),
         ("Status", record_status_html(status.value)),
-        ("Date", time_html(decision.date)),
+        ("Decided", f"{time_html(decision.date)} (the decision's own date)"),
     ]
     for label, people in (
         ("Decision-makers", decision.decision_makers),
@@ -246,6 +255,17 @@ def _history_link(ctx: Context, policy: Policy) -> str:
     return f' <a class="hb-history-link" href="{esc(href)}">Version history</a>'
 
 
+def _watch(ctx: Context, policy: Policy) -> str:
+    """The visible link to the policy's own feed, which its page's head announces too."""
+    src = policy_src(policy.id)
+    rss, json_feed = (ctx.urls.relative(src, path) for _, path in feed_files(policy_feed(policy.id)))
+    return (
+        f'<p class="hb-watch"><a href="{esc(rss)}" type="application/rss+xml">Watch this policy</a>: '
+        f'its feed gets an item for every new version (<a href="{esc(json_feed)}" '
+        'type="application/feed+json">also as JSON Feed</a>).</p>'
+    )
+
+
 def _timeline(ctx: Context, decision: Decision) -> list[str]:
     """The decision's statuses over time, from git, as a dated list."""
     history = ctx.history
@@ -256,8 +276,13 @@ def _timeline(ctx: Context, decision: Decision) -> list[str]:
     for change in changes:
         by = f" by {esc(change.author)}" if change.author else ""
         pending = " (not committed yet)" if not change.commit and history and history.complete else ""
-        items.append(f"<li>{time_html(change.date.date())} {status_html(change.status)}{by}{pending}</li>")
-    title = '<p class="hb-timeline-title"><strong>Status history</strong></p>'
+        items.append(
+            f"<li>{status_html(change.status)} in a commit of {time_html(change.date.date())}{by}{pending}</li>"
+        )
+    title = (
+        '<p class="hb-timeline-title"><strong>Status history</strong> '
+        "(each date is the commit that recorded the status, not the decision's date)</p>"
+    )
     return [f'<div class="hb-timeline-box">{title}<ol class="hb-timeline">{"".join(items)}</ol></div>']
 
 
