@@ -55,9 +55,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("policy-feeds")
     git = Git(root)
     base = {"policies/owners.yml": OWNERS, "mkdocs.yml": MKDOCS_YML, "docs/index.md": "# Home\n"}
-    git.commit(
-        {**base, "policies/refunds.md": policy()}, "Refunds, version 1", date="2026-01-05T09:00:00+00:00"
-    )
+    git.commit({**base, "policies/refunds.md": policy()}, "Refunds, version 1", date="2026-01-05T09:00:00+00:00")
     draft = policy(version=2, status="draft", changes="Draft.", body=f"## Rules\n\n{DRAFT_WORD} within 45 days.\n")
     git.commit({"policies/refunds.md": draft}, "Refunds, a draft of version 2", date="2026-02-02T09:00:00+00:00")
     second = policy(version=2, effective="2026-03-01", changes="Refund within 45 days.", body="## Rules\n\n45 days.\n")

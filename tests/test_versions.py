@@ -282,9 +282,9 @@ def test_current_page_shows_version_effective_change_and_history_link(built: Bui
 def test_decision_page_shows_a_dated_status_timeline(built: Built) -> None:
     timeline = built.page("decisions/0001-use-a-shared-inbox").find("ol", "hb-timeline")
     assert [squash(li.text) for li in timeline.find_all("li")] == [
-        "2025-01-02 proposed by Alice Able",
-        "2025-02-10 accepted by Bob Baker",
-        "2025-09-01 superseded by Alice Able",
+        "proposed: recorded by Alice Able in a commit dated 2025-01-02",
+        "accepted: recorded by Bob Baker in a commit dated 2025-02-10",
+        "superseded: recorded by Alice Able in a commit dated 2025-09-01",
     ]
 
 

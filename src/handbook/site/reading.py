@@ -227,7 +227,8 @@ def _acknowledging(ctx: Context, src: str) -> list[str]:
         '<input type="text" id="hb-acks-who" class="hb-acks__who" list="hb-acks-people" autocomplete="off" '
         'spellcheck="false" placeholder="for example jdoe"><datalist id="hb-acks-people"></datalist></p>',
         '<p class="hb-acks__status" aria-live="polite"></p>',
-        '<div class="hb-acks__todo" hidden><p>Run this in your copy of the handbook, then open a merge request:</p>',
+        '<div class="hb-acks__todo" hidden><p>Run these in your copy of the handbook, then open a merge request '
+        "with the file they change:</p>",
         '<pre><code class="hb-acks__commands"></code></pre>',
         '<p><button type="button" class="md-button hb-acks__copy">Copy the commands</button></p></div>',
         "</div>",

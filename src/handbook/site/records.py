@@ -275,10 +275,11 @@ def _timeline(ctx: Context, decision: Decision) -> list[str]:
     items = []
     for change in changes:
         by = f" by {esc(change.author)}" if change.author else ""
-        pending = " (not committed yet)" if not change.commit and history and history.complete else ""
-        items.append(
-            f"<li>{status_html(change.status)} in a commit of {time_html(change.date.date())}{by}{pending}</li>"
-        )
+        if not change.commit and history and history.complete:
+            when = f"{by}, not committed yet"
+        else:
+            when = f"{by} in a commit dated {time_html(change.date.date())}"
+        items.append(f"<li>{status_html(change.status)}: recorded{when}</li>")
     title = (
         '<p class="hb-timeline-title"><strong>Status history</strong> '
         "(each date is the commit that recorded the status, not the decision's date)</p>"

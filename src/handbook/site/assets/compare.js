@@ -69,11 +69,51 @@
       compareLists(elements(older), elements(newer), shell);
       return shell;
     }
-    var out = newer.cloneNode(false);
-    window.Diff.diffWords(words(older), words(newer)).forEach(function (part) {
+    var parts = window.Diff.diffWords(older.textContent, newer.textContent);
+    var kept = parts.filter(function (part) { return !part.removed; }).map(function (part) { return part.value; });
+    if (kept.join("") === newer.textContent) { return marked(newer, parts); }
+    var out = newer.cloneNode(false);  // (the diff's text is not the element's: its words, flat)
+    parts.forEach(function (part) {
       if (part.added) { out.appendChild(mark("ins", part.value)); }
       else if (part.removed) { out.appendChild(mark("del", part.value)); }
       else { out.appendChild(document.createTextNode(part.value)); }
+    });
+    return out;
+  }
+
+  /* The newer element with its bold, links and code kept: each of its text nodes cut where a
+     change starts or ends, added words wrapped in <ins>, removed ones put back in <del>. */
+  function marked(newer, parts) {
+    var out = newer.cloneNode(true), at = 0, cuts = [];
+    parts.forEach(function (part) {
+      if (part.removed) { cuts.push({ at: at, del: part.value }); return; }
+      if (part.added) { cuts.push({ at: at, end: at + part.value.length }); }
+      at += part.value.length;
+    });
+    var texts = [], walker = document.createTreeWalker(out, NodeFilter.SHOW_TEXT), node, start = 0;
+    while ((node = walker.nextNode())) { texts.push({ node: node, start: start }); start += node.data.length; }
+    texts.forEach(function (t) {
+      var end = t.start + t.node.data.length, pieces = [], from = t.start;
+      cuts.forEach(function (cut) {
+        if (cut.del !== undefined) {
+          // A removal sits in the text node it falls in (at its end only if no node follows it there).
+          if (cut.at >= t.start && (cut.at < end || (cut.at === end && end === start))) { pieces.push({ at: cut.at, del: cut.del }); }
+          return;
+        }
+        var a = Math.max(cut.at, t.start), b = Math.min(cut.end, end);
+        if (a < b) { pieces.push({ at: a, end: b }); }
+      });
+      if (!pieces.length) { return; }
+      pieces.sort(function (x, y) { return x.at - y.at || (x.del !== undefined ? -1 : 1); });
+      var frag = document.createDocumentFragment(), text = t.node.data;
+      pieces.forEach(function (piece) {
+        if (piece.at > from) { frag.appendChild(document.createTextNode(text.slice(from - t.start, piece.at - t.start))); from = piece.at; }
+        if (piece.del !== undefined) { frag.appendChild(mark("del", piece.del)); return; }
+        frag.appendChild(mark("ins", text.slice(piece.at - t.start, piece.end - t.start)));
+        from = piece.end;
+      });
+      if (from < end) { frag.appendChild(document.createTextNode(text.slice(from - t.start))); }
+      t.node.replaceWith(frag);
     });
     return out;
   }
