@@ -12,6 +12,7 @@ from .context import Context
 from .html import NOT_SEARCHED, audience_title, esc, md_text, time_html
 from .paths import (
     ACKNOWLEDGED_JSON,
+    ACKNOWLEDGEMENTS_PAGE,
     READING_INDEX,
     START_HERE,
     decision_src,
@@ -217,11 +218,12 @@ def _acknowledging(ctx: Context, src: str) -> list[str]:
     """How to confirm a policy: one sentence, then (with a script) the reader's own state, from
     the published acknowledgements, and the `handbook ack` commands for what is missing."""
     data = esc(ctx.urls.relative(src, ACKNOWLEDGED_JSON))
+    everyone = esc(ctx.urls.link(src, ACKNOWLEDGEMENTS_PAGE))
     return [
         '<p class="hb-acks__about">A policy that asks you to confirm you have read it is confirmed in git: '
         "a line in your own file, <code>acknowledgements/&lt;your-id&gt;.yml</code>, which "
         "<code>handbook ack POLICY --as YOUR-ID</code> writes and a merge request publishes; "
-        "reading the page or ticking it here does not count.</p>",
+        f'reading the page or ticking it here does not count (<a href="{everyone}">who has confirmed what</a>).</p>',
         f'<div class="hb-acks" data-acks="{data}" hidden>',
         '<p><label for="hb-acks-who">Your id (kept in this browser)</label> '
         '<input type="text" id="hb-acks-who" class="hb-acks__who" list="hb-acks-people" autocomplete="off" '

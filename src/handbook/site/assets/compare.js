@@ -249,12 +249,16 @@
       window.history.pushState(null, "", address.href);
       compare(lo, hi);
     });
-    var asked = fromAddress();
-    if (asked) {
+    function followAddress() {
+      var asked = fromAddress();
+      if (!asked) { box.textContent = ""; return; }
       from.value = asked[0];
       to.value = asked[1];
       compare(+asked[0], +asked[1]);
     }
+    // Back and Forward go through the comparisons made on the page, as through pages.
+    window.addEventListener("popstate", function () { if (document.body.contains(form)) { followAddress(); } });
+    followAddress();
     form.hidden = false;
   }
 
