@@ -348,7 +348,8 @@ with serve(Path(sys.argv[1])) as base, sync_playwright() as p:
         "fields": result.locator(".hb-field-changes li").all_inner_texts(),
         "ins": result.locator(".hb-compare-rendered :is(ins, .hb-diff-ins)").all_inner_texts(),
         "del": result.locator(".hb-compare-rendered :is(del, .hb-diff-del)").all_inner_texts(),
-        "links": [h[len(base):] for h in result.locator(".hb-compare-rendered a").evaluate_all("as => as.map(a => a.href)")],
+        "links": [h[len(base):] for h in result.locator(".hb-compare-rendered a").evaluate_all(
+            "as => as.map(a => a.href)")],
         "address": page.url[len(base):],
     }
     # A renamed policy's old address sends the reader on (redirect.js: no inline script), #section kept.
