@@ -9,9 +9,10 @@ import shutil
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -309,3 +310,31 @@ def make_corpus() -> ModuleType:
     sys.modules["make_corpus"] = module  # its dataclasses look their module up by name
     spec.loader.exec_module(module)
     return module
+
+
+# -- the browser -------------------------------------------------------------------------------
+
+
+def _unavailable(reason: str) -> None:
+    # In CI a missing browser is a broken set-up, not a reason to pass quietly.
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}: `make test` installs it (make browser-deps)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium under Playwright, one for every browser test of the session: Playwright's
+    sync API refuses to start while another instance of it runs."""
+    from browser.site import CHROMIUM, CHROMIUM_ARGS
+
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} is missing (Debian package chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed (pip install -e '.[test]')")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

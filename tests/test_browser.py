@@ -3,7 +3,6 @@ the Start here checklist, superseded records, version diffs, requests, accessibi
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from browser.site import AXE, CHROMIUM, CHROMIUM_ARGS, build_site, copy_handbook, serve
+from browser.site import AXE, build_site, copy_handbook, serve
 from conftest import OLD_POLICY, ROOT, TEST_ENGINE, Git, older_refunds
 from handbook.search.index import indexed_documents
 
@@ -32,13 +31,6 @@ POST = "blog/2026/04/20/how-to-escalate-a-complaint-without-making-the-customer-
 READING_LIST = "reading/support/"
 FEEDS = "feeds/"
 DRAFT_WORD = "zanzibarquux"
-
-
-def _unavailable(reason: str) -> None:
-    # In CI a missing browser is a broken set-up, not a reason to pass quietly.
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason}: `make test` installs it (make browser-deps)")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
@@ -61,20 +53,6 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def base_url(site_dir: Path) -> Iterator[str]:
     with serve(site_dir) as url:
         yield url
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is missing (Debian package chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed (pip install -e '.[test]')")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from browser.site import CHROMIUM, CHROMIUM_ARGS, build_site, copy_handbook, serve
+from browser.site import build_site, copy_handbook, serve
 from conftest import OLD_POLICY, ROOT, TEST_ENGINE, Git, older_refunds
 
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -42,12 +41,6 @@ DISTINCTIVE = {
 }
 
 
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason}: `make test` installs it (make browser-deps)")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample handbook, the refunds policy committed at version 2 then 3, built."""
@@ -65,20 +58,6 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def base_url(site_dir: Path) -> Iterator[str]:
     with serve(site_dir) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is missing (Debian package chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed (pip install -e '.[test]')")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
