@@ -260,7 +260,8 @@ def _watch(ctx: Context, policy: Policy) -> str:
     src = policy_src(policy.id)
     rss, json_feed = (ctx.urls.relative(src, path) for _, path in feed_files(policy_feed(policy.id)))
     return (
-        f'<p class="hb-watch" data-pagefind-ignore><a href="{esc(rss)}" type="application/rss+xml">Watch this policy</a>: '
+        '<p class="hb-watch" data-pagefind-ignore>'
+        f'<a href="{esc(rss)}" type="application/rss+xml">Watch this policy</a>: '
         f'its feed gets an item for every new version (<a href="{esc(json_feed)}" '
         'type="application/feed+json">also as JSON Feed</a>).</p>'
     )
