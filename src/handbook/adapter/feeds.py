@@ -67,6 +67,11 @@ def write_feeds(
         outputs = site.feeds(posts, site_url=config.site_url, language=language(config))
     except FeedError as exc:
         raise PluginError(str(exc)) from None
+    if written is not None:
+        # Under serve the site folder stays: a feed no longer made (a policy now a draft) goes.
+        for rel in [rel for rel in written if rel not in outputs]:
+            (folder / rel).unlink(missing_ok=True)
+            del written[rel]
     for rel, data in outputs.items():
         target = folder / rel
         if written is not None and written.get(rel) is data and target.is_file():
