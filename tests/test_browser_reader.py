@@ -84,6 +84,7 @@ def _query(page: Any) -> dict[str, list[str]]:
 # -- 4. compare two versions, by address ---------------------------------------------------
 
 
+@pytest.mark.engine
 def test_a_comparison_opened_by_its_address_shows_rendered_text(page: Any, base_url: str) -> None:
     page.goto(base_url + HISTORY + "?compare=2..3")
     result = page.locator(".hb-compare-result .hb-compare-rendered")
@@ -186,6 +187,7 @@ def test_register_filters_show_names_and_live_in_the_address(page: Any, base_url
 # -- 7. confirm you have read it -----------------------------------------------------------
 
 
+@pytest.mark.engine
 def test_start_here_shows_the_readers_acknowledgements_and_the_commands_to_add(
     page: Any, base_url: str, site_dir: Path
 ) -> None:

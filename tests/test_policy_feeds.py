@@ -91,6 +91,7 @@ def test_a_draft_policy_has_no_feed(site: Path) -> None:
     assert b"Travel" not in everything
 
 
+@pytest.mark.engine
 def test_the_policy_page_announces_its_feed_in_its_head_and_in_a_visible_link(site: Path) -> None:
     page = site / "policies/refunds/index.html"
     found = parse(page)
