@@ -192,6 +192,7 @@ def test_every_feed_is_written_in_both_formats_and_validates(handbook: Corpus) -
     files = _build(handbook)
     extra = [f"feeds/audiences/{a}" for a in ("all-staff", "managers", "new-hires", "support")]
     extra += [f"feeds/owners/{o}" for o in ("billing", "support-ops")]
+    extra += [f"feeds/policies/{p.id}" for p in handbook.published_policies]  # a feed per policy
     assert sorted(files) == sorted(FEED_FILES + [f"{name}.{ext}" for name in extra for ext in ("xml", "json")])
     for path, data in files.items():
         if path.endswith(".xml"):
@@ -628,7 +629,8 @@ def test_sample_pages_announce_every_feed(built_sample: tuple[Path, Path]) -> No
     wanted = sorted(f"/{name}" for name in FEED_FILES)
     for page in ("index.html", "policies/refunds-and-returns/index.html", "feeds/index.html", "404.html"):
         links = _alternate_links((site / page).read_text(encoding="utf-8"))
-        ours = sorted(href for _, href, _ in links if "/feeds/" in href)
+        # (a policy's page announces its own feed too: tests/test_policy_feeds.py)
+        ours = sorted(href for _, href, _ in links if "/feeds/" in href and "/feeds/policies/" not in href)
         assert ours == wanted, page
         # Not Material's links to mkdocs-rss-plugin's feeds at the root: Material's script would
         # fetch the whole sitemap.xml beside them on every page; feeds/posts.* carry the posts.

@@ -282,9 +282,9 @@ def test_current_page_shows_version_effective_change_and_history_link(built: Bui
 def test_decision_page_shows_a_dated_status_timeline(built: Built) -> None:
     timeline = built.page("decisions/0001-use-a-shared-inbox").find("ol", "hb-timeline")
     assert [squash(li.text) for li in timeline.find_all("li")] == [
-        "2025-01-02 proposed by Alice Able",
-        "2025-02-10 accepted by Bob Baker",
-        "2025-09-01 superseded by Alice Able",
+        "proposed: recorded by Alice Able in a commit dated 2025-01-02",
+        "accepted: recorded by Bob Baker in a commit dated 2025-02-10",
+        "superseded: recorded by Alice Able in a commit dated 2025-09-01",
     ]
 
 
@@ -341,13 +341,16 @@ with serve(Path(sys.argv[1])) as base, sync_playwright() as p:
     page.select_option("select[name=from]", "1")
     page.select_option("select[name=to]", "3")
     page.click("form.hb-compare button")
-    page.wait_for_selector(".hb-compare-result .hb-compare-text", timeout=10000)
+    page.wait_for_selector(".hb-compare-result .hb-compare-rendered", timeout=10000)
     result = page.locator(".hb-compare-result")
     seen = {
         "heading": result.locator(".hb-compare-heading").inner_text(),
         "fields": result.locator(".hb-field-changes li").all_inner_texts(),
-        "ins": result.locator(".hb-compare-text ins").all_inner_texts(),
-        "del": result.locator(".hb-compare-text del").all_inner_texts(),
+        "ins": result.locator(".hb-compare-rendered :is(ins, .hb-diff-ins)").all_inner_texts(),
+        "del": result.locator(".hb-compare-rendered :is(del, .hb-diff-del)").all_inner_texts(),
+        "links": [h[len(base):] for h in result.locator(".hb-compare-rendered a").evaluate_all(
+            "as => as.map(a => a.href)")],
+        "address": page.url[len(base):],
     }
     # A renamed policy's old address sends the reader on (redirect.js: no inline script), #section kept.
     page.goto(base + "policies/refunds/v1/#text")
@@ -377,18 +380,18 @@ def test_compare_any_two_versions_in_a_browser(built: Built, tmp_path: Path) -> 
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout)
     assert seen == {
-        "heading": "Version 1 to version 3: 2 insertion(s), 1 deletion(s) in the text.",
+        "heading": "Version 1 to version 3: 3 insertion(s), 1 deletion(s) in the text.",
         "fields": [
             "Title: Refunds Refunds and returns",
             "Effective: 2025-02-15 2025-10-01",
             "Summary: How refunds work. How refunds and returns work.",
         ],
-        "ins": [
-            "45",
-            "Pay the refund within 5 working days.\n\n"
-            "Ask [the shared inbox](../decisions/0002-use-a-ticket-queue.md).\n",
-        ],
+        # Rendered, as the version pages show changes: a changed word marked in its paragraph,
+        # new paragraphs marked whole, the link a link to where it leads from the version's page.
+        "ins": ["45", "Pay the refund within 5 working days.", "Ask the shared inbox."],
         "del": ["30"],
+        "links": ["decisions/0002-use-a-ticket-queue/"],
+        "address": "policies/refunds-and-returns/history/?compare=1..3#compare",
         "redirected": "policies/refunds-and-returns/v1/#text",
         "errors": [],
     }

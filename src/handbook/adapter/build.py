@@ -24,6 +24,7 @@ from ..fast.shortcuts import Shortcuts
 from ..history import History, read_history
 from ..loading import Corpus, load_corpus
 from ..names import markup_problems
+from ..records import Policy
 from ..settings import Settings
 from ..site import health
 from ..site.build import PAGE_ASSETS, Site, SiteSettings, draft_posts, make_site
@@ -271,7 +272,9 @@ class Build:
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         output = self.csp.page(output, page.file.src_uri, page.content or "") or output
-        output = feeds.with_feed_links(output, config) or output
+        record = self.site.records.get(page.file.src_uri) if self.site is not None else None
+        watched = record if isinstance(record, Policy) and not record.is_draft else None
+        output = feeds.with_feed_links(output, config, watched) or output
         if self.site is not None:
             attributes = self.search.attributes(page, self.site, self.options.posts_dir)
             output = self.search.mark(output, page, attributes) or output

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import posixpath
 import re
 from pathlib import Path
 from typing import Any
@@ -17,9 +18,10 @@ from mkdocs.structure.pages import Page
 from mkdocs_rss_plugin.plugin import GitRssPlugin  # type: ignore[import-untyped]
 
 from ..loading import Corpus
+from ..records import Policy
 from ..site.build import Site
 from ..site.feeds.items import PostPage
-from ..site.feeds.names import discovery_tags
+from ..site.feeds.names import discovery_tags, feed_path, policy_feed, policy_feed_links
 from ..site.feeds.text import plain_text
 from ..site.feeds.validation import FeedError, rss_problems
 from .rssfeed import repair_rss_plugin_feed
@@ -28,6 +30,8 @@ log = get_plugin_logger(__name__)
 EMPTY_SITEMAP = (
     b'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>\n'
 )
+# Where the policies' own feeds land: `feeds/policies/<id>.*`.
+POLICY_FEEDS_DIR = posixpath.dirname(feed_path(policy_feed("-"), "xml"))
 _MATERIAL_RSS_LINK = re.compile(
     r'[ \t]*<link rel="alternate" type="application/rss\+xml" [^>]*href="[^"]*feed_rss_(?:created|updated)\.xml">\n?'
 )
@@ -63,6 +67,11 @@ def write_feeds(
         outputs = site.feeds(posts, site_url=config.site_url, language=language(config))
     except FeedError as exc:
         raise PluginError(str(exc)) from None
+    if written is not None:
+        # Under serve the site folder stays: a feed no longer made (a policy now a draft) goes.
+        for rel in [rel for rel in written if rel not in outputs]:
+            (folder / rel).unlink(missing_ok=True)
+            del written[rel]
     for rel, data in outputs.items():
         target = folder / rel
         if written is not None and written.get(rel) is data and target.is_file():
@@ -72,8 +81,10 @@ def write_feeds(
         if written is not None:
             written[rel] = data
     # Material's script fetches a sitemap.xml beside each alternate link: answer with an
-    # empty one rather than a 404 on every page view.
+    # empty one rather than a 404 on every page view (a policy's page announces its own feed).
     (folder / "feeds" / "sitemap.xml").write_bytes(EMPTY_SITEMAP)
+    if any(rel.startswith(POLICY_FEEDS_DIR + "/") for rel in outputs):
+        (folder / POLICY_FEEDS_DIR / "sitemap.xml").write_bytes(EMPTY_SITEMAP)
     return True
 
 
@@ -120,8 +131,9 @@ def language(config: MkDocsConfig) -> str:
     return str(found) if found else "en"
 
 
-def with_feed_links(output: str, config: MkDocsConfig) -> str | None:
-    """The page with a `<link rel="alternate">` per feed before `</head>`, linked from the site's root.
+def with_feed_links(output: str, config: MkDocsConfig, policy: Policy | None = None) -> str | None:
+    """The page with a `<link rel="alternate">` per feed before `</head>`, linked from the site's root;
+    a `policy`'s page announces that policy's own feed first.
 
     Root-relative links keep every request on the site's own host: Material's script fetches
     a `sitemap.xml` beside each alternate link it finds (see `write_feeds`).
@@ -130,6 +142,8 @@ def with_feed_links(output: str, config: MkDocsConfig) -> str | None:
     if end < 0:
         return None
     tags = _discovery_tags(config.site_name, config.site_url or "/")
+    if policy is not None:
+        tags = _policy_tags(config.site_name, config.site_url or "/", policy.id, policy.title) + tags
     # Material links mkdocs-rss-plugin's feeds from the site's root, so its probe fetched the
     # whole sitemap.xml (8 MB at 10,000 records) on every page: `feeds/posts.*` announce the
     # same posts instead. Only the head is searched: the body is most of a page's bytes.
@@ -139,6 +153,16 @@ def with_feed_links(output: str, config: MkDocsConfig) -> str | None:
 @functools.cache
 def _discovery_tags(site_name: str, site_url: str) -> str:
     """The same tags for every page of a build: worked out once, not once per page."""
-    base = urlsplit(site_url).path or "/"
-    base = base if base.endswith("/") else base + "/"
+    base = _base(site_url)
     return discovery_tags(site_name, lambda path: base + path)
+
+
+def _policy_tags(site_name: str, site_url: str, policy_id: str, title: str) -> str:
+    base = _base(site_url)
+    return discovery_tags(site_name, lambda path: base + path, policy_feed_links(site_name, policy_id, title))
+
+
+@functools.cache
+def _base(site_url: str) -> str:
+    base = urlsplit(site_url).path or "/"
+    return base if base.endswith("/") else base + "/"

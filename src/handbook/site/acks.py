@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from ..acknowledgements import Person, requiring
 from ..loading import Corpus
 from ..records import Policy
-from .html import esc, time_html
+from .html import as_json, esc, time_html
 from .paths import ACKNOWLEDGEMENTS_PAGE, Urls, policy_src
 
 PAGE = ACKNOWLEDGEMENTS_PAGE
@@ -88,6 +88,19 @@ def acknowledgements_page(corpus: Corpus, people: Mapping[str, Person], urls: Ur
         )
     parts += [_table(head, rows), ""]
     return "\n".join(parts)
+
+
+def acknowledged_json(corpus: Corpus, people: Mapping[str, Person]) -> str:
+    """Each person's latest acknowledged version of each policy that asks for it (policies on the
+    site only: a draft's id never leaves the repository), and each such policy's current version."""
+    policies = requiring(corpus)
+    wanted = {p.id for p in policies}
+    everyone = {}
+    for person in sorted(people.values(), key=lambda p: p.id):
+        latest = {pid: ack.version for pid in sorted(wanted) if (ack := person.latest(pid)) is not None}
+        everyone[person.id] = {"name": person.name, "acknowledged": latest}
+    current = {p.id: {"title": p.title, "version": p.version} for p in policies}
+    return as_json({"people": everyone, "policies": current})
 
 
 def _table(head: str, rows: list[str]) -> str:

@@ -46,6 +46,7 @@ from .html import esc
 from .journey import feedback_on
 from .pageparts import PageParts
 from .paths import (
+    ACKNOWLEDGED_JSON,
     ACKNOWLEDGEMENTS_PAGE,
     ASSET_DIR,
     DECISION_LOG,
@@ -250,6 +251,10 @@ class Site:
         if (people or requiring(self.corpus)) and ACKNOWLEDGEMENTS_PAGE not in authored:
             page = partial(acks.acknowledgements_page, self.corpus, people, settings.urls)
             between[ACKNOWLEDGEMENTS_PAGE] = partial(_page, ACKNOWLEDGEMENTS_PAGE, page, hidden=True)
+        if requiring(self.corpus) and ACKNOWLEDGED_JSON not in authored:
+            between[ACKNOWLEDGED_JSON] = partial(
+                _page, ACKNOWLEDGED_JSON, partial(acks.acknowledged_json, self.corpus, people)
+            )
         for name in PAGE_ASSETS:
             between[f"{ASSET_DIR}/{name}"] = partial(SiteFile, f"{ASSET_DIR}/{name}", asset=ASSETS / name)
         after: list[SiteFile] = []

@@ -37,6 +37,12 @@ def day_html(day: dt.date | None) -> str:
     return time_html(day) if day is not None else f'<span class="hb-date-unknown">{DATE_UNKNOWN}</span>'
 
 
+def audience_title(audience: str) -> str:
+    """An audience's name as readers see it: `support-leads` -> `Support leads`."""
+    words = audience.replace("-", " ").replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
 def link(urls: Urls, from_src: str, to_src: str, text: str) -> str:
     """An `<a>` from the page `from_src` to the page `to_src`, its text escaped."""
     return f'<a href="{esc(urls.link(from_src, to_src))}">{esc(text)}</a>'

@@ -18,6 +18,8 @@ HEALTH_PAGE = "health.md"
 OWNERS_INDEX = "owners/index.md"
 FEEDS_PAGE = "feeds/index.md"
 ACKNOWLEDGEMENTS_PAGE = "acknowledgements/index.md"
+# Who acknowledged which version of the policies that ask for it, for Start here's script.
+ACKNOWLEDGED_JSON = "acknowledgements/acknowledged.json"
 # The files the handbook ships (style sheets, scripts, the diff library), served from the site.
 ASSET_DIR = "assets/handbook"
 VERSIONS_CSS = f"{ASSET_DIR}/versions.css"

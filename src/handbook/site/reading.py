@@ -9,8 +9,18 @@ from collections.abc import Iterable, Sequence
 from ..loading import Corpus
 from ..records import DecisionStatus, Policy
 from .context import Context
-from .html import NOT_SEARCHED, day_html, esc, md_text, time_html
-from .paths import READING_INDEX, START_HERE, decision_src, docs_relative, md_path, policy_src, reading_list_src
+from .html import NOT_SEARCHED, audience_title, day_html, esc, md_text, time_html
+from .paths import (
+    ACKNOWLEDGED_JSON,
+    ACKNOWLEDGEMENTS_PAGE,
+    READING_INDEX,
+    START_HERE,
+    decision_src,
+    docs_relative,
+    md_path,
+    policy_src,
+    reading_list_src,
+)
 from .records import CURRENT_DECISIONS
 
 NEW_HIRES = "new-hires"
@@ -21,12 +31,6 @@ WORDS_PER_MINUTE = 200
 @functools.lru_cache(maxsize=1 << 14)  # each register and reading list counts the same texts
 def reading_minutes(body: str) -> int:
     return max(1, math.ceil(len(body.split()) / WORDS_PER_MINUTE))
-
-
-def audience_title(audience: str) -> str:
-    """`support-leads` -> `Support leads`."""
-    words = audience.replace("-", " ").replace("_", " ").strip()
-    return words[:1].upper() + words[1:]
 
 
 def with_all_staff(audience: str) -> tuple[str, ...]:
@@ -179,7 +183,12 @@ def _checklist(ctx: Context, src: str, reading: Sequence[Policy], name: str) -> 
     items = []
     for number, p in enumerate(reading, start=1):
         box_id = f"hb-read-{name}-{number}"
-        ack = ' <span class="hb-ack">confirm you have read it</span>' if p.acknowledge else ""
+        ack = (
+            f' <span class="hb-ack" data-ack="{esc(p.id)}" data-version="{p.version}">'
+            "asks you to confirm you have read it</span>"
+            if p.acknowledge
+            else ""
+        )
         items.append(
             f'<li><input type="checkbox" class="hb-check" id="{esc(box_id)}" data-key="{esc(p.id)}@{p.version}" '
             f'aria-label="{esc(f"Read: {p.title}")}"> '
@@ -199,9 +208,33 @@ def _checklist(ctx: Context, src: str, reading: Sequence[Policy], name: str) -> 
             '<p class="hb-checklist__actions" hidden>'
             '<button type="button" class="md-button" data-hb-print>Print this checklist</button> '
             '<button type="button" class="md-button" data-hb-clear>Clear my ticks</button></p>',
+            *(_acknowledging(ctx, src) if any(p.acknowledge for p in reading) else []),
             "</div>",
         ]
     )
+
+
+def _acknowledging(ctx: Context, src: str) -> list[str]:
+    """How to confirm a policy: one sentence, then (with a script) the reader's own state, from
+    the published acknowledgements, and the `handbook ack` commands for what is missing."""
+    data = esc(ctx.urls.relative(src, ACKNOWLEDGED_JSON))
+    everyone = esc(ctx.urls.link(src, ACKNOWLEDGEMENTS_PAGE))
+    return [
+        '<p class="hb-acks__about">A policy that asks you to confirm you have read it is confirmed in git: '
+        "a line in your own file, <code>acknowledgements/&lt;your-id&gt;.yml</code>, which "
+        "<code>handbook ack POLICY --as YOUR-ID</code> writes and a merge request publishes; "
+        f'reading the page or ticking it here does not count (<a href="{everyone}">who has confirmed what</a>).</p>',
+        f'<div class="hb-acks" data-acks="{data}" hidden>',
+        '<p><label for="hb-acks-who">Your id (kept in this browser)</label> '
+        '<input type="text" id="hb-acks-who" class="hb-acks__who" list="hb-acks-people" autocomplete="off" '
+        'spellcheck="false" placeholder="for example jdoe"><datalist id="hb-acks-people"></datalist></p>',
+        '<p class="hb-acks__status" aria-live="polite"></p>',
+        '<div class="hb-acks__todo" hidden><p>Run these in your copy of the handbook, then open a merge request '
+        "with the file they change:</p>",
+        '<pre><code class="hb-acks__commands"></code></pre>',
+        '<p><button type="button" class="md-button hb-acks__copy">Copy the commands</button></p></div>',
+        "</div>",
+    ]
 
 
 def _latest_posts(corpus: Corpus, src: str, count: int = 5) -> list[str]:

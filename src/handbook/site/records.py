@@ -12,8 +12,10 @@ from ..records import Decision, DecisionStatus, Policy, PolicyStatus
 from .coming import coming_mark
 from .context import Context
 from .feedback import feedback_for_decision, feedback_for_policy, feedback_list
+from .feeds.names import feed_files, policy_feed
 from .html import (
     DATE_UNKNOWN,
+    audience_title,
     banner,
     day_html,
     esc,
@@ -85,12 +87,18 @@ def policy_page(ctx: Context, policy: Policy) -> PageParts:
         ("Version", esc(policy.version)),
         ("Owner", _owner(ctx, policy.owner)),
         ("Effective", time_html(policy.effective)),
+        ("Last reviewed", time_html(policy.reviewed)),
     ]
     if not retired and not policy.is_draft:
         listed.append(("Next review", f'<span class="hb-review-due">{time_html(policy.review_due)}</span>'))
     if policy.audience:
-        audiences = ", ".join(f'<span data-pagefind-filter="audience">{esc(a)}</span>' for a in policy.audience)
+        # Readers see the audience's name; search filters on its id, as on decisions' pages.
+        audiences = ", ".join(
+            f'<span data-pagefind-filter="audience:{esc(a)}">{esc(audience_title(a))}</span>' for a in policy.audience
+        )
         listed.append(("Audience", audiences))
+    if policy.tags:
+        listed.append(("Tags", ", ".join(f'<span class="hb-tag">{esc(t)}</span>' for t in policy.tags)))
     banners: list[str] = []
     if policy.is_draft:
         banners.append(
@@ -135,6 +143,7 @@ def policy_page(ctx: Context, policy: Policy) -> PageParts:
         f'<p class="hb-changes"><strong>{_version_label(ctx, policy)}, '
         f"effective {time_html(policy.effective)}.</strong> "
         f"What changed: {esc(policy.changes)}{_history_link(ctx, policy)}</p>",
+        *([] if policy.is_draft else [_watch(ctx, policy)]),
         "</div>",
     ]
     parts += [placed.raw("\n".join(header)), ""]
@@ -198,7 +207,7 @@ def decision_page(ctx: Context, decision: Decision) -> PageParts:
     listed = [
         ("Decision", f'<span data-pagefind-meta="label">{esc(decision.label)}</span>'),
         ("Status", record_status_html(status.value)),
-        ("Date", day_html(decision.date)),
+        ("Decided", f"{day_html(decision.date)} (the decision's own date)" if decision.date else day_html(None)),
     ]
     for label, people in (
         ("Decision-makers", decision.decision_makers),
@@ -263,6 +272,18 @@ def _history_link(ctx: Context, policy: Policy) -> str:
     return f' <a class="hb-history-link" href="{esc(href)}">Version history</a>'
 
 
+def _watch(ctx: Context, policy: Policy) -> str:
+    """The visible link to the policy's own feed, which its page's head announces too."""
+    src = policy_src(policy.id)
+    rss, json_feed = (ctx.urls.relative(src, path) for _, path in feed_files(policy_feed(policy.id)))
+    return (
+        '<p class="hb-watch" data-pagefind-ignore>'
+        f'<a href="{esc(rss)}" type="application/rss+xml">Watch this policy</a>: '
+        f'its feed gets an item for every new version (<a href="{esc(json_feed)}" '
+        'type="application/feed+json">also as JSON Feed</a>).</p>'
+    )
+
+
 def _timeline(ctx: Context, decision: Decision) -> list[str]:
     """The decision's statuses over time, from git, as a dated list."""
     history = ctx.history
@@ -272,9 +293,15 @@ def _timeline(ctx: Context, decision: Decision) -> list[str]:
     items = []
     for change in changes:
         by = f" by {esc(change.author)}" if change.author else ""
-        pending = " (not committed yet)" if not change.commit and history and history.complete else ""
-        items.append(f"<li>{time_html(change.date.date())} {status_html(change.status)}{by}{pending}</li>")
-    title = '<p class="hb-timeline-title"><strong>Status history</strong></p>'
+        if not change.commit and history and history.complete:
+            when = f"{by}, not committed yet"
+        else:
+            when = f"{by} in a commit dated {time_html(change.date.date())}"
+        items.append(f"<li>{status_html(change.status)}: recorded{when}</li>")
+    title = (
+        '<p class="hb-timeline-title"><strong>Status history</strong> '
+        "(each date is the commit that recorded the status, not the decision's date)</p>"
+    )
     return [f'<div class="hb-timeline-box">{title}<ol class="hb-timeline">{"".join(items)}</ol></div>']
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
-from ..records import DecisionStatus, Policy
+from ..records import Decision, DecisionStatus, Policy
 from .context import Context
-from .html import NOT_SEARCHED, as_json, day_html, esc, table, time_html
+from .html import NOT_SEARCHED, as_json, audience_title, day_html, esc, table, time_html
 from .paths import DECISION_LOG, HEALTH_PAGE, POLICY_REGISTER, decision_src, policy_src
 
 # Order of the decision log's groups: what is in force first.
@@ -36,7 +37,10 @@ def policy_register(ctx: Context) -> str:
         f"See {ctx.link(src, HEALTH_PAGE, 'Handbook health')} for the reviews due and overdue, "
         "and each owner's reviews.",
         "",
-        '<div class="hb-filters" data-table="hb-policy-register" hidden></div>',
+        _filters(ctx, "hb-policy-register", published),
+        "",
+        # Which reviews are overdue or due soon depends on the reader's day: handbook.js marks them.
+        f'<p class="hb-register-due" data-due-soon-days="{corpus.settings.due_soon_days}" hidden></p>',
         "",
         "## In force",
         "",
@@ -60,9 +64,11 @@ def _policy_table(ctx: Context, src: str, policies: Iterable[Policy], table_clas
     rows = []
     for p in policies:
         status = "superseded" if p.id in corpus.policy_successor else p.status.value
-        review = "" if corpus.is_retired(p) else time_html(p.review_due)
+        retired = corpus.is_retired(p)
+        review = "" if retired else f'{time_html(p.review_due)} <span class="hb-review-state"></span>'
+        due = "" if retired else f' data-review-due="{p.review_due.isoformat()}"'
         rows.append(
-            f'<tr data-status="{esc(status)}" data-owner="{esc(p.owner)}" '
+            f'<tr data-status="{esc(status)}" data-owner="{esc(p.owner)}"{due} '
             f'data-audience="{esc(" ".join(p.audience))}" data-tags="{esc(" ".join(p.tags))}">'
             f"<td>{ctx.link(src, policy_src(p.id), p.title)}</td>"
             f"<td>{p.version}</td><td>{esc(status)}</td><td>{esc(corpus.owner_name(p.owner))}</td>"
@@ -70,6 +76,22 @@ def _policy_table(ctx: Context, src: str, policies: Iterable[Policy], table_clas
         )
     head = "<tr><th>Policy</th><th>Version</th><th>Status</th><th>Owner</th><th>Effective</th><th>Next review</th></tr>"
     return table(table_class, head, rows)
+
+
+def _filters(ctx: Context, table_class: str, policies: Iterable[Policy]) -> str:
+    """The box handbook.js fills with the table's filters, with the names its options show for
+    the owners' and audiences' ids the rows carry."""
+    listed = list(policies)
+    names = {
+        "owner": {p.owner: ctx.corpus.owner_name(p.owner) for p in listed},
+        "audience": {a: audience_title(a) for p in listed for a in p.audience},
+    }
+    labels = json.dumps(names, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return f'<div class="hb-filters" data-table="{table_class}" data-labels="{esc(labels)}" hidden></div>'
+
+
+def _shaped(ctx: Context, decision: Decision) -> list[Policy]:
+    return [ctx.corpus.policies[p] for p in decision.policies if p in ctx.corpus.policies]
 
 
 def decision_log(ctx: Context) -> str:
@@ -82,7 +104,7 @@ def decision_log(ctx: Context) -> str:
         f"Every decision recorded, newest first within each status: {len(corpus.decisions)} in all. "
         'Also as <a href="register.json">JSON</a>.',
         "",
-        '<div class="hb-filters" data-table="hb-decision-log" hidden></div>',
+        _filters(ctx, "hb-decision-log", [p for d in corpus.decisions.values() for p in _shaped(ctx, d)]),
         "",
     ]
     head = "<tr><th>Number</th><th>Decision</th><th>Status</th><th>Date</th></tr>"
@@ -96,7 +118,7 @@ def decision_log(ctx: Context) -> str:
             continue
         rows = []
         for d in members:
-            shaped = [corpus.policies[p] for p in d.policies if p in corpus.policies]
+            shaped = _shaped(ctx, d)
             owners = sorted({p.owner for p in shaped})
             audience = sorted({a for p in shaped for a in p.audience})
             rows.append(

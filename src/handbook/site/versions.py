@@ -315,7 +315,12 @@ class VersionPages:
             "<noscript><p>Comparing any two versions needs JavaScript; "
             "each version's page shows its changes from the version before.</p></noscript>"
         )
-        parts = ["## Compare two versions {#compare}", "", placed.raw(form), "", placed.raw(noscript), ""]
+        about = (
+            '<p class="hb-compare-about">The newer text as it reads, words removed struck through and words added '
+            "marked; the page's address names the two versions, so a comparison can be shared.</p>"
+        )
+        parts = ["## Compare two versions {#compare}", "", placed.raw(about), ""]
+        parts += [placed.raw(form), "", placed.raw(noscript), ""]
         parts += [placed.raw('<div class="hb-compare-result" aria-live="polite"></div>'), ""]
         for name in ("diff.min.js", "compare.js"):
             parts += [placed.raw(f'<script src="{esc(self.urls.relative(src, f"{ASSET_DIR}/{name}"))}"></script>'), ""]

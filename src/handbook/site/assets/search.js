@@ -8,6 +8,9 @@
   var DEBOUNCE_MS = 120;
   var FILTERS = [["kind", "Kind"], ["status", "Status"], ["audience", "Audience"], ["owner", "Owner"]];
   var ARCHIVED = { standing: "archived" };
+  var TITLE_WEIGHT = 10;
+  // How many of each pass's best hits are ranked again by their titles (their data is loaded).
+  var RANKED = 20;
 
   var root = document.querySelector("[data-hb-search]");
   var toggle = document.getElementById("__search");
@@ -33,7 +36,9 @@
     if (!engine) {
       var base = siteBase();
       engine = import(new URL("pagefind/pagefind.js", base).href).then(function (pagefind) {
-        return pagefind.options({ baseUrl: base.pathname, excerptLength: 24 }).then(function () {
+        // A match in a page's title (its h1, Pagefind's `title` meta) counts above one in its text.
+        var ranking = { metaWeights: { title: TITLE_WEIGHT } };
+        return pagefind.options({ baseUrl: base.pathname, excerptLength: 24, ranking: ranking }).then(function () {
           filterBox.hidden = false;
           return pagefind;
         });
@@ -80,8 +85,10 @@
         pagefind.search(term, withFilters(ARCHIVED))
       ]);
     }).then(function (found) {
+      return Promise.all([byTitle(found[0].results, term), byTitle(found[1].results, term)]);
+    }).then(function (found) {
       if (seq !== state.seq) { return; }
-      state.hits = found[0].results.concat(found[1].results);
+      state.hits = found[0].concat(found[1]);
       state.shown = 0;
       list.textContent = "";
       return showMore(seq);
@@ -89,6 +96,31 @@
       if (seq !== state.seq) { return; }
       say("Search is unavailable: the index could not be loaded.");
       if (window.console) { window.console.error("handbook search:", error); }
+    });
+  }
+
+  function words(text) { return text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean); }
+  // "complaint" finds "Complaints", "refunds" finds "Refund": a word matches on a shared stem.
+  function stem(word) { return word.length > 4 ? word.replace(/(ies|es|s|ing|ed)$/, "") : word; }
+  function inTitle(title, term) {
+    var titled = words(title).map(stem);
+    return words(term).map(stem).every(function (q) {
+      return titled.some(function (w) { return w.indexOf(q) === 0 || q.indexOf(w) === 0; });
+    });
+  }
+
+  /* The best hits again: pages whose title holds every word of the query first, and of those a
+     policy first; otherwise Pagefind's order. What is no longer in force is a pass of its own. */
+  function byTitle(hits, term) {
+    var head = hits.slice(0, RANKED);
+    return Promise.all(head.map(function (hit) { return hit.data(); })).then(function (pages) {
+      var keyed = head.map(function (hit, i) {
+        var meta = pages[i].meta || {};
+        var titled = inTitle(meta.title || "", term);
+        return { hit: hit, at: i, titled: titled ? 0 : 1, kind: titled && meta.kind !== "Policy" ? 1 : 0 };
+      });
+      keyed.sort(function (a, b) { return a.titled - b.titled || a.kind - b.kind || a.at - b.at; });
+      return keyed.map(function (k) { return k.hit; }).concat(hits.slice(RANKED));
     });
   }
 

@@ -29,6 +29,7 @@ from .items import (
     utc,
 )
 from .names import FeedName, feed_path
+from .policy_feeds import policy_feeds
 from .validation import FeedError, rss_problems
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
@@ -65,6 +66,7 @@ def build_feeds(
         corpus, history, site_url=site_url, site_name=site_name, posts=posts, urls=urls, feedback=feedback
     )
     feeds += audience_and_owner_feeds(corpus, history, site_url=site_url, site_name=site_name, urls=urls)
+    feeds += policy_feeds(corpus, history, site_url=site_url, site_name=site_name, urls=urls)
     done: dict[FeedName, list[tuple[str, bytes]]] = {}
     if memo is not None:
         for name in set(memo) - {feed.name for feed in feeds}:

@@ -16,6 +16,7 @@ from ...history import History
 from ...loading import Corpus
 from ...records import Policy, PolicyStatus, Version
 from ...versioning import midnight, working_version
+from ..html import audience_title
 from ..paths import (
     FEEDBACK_REGISTER,
     START_HERE,
@@ -27,7 +28,7 @@ from ..paths import (
     reading_list_src,
     version_src,
 )
-from ..reading import NEW_HIRES, audience_title, reading_list, with_all_staff
+from ..reading import NEW_HIRES, reading_list, with_all_staff
 from .names import FEEDBACK_FEED, FEEDBACK_SPEC, FEEDS, FeedName, audience_feed, feed_path, owner_feed
 from .text import decision_outcome
 from .validation import FeedError, is_url

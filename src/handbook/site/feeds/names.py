@@ -58,6 +58,11 @@ def owner_feed(owner_id: str) -> FeedName:
     return f"owners/{owner_id}"
 
 
+def policy_feed(policy_id: str) -> FeedName:
+    """The feed of one policy's published versions: `feeds/policies/<id>.*`."""
+    return f"policies/{policy_id}"
+
+
 def feed_files(name: FeedName) -> list[tuple[str, str]]:
     """(format name, path) of a feed in every format, as pages link them."""
     return [(format_name, feed_path(name, ext)) for ext, (_, format_name) in FORMATS.items()]
@@ -85,10 +90,25 @@ def feed_links(site_name: str) -> tuple[FeedLink, ...]:
     )
 
 
-def discovery_tags(site_name: str, href: Callable[[str], str]) -> str:
-    """The `<link rel="alternate">` tags for a page's head; `href` turns a feed's path into the page's link."""
+def policy_feed_links(site_name: str, policy_id: str, title: str) -> tuple[FeedLink, ...]:
+    """One policy's own feed in every format, as its page announces it."""
+    return tuple(
+        FeedLink(
+            feed_path(policy_feed(policy_id), ext),
+            media_type,
+            f"{site_name}: {title} ({format_name})",
+            title,
+            format_name,
+        )  # fmt: skip
+        for ext, (media_type, format_name) in FORMATS.items()
+    )
+
+
+def discovery_tags(site_name: str, href: Callable[[str], str], links: tuple[FeedLink, ...] | None = None) -> str:
+    """The `<link rel="alternate">` tags for a page's head (`links`, else every site-wide feed);
+    `href` turns a feed's path into the page's link."""
     return "".join(
         f'<link rel="alternate" type="{link.media_type}" title="{html.escape(link.title)}" '
         f'href="{html.escape(href(link.path))}">\n'
-        for link in feed_links(site_name)
+        for link in (feed_links(site_name) if links is None else links)
     )
