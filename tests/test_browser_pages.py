@@ -81,15 +81,15 @@ BROKEN_WORDS = r"""
 
 @pytest.fixture(scope="module")
 def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample handbook with the refunds policy committed at version 2 (in force from June
-    2025), then at version 3 (from March 2026), built."""
+    """The sample handbook with the refunds policy committed at version 3 (in force from June
+    2025), then at version 4 (from December 2026), built."""
     root = copy_handbook(ROOT, tmp_path_factory.mktemp("browser-pages") / "handbook")
     current = (root / OLD_POLICY).read_text(encoding="utf-8")
     older = older_refunds(current).replace("effective: 2026-03-01", "effective: 2025-06-01", 1)
     assert older != older_refunds(current), f"{OLD_POLICY} is no longer effective on 2026-03-01"
     git = Git(root)
-    git.commit({OLD_POLICY: older}, "Refunds at version 2", date="2025-05-20T09:00:00+00:00")
-    git.commit({OLD_POLICY: current}, "Refunds at version 3", date="2026-02-02T09:00:00+00:00")
+    git.commit({OLD_POLICY: older}, "Refunds at version 3", date="2025-05-20T09:00:00+00:00")
+    git.commit({OLD_POLICY: current}, "Refunds at version 4", date="2026-11-02T09:00:00+00:00")
     site = root.parent / "site"
     build_site(root, site, TEST_ENGINE)
     return site
@@ -202,13 +202,13 @@ def test_the_history_pages_compare_button_passes_contrast_when_focused(
     ("day", "banner"),
     [
         (
-            dt.datetime(2026, 1, 15, 12),
-            "Version 3 comes into force on 2026-03-01. Until then, version 2 (effective 2025-06-01) is in force.",
+            dt.datetime(2026, 11, 15, 12),
+            "Version 4 comes into force on 2026-12-01. Until then, version 3 (effective 2025-06-01) is in force.",
         ),
-        (dt.datetime(2026, 3, 1, 12), None),
+        (dt.datetime(2026, 12, 1, 12), None),
     ],
 )
-@pytest.mark.parametrize("path", [POLICY, POLICY + "v3/"])
+@pytest.mark.parametrize("path", [POLICY, POLICY + "v4/"])
 def test_a_version_still_to_come_names_the_version_in_force(
     browser: Any, base_url: str, path: str, day: dt.datetime, banner: str | None
 ) -> None:
@@ -223,9 +223,9 @@ def test_a_version_still_to_come_names_the_version_in_force(
             assert shown.count() == 0
             return
         assert " ".join(shown.locator("p").last.text_content().split()) == banner
-        assert shown.locator(".admonition-title").text_content() == "Coming into force on 2026-03-01"
-        shown.get_by_role("link", name="version 2").click()
-        page.wait_for_url(base_url + POLICY + "v2/")
+        assert shown.locator(".admonition-title").text_content() == "Coming into force on 2026-12-01"
+        shown.get_by_role("link", name="version 3").click()
+        page.wait_for_url(base_url + POLICY + "v3/")
     finally:
         context.close()
 
@@ -234,13 +234,13 @@ def test_a_printed_policy_shows_its_address_version_and_the_day(browser: Any, ba
     context = _context(browser, "desktop", "light")
     try:
         page = context.new_page()
-        page.clock.set_fixed_time(dt.datetime(2026, 11, 30, 9))
+        page.clock.set_fixed_time(dt.datetime(2026, 12, 3, 9))
         page.goto(base_url + POLICY)
         line = page.locator(".hb-print-info")
         assert not line.is_visible()  # on screen, the page says it already
         page.emulate_media(media="print")
         assert line.is_visible()
-        assert line.text_content() == f"Printed on 2026-11-30 from {base_url}{POLICY} (version 3)."
+        assert line.text_content() == f"Printed on 2026-12-03 from {base_url}{POLICY} (version 4)."
         assert not page.locator(".md-header").is_visible()
         page.pdf(path=str(SCREENSHOTS / "policy-printed.pdf"))
     finally:

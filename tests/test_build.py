@@ -158,6 +158,7 @@ def where(page: Path) -> tuple[list[str], list[str], list[str]]:
         ("owners/billing/index.html", "Health", ["Home", "Health", "Owners"]),
         ("reading/support/index.html", "Start here", ["Home", "Start here", "Reading lists"]),
         ("feeds/index.html", "Feeds", []),
+        ("feedback/refund-took-over-a-week/index.html", "You said, we did", ["Home", "You said, we did"]),
     ],
 )
 def test_every_generated_page_shows_where_it_sits(
@@ -165,7 +166,7 @@ def test_every_generated_page_shows_where_it_sits(
 ) -> None:
     """Health and Feeds in the navigation; every page below it with its breadcrumbs and its section's tab."""
     tabs, active, found = where(built_sample_site / path)
-    assert tabs == ["Home", "Start here", "Policies", "Decisions", "Blog", "Health", "Feeds"]
+    assert tabs == ["Home", "Start here", "Policies", "Decisions", "You said, we did", "Blog", "Health", "Feeds"]
     assert active == [tab]
     assert found == trail
 

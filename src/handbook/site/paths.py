@@ -62,7 +62,8 @@ IN_NAVIGATION = ((HEALTH_PAGE, "Health"), (FEEDS_PAGE, "Feeds"))
 def parent_page(src_uri: str) -> str | None:
     """The page a generated page sits under, for its breadcrumbs and its section's tab: a
     policy under the register, its versions and history under it, a decision under the log,
-    the owners under Health, a reading list under Start here. None: a page of its own."""
+    the owners under Health, a reading list under Start here, a feedback record under its
+    register. None: a page of its own."""
     folder, name = posixpath.split(posixpath.splitext(src_uri)[0])
     top = folder.split("/", 1)[0]
     if top == "policies" and name != "index":
@@ -75,6 +76,8 @@ def parent_page(src_uri: str) -> str | None:
         return START_HERE if name == "index" else READING_INDEX
     if top == "acknowledgements":
         return START_HERE
+    if top == "feedback" and name != "index":
+        return FEEDBACK_REGISTER
     return None
 
 
