@@ -43,12 +43,12 @@ DISTINCTIVE = {
 
 @pytest.fixture(scope="module")
 def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample handbook, the refunds policy committed at version 2 then 3, built."""
+    """The sample handbook, the refunds policy committed at version 3 then 4, built."""
     root = copy_handbook(ROOT, tmp_path_factory.mktemp("reader") / "handbook")
     current = (root / OLD_POLICY).read_text(encoding="utf-8")
     git = Git(root)
-    git.commit({OLD_POLICY: older_refunds(current)}, "Refunds at version 2", date="2026-01-05T09:00:00+00:00")
-    git.commit({OLD_POLICY: current}, "Refunds and returns, version 3", date="2026-03-02T09:00:00+00:00")
+    git.commit({OLD_POLICY: older_refunds(current)}, "Refunds at version 3", date="2026-01-05T09:00:00+00:00")
+    git.commit({OLD_POLICY: current}, "Refunds and returns, version 4", date="2026-03-02T09:00:00+00:00")
     site = root.parent / "site"
     build_site(root, site, TEST_ENGINE)
     return site
@@ -86,22 +86,22 @@ def _query(page: Any) -> dict[str, list[str]]:
 
 @pytest.mark.engine
 def test_a_comparison_opened_by_its_address_shows_rendered_text(page: Any, base_url: str) -> None:
-    page.goto(base_url + HISTORY + "?compare=2..3")
+    page.goto(base_url + HISTORY + "?compare=3..4")
     result = page.locator(".hb-compare-result .hb-compare-rendered")
     result.wait_for()
-    assert page.locator("form.hb-compare select[name=from]").input_value() == "2"
-    assert page.locator("form.hb-compare select[name=to]").input_value() == "3"
+    assert page.locator("form.hb-compare select[name=from]").input_value() == "3"
+    assert page.locator("form.hb-compare select[name=to]").input_value() == "4"
     text = result.inner_text()
     # Rendered, not Markdown: no heading marks or emphasis stars; headings shown bold, lists as lists.
     assert "## " not in text and "**" not in text
     headings = result.locator("strong.hb-diff-heading").all_inner_texts()
     assert "Purpose" in headings
     assert result.locator("li").count() > 0
-    # Version 2 paid refunds in **7 working days**, version 3 in **5**: marked word by word, still bold.
+    # Version 3 paid refunds in **7 working days**, version 4 in **5**: marked word by word, still bold.
     assert "7" in result.locator("strong del").all_inner_texts()
     assert "5" in result.locator("strong ins").all_inner_texts()
     heading = page.locator(".hb-compare-heading").inner_text()
-    assert heading.startswith("Version 2 to version 3: ")
+    assert heading.startswith("Version 3 to version 4: ")
     # Links in the texts still lead where they led on the version's page.
     hrefs = result.locator("a[href]").evaluate_all("as => as.map(a => a.href)")
     assert hrefs and all(h.startswith(base_url) for h in hrefs)
@@ -111,11 +111,11 @@ def test_a_comparison_opened_by_its_address_shows_rendered_text(page: Any, base_
 
 def test_comparing_puts_the_two_versions_in_the_address(page: Any, base_url: str) -> None:
     page.goto(base_url + HISTORY)
-    page.locator("form.hb-compare select[name=from]").select_option("3")
-    page.locator("form.hb-compare select[name=to]").select_option("2")
+    page.locator("form.hb-compare select[name=from]").select_option("4")
+    page.locator("form.hb-compare select[name=to]").select_option("3")
     page.locator("form.hb-compare button[type=submit]").click()
     page.locator(".hb-compare-rendered").wait_for()
-    assert _query(page) == {"compare": ["2..3"]}
+    assert _query(page) == {"compare": ["3..4"]}
     shown = page.locator(".hb-compare-result").inner_text()
     # The same address opened afresh shows the same comparison.
     page.goto(page.url)
@@ -264,7 +264,7 @@ def test_screenshots_of_the_readers_pages(browser: Any, base_url: str, scheme: s
     page = context.new_page()
     for name, path, ready in (
         ("policy", POLICY, ".hb-watch"),
-        ("history", HISTORY + "?compare=2..3", ".hb-compare-rendered"),
+        ("history", HISTORY + "?compare=3..4", ".hb-compare-rendered"),
         ("register", REGISTER, ".hb-register-due:not([hidden])"),
         ("start-here", START_HERE, ".hb-acks:not([hidden])"),
     ):
