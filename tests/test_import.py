@@ -16,9 +16,9 @@ from handbook.checks.stale import unassigned_owners
 from handbook.cli.main import main
 from handbook.editing.importing.reading import read_date, read_status
 from handbook.editing.importing.sources import SYMLINK
-from handbook.frontmatter import parse_document
 from handbook.loading import load_corpus
 from handbook.records import DecisionStatus, PolicyStatus
+from importreport import details, front, summary
 
 NYGARD = {
     "0001-record-architecture-decisions.md": """\
@@ -94,22 +94,6 @@ def import_folder(
             (source / name).write_text(text, encoding="utf-8")
     result = CliRunner().invoke(main, [command, str(source), "--root", str(root), *args], catch_exceptions=False)
     return result.exit_code, result.stdout
-
-
-def details(out: str) -> list[str]:
-    """The report's lines after its summary: one line per file, its guesses and notes, the count."""
-    lines = out.splitlines()
-    assert lines[0] == "Summary", out
-    return lines[lines.index("Details") + 1 :]
-
-
-def summary(out: str) -> list[str]:
-    lines = out.splitlines()
-    return lines[1 : lines.index("Details")]
-
-
-def front(root: Path, path: str) -> dict[str, object]:
-    return dict(parse_document(path, (root / path).read_text()).meta)
 
 
 @pytest.fixture

@@ -18,10 +18,10 @@ from click.testing import CliRunner
 from conftest import Git, strict_build
 from empty_handbook import empty_handbook
 from handbook.cli.main import main
-from handbook.frontmatter import parse_document
 from handbook.loading import load_corpus
 from handbook.records import DecisionStatus
 from handbook.settings import Settings
+from importreport import body, details, front, summary
 
 INDENT = " " * 25
 
@@ -40,24 +40,6 @@ def write(folder: Path, files: Mapping[str, str | bytes]) -> Path:
 def run(root: Path, *args: str) -> tuple[int, str]:
     result = CliRunner().invoke(main, [*args, "--root", str(root)], catch_exceptions=False)
     return result.exit_code, result.stdout
-
-
-def details(out: str) -> list[str]:
-    lines = out.splitlines()
-    return lines[lines.index("Details") + 1 :]
-
-
-def summary(out: str) -> list[str]:
-    lines = out.splitlines()
-    return lines[1 : lines.index("Details")]
-
-
-def front(root: Path, path: str) -> dict[str, object]:
-    return dict(parse_document(path, (root / path).read_text(encoding="utf-8")).meta)
-
-
-def body(root: Path, path: str) -> str:
-    return parse_document(path, (root / path).read_text(encoding="utf-8")).body
 
 
 @pytest.fixture

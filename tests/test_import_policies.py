@@ -19,13 +19,13 @@ from empty_handbook import empty_handbook
 from handbook.cli.main import main
 from handbook.editing.importing import liquid
 from handbook.editing.importing.addresses import Addresses, Locator, relink
-from handbook.frontmatter import parse_document
 from handbook.history import read_history
 from handbook.loading import load_corpus
 from handbook.records import PolicyStatus
 from handbook.site.context import Context
 from handbook.site.paths import Urls
 from handbook.site.versions import VersionPages, redirect_html
+from importreport import body, details, front, summary
 
 # A Jekyll policy handbook: a home page, Jekyll's own folders, sub-folder index pages with real
 # content, two `leave.md` in different folders, a redirect-only page, Liquid of every kind.
@@ -113,24 +113,6 @@ def run_import(root: Path, source: Path, *args: str) -> tuple[int, str]:
         main, ["import-policies", str(source), "--root", str(root), *args], catch_exceptions=False
     )
     return result.exit_code, result.stdout
-
-
-def details(out: str) -> list[str]:
-    lines = out.splitlines()
-    return lines[lines.index("Details") + 1 :]
-
-
-def summary(out: str) -> list[str]:
-    lines = out.splitlines()
-    return lines[1 : lines.index("Details")]
-
-
-def front(root: Path, rel: str) -> dict[str, object]:
-    return dict(parse_document(rel, (root / rel).read_text(encoding="utf-8")).meta)
-
-
-def body(root: Path, rel: str) -> str:
-    return parse_document(rel, (root / rel).read_text(encoding="utf-8")).body
 
 
 NO_OWNER = "guess: no owner: 'unassigned' written; fill in an owner id (`handbook check` reports it until then)"
