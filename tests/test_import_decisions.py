@@ -337,7 +337,7 @@ def test_madr_import_builds_strict_with_its_images_and_undated_records(handbook:
     assert built.returncode == 0, built.stderr
     site = handbook / "site"
     assert (site / "decisions/assets/0040-overview.png").read_bytes() == MADR["assets/0040-overview.png"]
-    assert "Date date unknown" in page_text(site / "decisions/0002-undated/index.html")
+    assert "Decided date unknown" in page_text(site / "decisions/0002-undated/index.html")
     log = page_text(site / "decisions/index.html")
     assert "0002 Keep it undated accepted date unknown" in log
     register = json.loads((site / "decisions/register.json").read_text(encoding="utf-8"))
