@@ -11,7 +11,7 @@ from ...records import Feedback
 from ...versioning import midnight
 from ..journey import journey
 from ..paths import Urls, feedback_src
-from .items import DEFAULT_URLS, FeedItem, Person, absolute_url, utc
+from .items import DEFAULT_URLS, FeedItem, Person, absolute_url, paragraphs, status_guid, utc
 
 
 def feedback_items(
@@ -31,7 +31,7 @@ def feedback_items(
             permalink=True,
             url=url,
             title=f"Feedback: {feedback.title}",
-            paragraphs=_paragraphs(facts, feedback.outcome),
+            paragraphs=paragraphs(facts, feedback.outcome),
             published=midnight(feedback.received),
             authors=(Person(owner.name, owner.email) if owner else Person(feedback.owner),),
             categories=(feedback.theme,),
@@ -40,14 +40,13 @@ def feedback_items(
         for before, change in zip(changes, changes[1:], strict=False):
             if change.status == before.status:
                 continue
-            marker = change.commit[:12] if change.commit else utc(change.date).strftime("%Y%m%dT%H%M%SZ")
             yield FeedItem(
                 kind="feedback",
-                guid=f"{url}#status-{change.status}-{marker}",
+                guid=status_guid(url, change.status, change.commit, change.date),
                 permalink=False,
                 url=url,
                 title=f"Feedback is now {change.status}: {feedback.title}",
-                paragraphs=_paragraphs(
+                paragraphs=paragraphs(
                     f"{feedback.title} changed from {before.status} to {change.status} "
                     f"on {utc(change.date).date().isoformat()}.",
                     _outcome_now(feedback, change.status),
@@ -61,7 +60,3 @@ def feedback_items(
 def _outcome_now(feedback: Feedback, status: str) -> str:
     """The outcome as the file says today, on the item of the status the record still has."""
     return feedback.outcome if status == feedback.status.value else ""
-
-
-def _paragraphs(*texts: str) -> tuple[str, ...]:
-    return tuple(t.strip() for t in texts if t and t.strip())

@@ -141,7 +141,7 @@ def policy_items(
                 permalink=True,
                 url=url,
                 title=f"{version.title}: version {version.number}{retired}",
-                paragraphs=_paragraphs(
+                paragraphs=paragraphs(
                     f"Version {version.number}{effective}. What changed: {version.changes}", version.summary
                 ),
                 published=utc(version.published),
@@ -200,7 +200,7 @@ def decision_items(corpus: Corpus, history: History, *, site_url: str, urls: Url
             permalink=True,
             url=url,
             title=f"Decision {decision.label}: {decision.title}",
-            paragraphs=_paragraphs(
+            paragraphs=paragraphs(
                 f"Status: {status}, {f'dated {decision.date.isoformat()}' if decision.date else 'date unknown'}."
                 f"{makers}",
                 decision_outcome(decision),
@@ -215,10 +215,9 @@ def decision_items(corpus: Corpus, history: History, *, site_url: str, urls: Url
         for before, change in zip(changes, changes[1:], strict=False):
             if change.status == before.status:
                 continue
-            marker = change.commit[:12] if change.commit else utc(change.date).strftime("%Y%m%dT%H%M%SZ")
             yield FeedItem(
                 kind="decisions",
-                guid=f"{url}#status-{change.status}-{marker}",
+                guid=status_guid(url, change.status, change.commit, change.date),
                 permalink=False,
                 url=url,
                 title=f"Decision {decision.label} is now {change.status}: {decision.title}",
@@ -247,7 +246,7 @@ def post_items(corpus: Corpus, posts: Mapping[str, PostPage], *, site_url: str) 
             permalink=True,
             url=url,
             title=post.title,
-            paragraphs=_paragraphs(page.summary),
+            paragraphs=paragraphs(page.summary),
             published=midnight(post.date),
             authors=tuple(Person(name) for name in names),
             categories=post.categories,
@@ -349,8 +348,16 @@ def audience_and_owner_feeds(
     return tuple(feeds)
 
 
-def _paragraphs(*texts: str) -> tuple[str, ...]:
+def paragraphs(*texts: str) -> tuple[str, ...]:
+    """An item's paragraphs: the texts given, stripped, the empty ones left out."""
     return tuple(t.strip() for t in texts if t and t.strip())
+
+
+def status_guid(url: str, status: str, commit: str, date: dt.datetime) -> str:
+    """A status change's GUID: stable per record, status and commit (its moment while uncommitted),
+    so that a status reached twice gives two items."""
+    marker = commit[:12] if commit else utc(date).strftime("%Y%m%dT%H%M%SZ")
+    return f"{url}#status-{status}-{marker}"
 
 
 def _owner_person(corpus: Corpus, owner_id: str) -> Person:
