@@ -267,13 +267,13 @@ def compile_feeds(
     keeps customer feedback), its feed too, and its items in `all`."""
     site_url = checked_site_url(site_url)
     by_kind: dict[ItemKind, tuple[FeedItem, ...]] = {
-        "policies": _sorted(policy_items(corpus, history, site_url=site_url, urls=urls)),
-        "decisions": _sorted(decision_items(corpus, history, site_url=site_url, urls=urls)),
-        "posts": _sorted(post_items(corpus, posts, site_url=site_url)),
+        "policies": newest_first(policy_items(corpus, history, site_url=site_url, urls=urls)),
+        "decisions": newest_first(decision_items(corpus, history, site_url=site_url, urls=urls)),
+        "posts": newest_first(post_items(corpus, posts, site_url=site_url)),
     }
     specs = FEEDS
     if feedback is not None:
-        by_kind["feedback"] = _sorted(feedback)
+        by_kind["feedback"] = newest_first(feedback)
         specs = (*FEEDS, FEEDBACK_SPEC)
     guids = Counter(item.guid for items in by_kind.values() for item in items)
     duplicates = sorted(g for g, n in guids.items() if n > 1)
@@ -289,7 +289,8 @@ def compile_feeds(
     }
     feeds = []
     for spec in specs:
-        items = _sorted(i for items in by_kind.values() for i in items) if spec.name == "all" else by_kind[spec.name]  # type: ignore[index]
+        everything = (i for items in by_kind.values() for i in items)
+        items = newest_first(everything) if spec.name == "all" else by_kind[spec.name]  # type: ignore[index]
         sentence = spec.sentence
         if spec.name == "all" and feedback is not None:
             sentence = sentence.replace(" and blog post", ", blog post and change to customer feedback")
@@ -330,7 +331,7 @@ def audience_and_owner_feeds(
                 f"from {site_name}.",
                 home=absolute_url(site_url, urls.page(home)),
                 site_url=site_url,
-                items=_sorted(item for policy in policies for item in versions[policy.id]),
+                items=newest_first(item for policy in policies for item in versions[policy.id]),
             )
         )
     for owner_id, owner in sorted(corpus.owners.items()):
@@ -342,7 +343,9 @@ def audience_and_owner_feeds(
                 f"from {site_name}.",
                 home=absolute_url(site_url, urls.page(owner_src(owner_id))),
                 site_url=site_url,
-                items=_sorted(review_items(corpus, owner_id, site_url=site_url, urls=urls, policies=owned[owner_id])),
+                items=newest_first(
+                    review_items(corpus, owner_id, site_url=site_url, urls=urls, policies=owned[owner_id])
+                ),
             )
         )
     return tuple(feeds)
@@ -365,8 +368,9 @@ def _owner_person(corpus: Corpus, owner_id: str) -> Person:
     return Person(owner.name, owner.email) if owner else Person(corpus.owner_name(owner_id))
 
 
-def _sorted(items: Iterable[FeedItem]) -> tuple[FeedItem, ...]:
-    # Undated items (a decision with `date: unknown`) go last.
+def newest_first(items: Iterable[FeedItem]) -> tuple[FeedItem, ...]:
+    """Newest first, ties broken by GUID, as every feed lists its items; undated items (a decision
+    with `date: unknown`) last."""
     return tuple(
         sorted(items, key=lambda i: (i.published is None, -i.published.timestamp() if i.published else 0, i.guid))
     )

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from ...history import History
 from ...loading import Corpus
 from ..paths import Urls, policy_src
-from .items import DEFAULT_URLS, Feed, FeedItem, absolute_url, checked_site_url, policy_items
+from .items import DEFAULT_URLS, Feed, absolute_url, checked_site_url, newest_first, policy_items
 from .names import policy_feed
 
 
@@ -32,8 +30,3 @@ def policy_feeds(
             )
         )
     return tuple(feeds)
-
-
-def newest_first(items: Iterable[FeedItem]) -> tuple[FeedItem, ...]:
-    """Newest first, ties broken by GUID, as every feed lists its items."""
-    return tuple(sorted(items, key=lambda i: (-i.published.timestamp(), i.guid)))
