@@ -20,7 +20,8 @@ from handbook.cli.common import load_settings
 from handbook.errors import HandbookError
 from handbook.frontmatter import MAX_FRONT_MATTER_BYTES, parse_document
 from handbook.history import History
-from handbook.loading import load_corpus, load_decision, load_owners, load_policy, load_post
+from handbook.loading import load_corpus, load_decision, load_policy, load_post
+from handbook.owners import load_owners
 from handbook.records import Decision, DecisionStatus, Policy, PolicyStatus, Post
 from handbook.schema import LoadErrors
 

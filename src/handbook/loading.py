@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import partial
-from typing import TYPE_CHECKING, Any
+from functools import cached_property, partial
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import postschema
 from . import schema as s
@@ -21,13 +20,11 @@ from .folders import (
     decision_name,
     file_stem,
     is_policy_name,
-    linked_folder,
     markdown_files,
-    symlink_problem,
-    unreadable,
 )
-from .frontmatter import Document, decode, parse_tree, read_document
+from .frontmatter import Document, read_document
 from .linking import link, links_outside
+from .owners import read_owners
 from .records import (
     UNASSIGNED,
     UNASSIGNED_NAME,
@@ -44,6 +41,8 @@ from .settings import Settings
 if TYPE_CHECKING:
     from .cache import Cache
 
+K = TypeVar("K", bound=Hashable)
+R = TypeVar("R")
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 
@@ -69,15 +68,16 @@ class Corpus:
     def errors(self) -> tuple[HandbookError, ...]:
         return tuple(sorted(self.load_errors + self.integrity_errors, key=HandbookError.sort_key))
 
-    @property
+    # Worked out once: page makers and checks ask for these once per record.
+    @cached_property
     def published_policies(self) -> tuple[Policy, ...]:
         return tuple(p for p in self.policies.values() if not p.is_draft)
 
-    @property
+    @cached_property
     def drafts(self) -> tuple[Policy, ...]:
         return tuple(p for p in self.policies.values() if p.is_draft)
 
-    @property
+    @cached_property
     def published_posts(self) -> tuple[Post, ...]:
         return tuple(p for p in self.posts if not p.draft)
 
@@ -89,8 +89,27 @@ class Corpus:
             return DecisionStatus.SUPERSEDED
         return decision.status
 
+    # The records naming a policy or a decision, in the corpus' order.
     def decisions_for_policy(self, policy_id: str) -> tuple[Decision, ...]:
-        return tuple(d for d in self.decisions.values() if policy_id in d.policies)
+        return self._decisions_by_policy.get(policy_id, ())
+
+    def feedback_for_policy(self, policy_id: str) -> tuple[Feedback, ...]:
+        return self._feedback_by_policy.get(policy_id, ())
+
+    def feedback_for_decision(self, number: int) -> tuple[Feedback, ...]:
+        return self._feedback_by_decision.get(number, ())
+
+    @cached_property
+    def _decisions_by_policy(self) -> Mapping[str, tuple[Decision, ...]]:
+        return _index((d, d.policies) for d in self.decisions.values())
+
+    @cached_property
+    def _feedback_by_policy(self) -> Mapping[str, tuple[Feedback, ...]]:
+        return _index((f, [ref.id for ref in f.policies]) for f in self.feedback.values())
+
+    @cached_property
+    def _feedback_by_decision(self) -> Mapping[int, tuple[Feedback, ...]]:
+        return _index((f, f.decisions) for f in self.feedback.values())
 
     def owner_name(self, owner_id: str) -> str:
         owner = self.owners.get(owner_id)
@@ -99,13 +118,22 @@ class Corpus:
         return owner.name if owner else owner_id
 
 
+def _index(pairs: Iterable[tuple[R, Iterable[K]]]) -> dict[K, tuple[R, ...]]:
+    """Each key with the records naming it, in order, each record once."""
+    found: dict[K, list[R]] = defaultdict(list)
+    for record, keys in pairs:
+        for key in dict.fromkeys(keys):
+            found[key].append(record)
+    return {key: tuple(records) for key, records in found.items()}
+
+
 def load_corpus(settings: Settings, *, cache: Cache | None = None) -> Corpus:
     """Read every record under the handbook's root; never raises for bad input.
 
     With a `cache`, a file whose bytes have not changed since an earlier run is not parsed again.
     """
     errors: list[HandbookError] = []
-    owners, named = _read_owners(settings, errors)
+    owners, named = read_owners(settings, errors)
     policy_files = list(markdown_files(settings, settings.policies_dir, errors, flat=True))
     policy_ids = {file_stem(p): p for p in policy_files if is_policy_name(p)}
     policies: dict[str, Policy] = {}
@@ -200,65 +228,6 @@ def _collect(errors: list[HandbookError], load: Callable[[], Any]) -> Any:
     except s.LoadErrors as exc:
         errors.extend(exc.errors)
     return None
-
-
-def load_owners(settings: Settings) -> dict[str, Owner]:
-    """The owners registry, or LoadErrors naming every broken entry; no file means no owners."""
-    errors: list[HandbookError] = []
-    owners, _ = _read_owners(settings, errors)
-    if errors:
-        raise s.LoadErrors(errors)
-    return owners
-
-
-def _read_owners(settings: Settings, errors: list[HandbookError]) -> tuple[dict[str, Owner], set[str] | None]:
-    """The valid owners, and every id the registry names (None when it cannot be read at all)."""
-    path = settings.owners_file
-    full = settings.path(path)
-    try:
-        if not full.is_file():
-            return {}, set()
-        if full.is_symlink() and (problem := symlink_problem(full, settings.root.resolve())) is not None:
-            raise HandbookError(path, 1, problem)
-        linked = linked_folder(settings.root, posixpath.dirname(path))
-        if linked is not None:
-            raise linked
-        meta, lines = parse_tree(path, decode(path, full.read_bytes()), what="the owners registry")
-    except OSError as exc:
-        errors.append(unreadable(path, exc, "file"))
-        return {}, None
-    except HandbookError as exc:
-        errors.append(exc)
-        return {}, None
-    owners: dict[str, Owner] = {}
-    for owner_id, entry in meta.items():
-        line = lines[(owner_id,)]
-        if not s.SLUG.match(owner_id):
-            errors.append(
-                HandbookError(
-                    path,
-                    line,
-                    f"owner id {owner_id!r} is not a lowercase id like 'support-ops': "
-                    f"rename it to '{as_id(owner_id) or 'support-ops'}'",
-                )
-            )
-            continue
-        if not isinstance(entry, dict):
-            errors.append(
-                HandbookError(
-                    path, line, f"owner '{owner_id}' must have 'name', 'email' and 'handle' lines, indented under it"
-                )
-            )
-            continue
-        key_lines = {keys[1]: n for keys, n in lines.items() if len(keys) == 2 and keys[0] == owner_id}
-        doc = Document(path, entry, "", line, key_lines, first_line=line)
-        try:
-            values = s.validate(doc, s.OWNER_FIELDS)
-        except s.LoadErrors as exc:
-            errors.extend(exc.errors)
-            continue
-        owners[owner_id] = Owner(id=owner_id, line=line, **values)
-    return owners, set(meta)
 
 
 def load_policy(settings: Settings, path: str, *, taken: Mapping[str, str] | None = None) -> Policy:

@@ -70,7 +70,7 @@ def new_policy(
     root: Path,
 ) -> None:
     """A draft policy, version 1: policies/<id>.md."""
-    from ..loading import load_owners
+    from ..owners import load_owners
 
     settings = load_settings(root)
     if owner is None:

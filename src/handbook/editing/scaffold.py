@@ -14,8 +14,9 @@ from typing import Any
 from .. import schema as s
 from ..configfile import read_yaml
 from ..feedback import FEEDBACK_FIELDS, RESERVED_IDS
-from ..loading import first_heading, load_owners
+from ..loading import first_heading
 from ..numbering import next_decision_number, used_decision_numbers
+from ..owners import load_owners
 from ..postschema import POST_PASSTHROUGH, post_fields
 from ..records import UNASSIGNED, DecisionStatus, FeedbackStatus, PolicyStatus
 from ..schema import DECISION_FIELDS, policy_fields

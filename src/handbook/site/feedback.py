@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+from collections.abc import Sequence
 
 from ..checks.feedback import changed_on
 from ..history import History
-from ..records import Decision, Feedback, FeedbackStatus, Post
+from ..records import Feedback, FeedbackStatus, Post
 from .context import Context
 from .html import banner, esc, facts, kind_attributes, md_text, record_status_html, standing_html, time_html
 from .journey import FINAL, Journey, journey
@@ -222,15 +223,7 @@ def _journey_html(record: Journey) -> str:
 # -- links both ways -------------------------------------------------------------------------
 
 
-def feedback_for_decision(ctx: Context, decision: Decision) -> list[Feedback]:
-    return [f for f in ctx.corpus.feedback.values() if decision.number in f.decisions]
-
-
-def feedback_for_policy(ctx: Context, policy_id: str) -> list[Feedback]:
-    return [f for f in ctx.corpus.feedback.values() if any(ref.id == policy_id for ref in f.policies)]
-
-
-def feedback_list(src: str, found: list[Feedback], heading: str) -> list[str]:
+def feedback_list(src: str, found: Sequence[Feedback], heading: str) -> list[str]:
     """A record page's section listing the feedback that led to it (nothing when there is none)."""
     if not found:
         return []

@@ -11,7 +11,7 @@ from ..frontmatter import decode, split_front_matter
 from ..records import Decision, DecisionStatus, Policy, PolicyStatus
 from .coming import coming_mark
 from .context import Context
-from .feedback import feedback_for_decision, feedback_for_policy, feedback_list
+from .feedback import feedback_list
 from .feeds.names import feed_files, policy_feed
 from .html import (
     DATE_UNKNOWN,
@@ -159,7 +159,7 @@ def policy_page(ctx: Context, policy: Policy) -> PageParts:
                 f"({corpus.decision_status(d).value}, {d.date.isoformat() if d.date else DATE_UNKNOWN})"
             )
         parts.append("")
-    parts += feedback_list(src, feedback_for_policy(ctx, policy.id), "Customer feedback behind this policy")
+    parts += feedback_list(src, corpus.feedback_for_policy(policy.id), "Customer feedback behind this policy")
     # Each record page reports its own broken links: no blocks shared with the others.
     return PageParts("", "\n".join(parts), tuple(placed.parts), shared=False)
 
@@ -250,7 +250,7 @@ def decision_page(ctx: Context, decision: Decision) -> PageParts:
         parts += ["", "## Policies shaped by this decision", ""]
         parts += [f"- [{md_text(p.title)}](../{policy_src(p.id)})" for p in shaped]
     parts.append("")
-    found = feedback_for_decision(ctx, decision)
+    found = ctx.corpus.feedback_for_decision(decision.number)
     if found:
         parts += ["", *feedback_list(src, found, "Customer feedback behind this decision")]
     # Each record page reports its own broken links: no blocks shared with the others.

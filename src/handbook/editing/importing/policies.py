@@ -19,8 +19,8 @@ from typing import Any
 from ... import schema as s
 from ...errors import HandbookError
 from ...frontmatter import Document
-from ...loading import load_owners
 from ...oldaddress import old_address
+from ...owners import load_owners
 from ...records import PolicyStatus
 from ...schema import PAGE_KEYS, policy_fields
 from ...settings import Settings
