@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from ..records import Decision, Policy, PolicyStatus
 from ..settings import Settings
 from .findings import Finding, Severity, finding, from_error
-from .minhash import BINS, MIN_WORDS, band_keys, band_shape, near_duplicates, words
+from .minhash import BINS, MIN_WORDS, band_keys, band_shape, near_duplicates, text_digest
 from .revisions import WORKING_COPY
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ def check(
     if texts:
         findings += copied_texts(corpus, history, threshold=settings.duplicate_threshold, cache=cache, drafts=drafts)
     findings += rewrites(corpus, revisions, threshold=settings.rewrite_threshold)
-    findings += versions_without_change(corpus, history)
+    findings += versions_without_change(corpus, history, cache=cache)
     findings += effective_moved(corpus, revisions)
     return findings
 
@@ -74,10 +74,28 @@ def is_copy_id(policy_id: str) -> bool:
     return bool(_DATED_OR_COMMIT.search(policy_id.lower())) or ("-" in policy_id and bool(COPY_MARKS.match(last)))
 
 
-def same_text(a: str, b: str) -> bool:
+def same_text(a: str, b: str, cache: Cache | None = None) -> bool:
     """Exact copies, as HB206 and HB210 take them: the same words in the same order (case,
     punctuation, spacing and line wrapping aside), as the near-copy comparison reads words."""
-    return words(a) == words(b)
+    digest = _digest_of(cache)
+    return a == b or digest(a) == digest(b)
+
+
+def _digest_of(cache: Cache | None) -> Callable[[str], str]:
+    """`text_digest`, kept in `cache` by the text's bytes: reading the words of every text and
+    version again would take seconds at 10,000 records."""
+    if cache is None:
+        return text_digest
+
+    def digest(text: str) -> str:
+        key = hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+        found = cache.get("words", key)
+        if not isinstance(found, str):
+            found = text_digest(text)
+            cache.put("words", key, found)
+        return found
+
+    return digest
 
 
 def same_policy(corpus: Corpus) -> Iterator[Finding]:
@@ -175,7 +193,8 @@ def copied_texts(
     texts = [t for t in _texts(corpus, history, drafts=drafts) if t.body.count(" ") + t.body.count("\n") >= MIN_WORDS]
     # One digest per text as `same_text` reads it: equal digests are exact copies (HB206), and the
     # near-copy comparison (HB205) sees only texts that differ.
-    digests = [hashlib.sha1(" ".join(words(t.body)).encode("utf-8")).hexdigest() for t in texts]
+    digest_of = _digest_of(cache)
+    digests = [digest_of(t.body) for t in texts]
     findings: list[Finding] = []
     # Exact copies: one finding on each later copy, naming the earliest.
     same: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -269,7 +288,7 @@ def rewrites(corpus: Corpus, revisions: Revisions, *, threshold: float) -> Itera
         )  # fmt: skip
 
 
-def versions_without_change(corpus: Corpus, history: History) -> Iterator[Finding]:
+def versions_without_change(corpus: Corpus, history: History, *, cache: Cache | None = None) -> Iterator[Finding]:
     """HB210: the current version's text is the previous version's, word for word: an editorial
     change (or none) presented to subscribers as a new version. Only the current version is
     reported: it is the one an editor can still keep from being published. A retirement is a new
@@ -279,7 +298,7 @@ def versions_without_change(corpus: Corpus, history: History) -> Iterator[Findin
         if policy.is_draft or corpus.is_retired(policy) or len(versions) < 2 or versions[-1].number != policy.version:
             continue
         before, now = versions[-2], versions[-1]
-        if not same_text(before.body, now.body):
+        if not same_text(before.body, now.body, cache):
             continue
         where = f" (commit {before.commit[:7]}, {before.published.date()})" if before.commit else ""
         yield finding(
@@ -294,8 +313,9 @@ def versions_without_change(corpus: Corpus, history: History) -> Iterator[Findin
 def effective_moved(corpus: Corpus, revisions: Revisions) -> Iterator[Finding]:
     """HB211: `effective` moved later than the current version was published with, same number:
     the days between would say the version was in force before it is."""
+    by_path = {p.path: p for p in corpus.policies.values()}
     for first in revisions.published:
-        policy = next((p for p in corpus.policies.values() if p.path == first.path), None)
+        policy = by_path.get(first.path)
         if policy is None or policy.version != first.version or first.effective is None:
             continue
         if policy.effective <= first.effective:

@@ -38,6 +38,13 @@ def words(text: str) -> list[str]:
     return text.lower().translate(_PUNCTUATION).split()
 
 
+@functools.lru_cache(maxsize=65536)
+def text_digest(text: str) -> str:
+    """One digest of the text's `words`: equal digests are the same words in the same order. Kept
+    by text: every check, and every `serve` update, compares the same texts again."""
+    return hashlib.sha1(" ".join(words(text)).encode("utf-8")).hexdigest()
+
+
 def shingles(text: str) -> set[int]:
     """The text's 5-word shingles as hashes, stable across processes.
 

@@ -9,6 +9,7 @@ read from the converted tree, as mkdocs reads them: a link in code or in raw HTM
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import posixpath
@@ -22,7 +23,7 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from ..frontmatter import parse_document
+from ..frontmatter import Document, parse_document
 from ..settings import MARKDOWN_EXTENSIONS, Settings
 from .findings import Finding, finding
 
@@ -260,7 +261,7 @@ def _post_links(corpus: Corpus, known: frozenset[str], page: Callable[[str], Con
     for post in corpus.published_posts:
         try:
             raw = corpus.settings.path(post.path).read_text(encoding="utf-8-sig")
-            document = parse_document(post.path, raw)
+            document = _parsed_post(post.path, raw)
         except Exception:  # the loader reports a post that cannot be read
             continue
         for target in _link_paths(document.meta.get("links")):
@@ -306,10 +307,16 @@ def _line_in(raw: str, needle: str, default: int) -> int:
 def _post_document(settings: Settings, path: str) -> tuple[str, int] | None:
     try:
         raw = settings.path(path).read_text(encoding="utf-8-sig")
-        document = parse_document(path, raw)
+        document = _parsed_post(path, raw)
     except Exception:  # the loader reports a post that cannot be read
         return None
     return document.body, document.body_line
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed_post(path: str, raw: str) -> Document:
+    """A post as read by HB310-HB314, each a pass over every post: parsed once per text."""
+    return parse_document(path, raw)
 
 
 def _within(folder: str, parent: str) -> bool:
