@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from email.utils import parseaddr
+from operator import attrgetter
 from typing import Literal
 
 from ...history import History
@@ -371,9 +372,10 @@ def _owner_person(corpus: Corpus, owner_id: str) -> Person:
 def newest_first(items: Iterable[FeedItem]) -> tuple[FeedItem, ...]:
     """Newest first, ties broken by GUID, as every feed lists its items; undated items (a decision
     with `date: unknown`) last."""
-    return tuple(
-        sorted(items, key=lambda i: (i.published is None, -i.published.timestamp() if i.published else 0, i.guid))
-    )
+    # Two stable sorts: by GUID, then newest first (aware dates, compared as instants).
+    ordered = sorted(items, key=attrgetter("guid"))
+    dated = sorted((i for i in ordered if i.published is not None), key=attrgetter("published"), reverse=True)
+    return (*dated, *(i for i in ordered if i.published is None))
 
 
 def utc(moment: dt.datetime) -> dt.datetime:
