@@ -27,11 +27,11 @@ from ..names import markup_problems
 from ..records import Policy
 from ..settings import Settings
 from ..site import health
-from ..site.build import PAGE_ASSETS, Site, SiteSettings, draft_posts, make_site
+from ..site.build import Site, SiteSettings, draft_posts, make_site
 from ..site.changes import CHANGES_MARKER
 from ..site.feeds.items import PostPage
 from ..site.html import esc
-from ..site.paths import ASSET_DIR, Urls
+from ..site.paths import ASSET_DIR, PAGE_ASSETS, Urls
 from . import feeds
 from .blog_settings import theme_templates, with_blog
 from .config import ConfigError, HandbookConfig, read_config_file, reading_order_problems, settings_from

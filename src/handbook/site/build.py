@@ -53,12 +53,14 @@ from .paths import (
     DECISION_REGISTER_JSON,
     FEEDBACK_REGISTER,
     FEEDS_PAGE,
+    PAGE_ASSETS,
     POLICY_REGISTER,
     POLICY_REGISTER_JSON,
     PUBLIC_FEED,
     PUBLIC_PAGE,
     READING_INDEX,
     START_HERE,
+    VERSION_ASSETS,
     Urls,
     decision_src,
     docs_relative,
@@ -69,15 +71,9 @@ from .paths import (
 )
 from .public import public_page
 from .records import FrontMatters, record_page
-from .versions import ASSETS as VERSION_ASSETS
 from .versions import PagesMemo, VersionPages
 
 ASSETS = Path(__file__).parent / "assets"
-# The style sheets and scripts every page links (in this order), served from ASSET_DIR.
-PAGE_ASSETS = (
-    "handbook.css", "handbook.js", "reader.css", "search.js", "versions.css",
-    "tables.css", "tables.js", "today.js", "notfound.js",
-)  # fmt: skip
 Findings = Callable[[], Sequence[Finding]]
 
 

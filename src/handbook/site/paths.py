@@ -23,6 +23,12 @@ ACKNOWLEDGED_JSON = "acknowledgements/acknowledged.json"
 # The files the handbook ships (style sheets, scripts, the diff library), served from the site.
 ASSET_DIR = "assets/handbook"
 VERSIONS_CSS = f"{ASSET_DIR}/versions.css"
+# The style sheets and scripts every page links (in this order), and the version pages' own.
+PAGE_ASSETS = (
+    "handbook.css", "handbook.js", "reader.css", "search.js", "versions.css",
+    "tables.css", "tables.js", "today.js", "notfound.js",
+)  # fmt: skip
+VERSION_ASSETS = ("diff.min.js", "diff.LICENSE.txt", "compare.js", "redirect.js")
 
 
 def policy_src(policy_id: str) -> str:

@@ -13,7 +13,6 @@ from ..folders import DECISION_ASSETS, decision_assets
 from ..history import History
 from ..loading import Corpus
 from . import reading, registers
-from .build import PAGE_ASSETS
 from .context import Context
 from .feeds.names import audience_feed, feed_files
 from .paths import (
@@ -24,10 +23,12 @@ from .paths import (
     FEEDS_PAGE,
     HEALTH_PAGE,
     OWNERS_INDEX,
+    PAGE_ASSETS,
     POLICY_REGISTER,
     POLICY_REGISTER_JSON,
     READING_INDEX,
     START_HERE,
+    VERSION_ASSETS,
     history_src,
     owner_src,
     policy_src,
@@ -36,7 +37,6 @@ from .paths import (
     versions_json_src,
 )
 from .reading import reading_list_audiences
-from .versions import ASSETS as VERSION_ASSETS
 
 
 def generated_sources(corpus: Corpus, history: History) -> frozenset[str]:

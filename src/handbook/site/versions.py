@@ -38,7 +38,6 @@ from .paths import (
 from .redirects import old_address_redirects, redirect_html
 
 # Served from the site itself, never a CDN: jsdiff 9.0.0 (BSD-3-Clause, npm `diff`), and our code.
-ASSETS = ("diff.min.js", "diff.LICENSE.txt", "compare.js", "redirect.js")
 
 
 @dataclass
