@@ -567,12 +567,12 @@ def test_warnings_alone_exit_0_and_a_clean_handbook_says_so(write_handbook: Writ
 def test_the_cache_gives_the_same_findings_and_follows_edits(write_handbook: Writer) -> None:
     root = write_handbook({P: policy(reviewed="2025-12-10"), D1: decision()})
     first = findings(root)
-    assert (root / ".cache/handbook/cache.json").is_file()
+    assert (root / ".cache/handbook/records.json").is_file()
     assert (root / ".cache/handbook/.gitignore").read_text().splitlines()[-1] == "*"
     assert findings(root) == first
     (root / P).write_text(policy(reviewed="2025-01-10"), encoding="utf-8")
     assert [f[2] for f in findings(root)[1]] == ["HB101"]
-    (root / ".cache/handbook/cache.json").write_text("{not json", encoding="utf-8")
+    (root / ".cache/handbook/records.json").write_text("{not json", encoding="utf-8")
     assert [f[2] for f in findings(root)[1]] == ["HB101"]
     assert [f[2] for f in findings(root, "--no-cache")[1]] == ["HB101"]
 
@@ -610,7 +610,7 @@ def test_records_from_the_cache_equal_records_parsed(write_handbook: Writer) -> 
     cache.save()
     again = Cache.for_handbook(settings)
     cached = load_corpus(settings, cache=again)
-    assert len(again.digests) == 5 and again._changed is False
+    assert len(again.digests) == 5 and again.changed is False
     assert cached == fresh
     assert [p.lines for p in cached.policies.values()] == [p.lines for p in fresh.policies.values()]
     assert [p.body for p in cached.policies.values()] == [p.body for p in fresh.policies.values()]

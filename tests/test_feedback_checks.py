@@ -158,8 +158,8 @@ def test_hb312_findings_are_cached_by_content(write_handbook: Writer) -> None:
     first = findings(root, "2026-04-03", "--select", "HB322")
     assert first == findings(root, "2026-04-03", "--select", "HB322")
     assert len(first[1]) == 1
-    cache = json.loads((root / ".cache/handbook/cache.json").read_text(encoding="utf-8"))
-    assert list(cache["sections"]["personal"]["entries"].values()) == [[[9, 6, "a phone number"]]]
+    cache = json.loads((root / ".cache/handbook/personal.json").read_text(encoding="utf-8"))
+    assert list(cache["entries"].values()) == [[[9, 6, "a phone number"]]]
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,8 @@
 Entries are keyed by content (a file's bytes, a text's hash, two blob ids), so an edit can never
 be answered from the cache; anything else that could change an answer (the code that computes
 it, the Python version, the handbook's settings) is part of its section's salt, and a different
-salt starts that section empty. The file is JSON, never pickle: a cache that someone else wrote can at
-worst be wrong, not run code. Its folder carries a `.gitignore` of its own so it is never
+salt starts that section empty. Each section is a JSON file, never pickle: a cache that someone else
+wrote can at worst be wrong, not run code. Its folder carries a `.gitignore` of its own so it is never
 committed; `handbook check --no-cache` ignores it.
 """
 
@@ -28,8 +28,9 @@ from .records import Decision, DecisionStatus, Feedback, FeedbackStatus, Policy,
 from .settings import Settings
 
 CACHE_DIR = ".cache/handbook"
-CACHE_FILE = "cache.json"
-FORMAT = 1
+# Format 1 kept every section in this one file.
+OLD_FILE = "cache.json"
+FORMAT = 2
 _PACKAGE = Path(__file__).parent
 _KINDS: dict[str, tuple[type[Any], type[Enum] | None]] = {
     "policy": (Policy, PolicyStatus),
@@ -65,6 +66,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "scripts": ("rawhtml.py", "checks/scripts.py", "frontmatter.py"),
     "personal": ("checks/personal.py",),
     "targets": ("checks/targets.py",),
+    "posts": ("checks/targets.py", "frontmatter.py"),
 }
 
 
@@ -85,33 +87,22 @@ def section_salts(settings: Settings | None = None) -> dict[str, str]:
 
 
 class Cache:
-    """A JSON file of named sections of `key -> value`; entries not used in a run are dropped on save."""
+    """Named sections of `key -> value`, one JSON file each, read when a run first asks for the
+    section (a check that reads no git never parses the history's); entries not used in a run
+    are dropped when it saves."""
 
-    def __init__(self, file: Path | None, salts: Mapping[str, str]) -> None:
-        self.file = file
+    def __init__(self, folder: Path | None, salts: Mapping[str, str]) -> None:
+        self.folder = folder
         self.salts = dict(salts)
         self._old: dict[str, dict[str, Any]] = {}
         self._used: dict[str, dict[str, Any]] = {}
-        self._changed = False
+        self._changed: set[str] = set()
         # The content hash of each file read through `record`: other work on it is keyed by it.
         self.digests: dict[str, str] = {}
-        if file is not None:
-            try:
-                data = json.loads(file.read_bytes())
-            except (OSError, ValueError):
-                data = None
-            sections = data.get("sections") if isinstance(data, dict) and data.get("format") == FORMAT else None
-            for name, section in (sections or {}).items():
-                if (
-                    isinstance(section, dict)
-                    and section.get("salt") == self.salts.get(name)
-                    and isinstance(section.get("entries"), dict)
-                ):
-                    self._old[name] = section["entries"]
 
     @classmethod
     def for_handbook(cls, settings: Settings) -> Cache:
-        return cls(settings.root / CACHE_DIR / CACHE_FILE, section_salts(settings))
+        return cls(settings.root / CACHE_DIR, section_salts(settings))
 
     @classmethod
     def disabled(cls) -> Cache:
@@ -121,7 +112,7 @@ class Cache:
         used = self._used.setdefault(section, {})
         if key in used:
             return used[key]
-        value = self._old.get(section, {}).get(key)
+        value = self._section(section).get(key)
         if value is not None:
             used[key] = value
         return value
@@ -129,36 +120,58 @@ class Cache:
     def put(self, section: str, key: str, value: Any) -> None:
         if section in self.salts:
             self._used.setdefault(section, {})[key] = value
-            self._changed = True
+            self._changed.add(section)
+
+    def _section(self, name: str) -> dict[str, Any]:
+        if name not in self._old:
+            self._old[name] = self._read(name)
+        return self._old[name]
+
+    def _read(self, name: str) -> dict[str, Any]:
+        if self.folder is None or name not in self.salts:
+            return {}
+        try:
+            data = json.loads((self.folder / f"{name}.json").read_bytes())
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("salt") != self.salts[name]:
+            return {}  # another format or code: the section starts empty
+        entries = data.get("entries")
+        return entries if isinstance(entries, dict) else {}
+
+    @property
+    def changed(self) -> bool:
+        """Whether `save` would write: entries added, or some not used (dropped)."""
+        return bool(self._due())
+
+    def _due(self) -> list[str]:
+        # Sections this run never asked for are not here: their files are kept as they are.
+        return [
+            name
+            for name, used in self._used.items()
+            if name in self.salts and (name in self._changed or len(used) != len(self._section(name)))
+        ]
 
     def save(self) -> None:
-        """Write the entries used in this run; quietly does nothing where the folder is read-only."""
-        if self.file is None:
+        """Write the sections whose entries changed; quietly does nothing where the folder is read-only."""
+        due = self._due()
+        if self.folder is None or not due:
             return
-        # A section this run never looked at (history not read, say) is kept as it was.
-        for name, entries in self._old.items():
-            self._used.setdefault(name, entries)
-        dropped = any(len(self._used[name]) != len(entries) for name, entries in self._old.items())
-        if not self._changed and not dropped:
-            return
-        folder = self.file.parent
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            ignore = folder / ".gitignore"
+            self.folder.mkdir(parents=True, exist_ok=True)
+            ignore = self.folder / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("# Written by handbook: a local cache, never committed.\n*\n", encoding="utf-8")
-            sections = {
-                name: {"salt": self.salts[name], "entries": entries}
-                for name, entries in self._used.items()
-                if name in self.salts
-            }
-            data = json.dumps({"format": FORMAT, "sections": sections}, separators=(",", ":")).encode()
-            with tempfile.NamedTemporaryFile(dir=folder, prefix=".cache-", delete=False) as out:
-                out.write(data)
-            os.replace(out.name, self.file)
+            (self.folder / OLD_FILE).unlink(missing_ok=True)  # format 1's one file, of every section
+            for name in due:
+                data = {"format": FORMAT, "salt": self.salts[name], "entries": self._used[name]}
+                with tempfile.NamedTemporaryFile(dir=self.folder, prefix=".cache-", delete=False) as out:
+                    out.write(json.dumps(data, separators=(",", ":")).encode())
+                os.replace(out.name, self.folder / f"{name}.json")
+                self._old[name] = self._used[name]
+                self._changed.discard(name)
         except OSError:
             return
-        self._old, self._changed = self._used, False
 
     # -- records ------------------------------------------------------------------------------
     def record(

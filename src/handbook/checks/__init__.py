@@ -117,7 +117,7 @@ def run_checks(
         if generated is not None and wanted("HB310", "HB311", "HB312", "HB313"):
             findings += targets.check(corpus, generated, cache)
         if wanted("HB314"):
-            findings += liquid.check(corpus)
+            findings += liquid.check(corpus, cache)
     return sorted(
         {f for f in findings if kept(f.code, select, ignore) and (today is not None or f.code not in DATED)},
         key=Finding.sort_key,

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from .findings import Finding, finding
 
 if TYPE_CHECKING:
+    from ..cache import Cache
     from ..loading import Corpus
 
 _TAG = re.compile(r"\{%-?\s*(.*?)\s*-?%\}|\{\{-?\s*(.*?)\s*-?\}\}", re.DOTALL)
@@ -30,12 +31,12 @@ def find_liquid(body: str) -> Iterator[tuple[int, str]]:
         yield match.start(), body[match.start() : match.end()]
 
 
-def check(corpus: Corpus) -> list[Finding]:
+def check(corpus: Corpus, cache: Cache | None = None) -> list[Finding]:
     """Each Liquid tag left in a published record's or post's text, at its line."""
     from .targets import record_texts
 
     findings = []
-    for text in record_texts(corpus):
+    for text in record_texts(corpus, cache):
         for offset, tag in find_liquid(text.body):
             shown = " ".join(tag.split())
             shown = shown if len(shown) <= _SHOWN else shown[: _SHOWN - 1] + "…"

@@ -9,7 +9,6 @@ read from the converted tree, as mkdocs reads them: a link in code or in raw HTM
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 import posixpath
@@ -23,7 +22,7 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from ..frontmatter import Document, parse_document
+from ..frontmatter import parse_document
 from ..settings import MARKDOWN_EXTENSIONS, Settings
 from .findings import Finding, finding
 
@@ -135,8 +134,9 @@ def site_files(settings: Settings) -> frozenset[str]:
     return frozenset(found)
 
 
-def record_texts(corpus: Corpus) -> Iterator[Text]:
-    """The published records and posts, as the site shows them: what `--strict` checks."""
+def record_texts(corpus: Corpus, cache: Cache | None = None) -> Iterator[Text]:
+    """The published records and posts, as the site shows them: what `--strict` checks. A post's
+    parts are kept in `cache` by its bytes (parsing every post's front matter takes seconds)."""
     settings = corpus.settings
     for policy in corpus.published_policies:
         # The page's title is a heading of its own, with its id.
@@ -145,9 +145,9 @@ def record_texts(corpus: Corpus) -> Iterator[Text]:
         yield Text(f"decisions/{decision.id}.md", decision.path, decision.body, decision.body_line)
     docs = settings.docs_dir.rstrip("/") + "/"
     for post in corpus.published_posts:
-        body = _post_document(settings, post.path)
-        if body is not None:
-            yield Text(post.path.removeprefix(docs), post.path, body[0], body[1])
+        parts = _post_parts(settings, post.path, cache)
+        if parts is not None:
+            yield Text(post.path.removeprefix(docs), post.path, parts.body, parts.body_line)
 
 
 def check(corpus: Corpus, generated: GeneratedPages, cache: Cache | None = None) -> list[Finding]:
@@ -155,7 +155,7 @@ def check(corpus: Corpus, generated: GeneratedPages, cache: Cache | None = None)
     records make (`site.sources.generated_pages`). Each text's links and ids are kept in `cache`
     by its content (converting every text takes seconds)."""
     settings = corpus.settings
-    texts = list(record_texts(corpus))
+    texts = list(record_texts(corpus, cache))
     by_src = {text.src: text for text in texts}
     files = site_files(settings)
     known = files | generated.sources | by_src.keys()
@@ -183,17 +183,27 @@ def check(corpus: Corpus, generated: GeneratedPages, cache: Cache | None = None)
         return converted[src]
 
     findings: list[Finding] = []
+    # What a link from one folder comes to: records link to the same pages again and again. (A
+    # link to a section of its own page, '#id' or '', depends on the page.)
+    seen: dict[tuple[str, str, str], tuple[str, str] | None] = {}
     for text in texts:
         found = page(text.src)
         if found is None:
             continue
         lines = _Lines(text)
+        folder = posixpath.dirname(text.src)
         for tag, url in found.links:
-            problem = _problem(text.src, tag, url, known, record_folders, settings, page)
+            key = (folder, tag, url)
+            if key in seen:
+                problem = seen[key]
+            else:
+                problem = _problem(text.src, tag, url, known, record_folders, settings, page)
+                if url[:1] not in ("", "#", "?"):
+                    seen[key] = problem
             if problem is not None:
                 code, message = problem
                 findings.append(finding(text.path, lines.of(url), code, message))
-    findings += _post_links(corpus, known, page)
+    findings += _post_links(corpus, known, page, cache)
     return findings
 
 
@@ -254,17 +264,17 @@ def _problem(
     )
 
 
-def _post_links(corpus: Corpus, known: frozenset[str], page: Callable[[str], Converted | None]) -> list[Finding]:
+def _post_links(
+    corpus: Corpus, known: frozenset[str], page: Callable[[str], Converted | None], cache: Cache | None
+) -> list[Finding]:
     """HB313: a post's `links:` (Material's related links) naming a file the site does not have,
     or a section its page does not have; Material resolves each from docs/, and always warns."""
     findings = []
     for post in corpus.published_posts:
-        try:
-            raw = corpus.settings.path(post.path).read_text(encoding="utf-8-sig")
-            document = _parsed_post(post.path, raw)
-        except Exception:  # the loader reports a post that cannot be read
+        read = _post_parts(corpus.settings, post.path, cache)
+        if read is None:
             continue
-        for target in _link_paths(document.meta.get("links")):
+        for target in read.links:
             parts = urlsplit(target)
             path = posixpath.normpath(unquote(parts.path)) if parts.path else ""
             if parts.scheme:
@@ -281,7 +291,7 @@ def _post_links(corpus: Corpus, known: frozenset[str], page: Callable[[str], Con
                 )
             else:
                 continue
-            findings.append(finding(post.path, _line_in(raw, target, document.line_of("links")), "HB313", problem))
+            findings.append(finding(post.path, _line_in(read.raw, target, read.links_line), "HB313", problem))
     return findings
 
 
@@ -304,19 +314,35 @@ def _line_in(raw: str, needle: str, default: int) -> int:
     return default
 
 
-def _post_document(settings: Settings, path: str) -> tuple[str, int] | None:
+@dataclass(frozen=True)
+class _PostParts:
+    """What HB310-HB314 read of a post: its text, and the paths its `links:` names."""
+
+    raw: str
+    body: str
+    body_line: int
+    links: tuple[str, ...]
+    links_line: int
+
+
+def _post_parts(settings: Settings, path: str, cache: Cache | None) -> _PostParts | None:
     try:
         raw = settings.path(path).read_text(encoding="utf-8-sig")
-        document = _parsed_post(path, raw)
-    except Exception:  # the loader reports a post that cannot be read
+    except OSError:  # the loader reports a post that cannot be read
         return None
-    return document.body, document.body_line
-
-
-@functools.lru_cache(maxsize=4096)
-def _parsed_post(path: str, raw: str) -> Document:
-    """A post as read by HB310-HB314, each a pass over every post: parsed once per text."""
-    return parse_document(path, raw)
+    key = hashlib.blake2b(f"{path}\0{raw}".encode(), digest_size=16).hexdigest()
+    kept = cache.get("posts", key) if cache is not None else None
+    if isinstance(kept, list) and len(kept) == 4:
+        return _PostParts(raw, kept[0], kept[1], tuple(kept[2]), kept[3])
+    try:
+        document = parse_document(path, raw)
+    except Exception:  # the loader reports it
+        return None
+    links = tuple(_link_paths(document.meta.get("links")))
+    parts = _PostParts(raw, document.body, document.body_line, links, document.line_of("links"))
+    if cache is not None:
+        cache.put("posts", key, [parts.body, parts.body_line, list(links), parts.links_line])
+    return parts
 
 
 def _within(folder: str, parent: str) -> bool:
