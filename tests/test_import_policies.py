@@ -584,6 +584,27 @@ def test_old_addresses_redirect_and_never_replace_a_page(write_handbook: Writer,
     assert redirects == expected
 
 
+def test_check_warns_of_each_old_address_the_site_will_not_redirect(write_handbook: Writer) -> None:
+    root = write_handbook(
+        {
+            "policies/leave.md": policy("Leave", extra="redirect_from: [/hr/leave/, /policies/, /policies/pay/]\n"),
+            "policies/pay.md": policy("Pay", extra="redirect_from: [/hr/leave/, /old/pay.html]\n"),
+        }
+    )
+    result = CliRunner().invoke(main, ["check", str(root), "--today", "2026-02-01", "--format", "json"])
+    found = [
+        (f["path"], f["line"], f["severity"], f["message"]) for f in json.loads(result.stdout) if f["code"] == "HB315"
+    ]
+    line = 11  # the 'redirect_from' line of each
+    keep = "this policy gets no redirect from it; remove it here"
+    assert found == [
+        ("policies/leave.md", line, "warning", f"redirect_from '/policies/' is where the site serves policies/index.md, which it keeps: {keep}"),
+        ("policies/leave.md", line, "warning", f"redirect_from '/policies/pay/' is where the site serves policies/pay.md, which it keeps: {keep}"),
+        ("policies/pay.md", line, "warning", f"redirect_from '/hr/leave/' is listed by 'leave' too, which keeps it (the first by id): {keep}"),
+    ]  # fmt: skip
+    assert result.exit_code == 0, result.output  # warnings: the build still passes
+
+
 def test_links_to_the_source_site_in_every_form() -> None:
     addresses = Addresses("/old/")
     addresses.add("hr/leave.md", "hr-leave", "Leave")

@@ -116,6 +116,8 @@ def run_checks(
             findings += personal.check(corpus, cache)
         if generated is not None and wanted("HB310", "HB311", "HB312", "HB313"):
             findings += targets.check(corpus, generated, cache)
+        if generated is not None and wanted("HB315"):
+            findings += [from_error(problem) for problem in generated.redirect_problems]
         if wanted("HB314"):
             findings += liquid.check(corpus, cache)
     return sorted(

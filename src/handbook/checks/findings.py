@@ -272,6 +272,12 @@ _CODES = (
         "Replace the tag with what it stands for, or put it in an HTML comment.",
     ),
     Code(
+        "HB315",
+        Severity.WARNING,
+        "an old address the site will not redirect",
+        "Remove the address from 'redirect_from': another policy, or a page of the site, keeps it.",
+    ),
+    Code(
         "HB320",
         Severity.ERROR,
         "feedback names no such theme or record",

@@ -22,6 +22,7 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from ..errors import HandbookError
 from ..frontmatter import parse_document
 from ..settings import MARKDOWN_EXTENSIONS, Settings
 from .findings import Finding, finding
@@ -48,6 +49,8 @@ class GeneratedPages:
 
     sources: frozenset[str]
     markdown: Callable[[str], str | None]
+    # HB315: old addresses in `redirect_from` that the site will not redirect.
+    redirect_problems: tuple[HandbookError, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ def _as_of_day(ctx: click.Context, param: click.Parameter, value: str) -> dt.dat
         raise click.BadParameter(f"{value!r} is not a date: give it as YYYY-MM-DD, like 2026-03-01") from None
 
 
-def _use_directory_urls(root: Path) -> bool:
+def use_directory_urls(root: Path) -> bool:
     """mkdocs.yml's `use_directory_urls` (default true): permanent URLs end in `/` or `.html`."""
     from ..adapter.config import ConfigError, read_config_file
 
@@ -70,7 +70,7 @@ def as_of(day: dt.date, policy_ids: tuple[str, ...], output_format: str, root: P
     except UnknownPolicy as exc:
         message = f"no policy '{exc}': give a policy's id, its file name without .md"
         raise click.BadParameter(message, param_hint="POLICY_ID") from None
-    urls, site = Urls(_use_directory_urls(root)), corpus.settings.site_url
+    urls, site = Urls(use_directory_urls(root)), corpus.settings.site_url
     # Each version's permanent address, on the site when its URL is known.
     pages = {a.policy_id: urls.page(version_src(a.policy_id, a.version.number)) for a in answers if a.version}
     address = {pid: f"{site.rstrip('/')}/{page}" if site else page for pid, page in pages.items()}

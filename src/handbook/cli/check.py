@@ -17,9 +17,10 @@ from .common import FORMATS, Report, path_prefix, site_settings
 
 # -- check ---------------------------------------------------------------------------------
 # Codes that need git history; without them selected, history is not read at all.
-# HB205/HB206 too: which of two copies is the newer comes from git; HB310/HB311: the version pages.
+# HB205/HB206 too: which of two copies is the newer comes from git; HB310/HB311: the version pages;
+# HB315: the policies with a published version, which alone get redirects.
 HISTORY_CODES = (
-    "HB104", "HB120", "HB202", "HB203", "HB205", "HB206", "HB207", "HB210", "HB211", "HB310", "HB311",
+    "HB104", "HB120", "HB202", "HB203", "HB205", "HB206", "HB207", "HB210", "HB211", "HB310", "HB311", "HB315",
 )  # fmt: skip
 
 
@@ -63,7 +64,9 @@ def check(
     file cannot be loaded (HB0xx) or the usage is wrong.
     """
     from ..adapter.config import reading_order_problems
+    from ..site.paths import Urls
     from ..site.sources import generated_pages
+    from .asof import use_directory_urls
 
     try:
         chosen, left_out = parse_selectors(selected), parse_selectors(ignored)
@@ -76,7 +79,8 @@ def check(
     history = read_history(corpus) if wants_history and not corpus.load_errors else History(complete=False)
     day = today.date() if today else dt.date.today()
     # Links land on the pages the records make too: which those are is the site's to say.
-    generated = generated_pages(corpus, history) if not corpus.load_errors else None
+    urls = Urls(use_directory_urls(path))
+    generated = generated_pages(corpus, history, urls) if not corpus.load_errors else None
     findings = run_checks(corpus, history, today=day, cache=cache, select=chosen, ignore=left_out, generated=generated)
     if not corpus.load_errors:  # the build warns of each, and --strict fails on a warning
         findings += [from_error(problem) for problem in reading_order_problems(corpus)]

@@ -7,33 +7,25 @@ import posixpath
 from collections.abc import Iterator, Set
 
 from ..loading import Corpus
+from ..oldaddress import claimed_addresses
 from .html import esc
 from .paths import ASSET_DIR, Urls, html_path, policy_src
 
 
 def old_address_redirects(corpus: Corpus, urls: Urls, on_site: Set[str], known: Set[str]) -> Iterator[tuple[str, str]]:
     """`(site path, HTML)` of a redirect from each old address in a policy's `redirect_from` to
-    the policy's page; when two policies list one address, the first by id keeps it, and an
-    address where the site has a page of its own (`known`: source paths) keeps the page."""
-    seen = {src if not src.endswith(".md") else html_path(urls.page(src)) for src in known}
-    for policy_id in sorted(on_site):
-        for address in corpus.policies[policy_id].redirect_from:
-            path = address_file(address)
-            if path in seen:
-                continue
-            seen.add(path)
-            here = posixpath.dirname(path) or "."
-            target = urls.page(policy_src(policy_id))
-            link = posixpath.relpath(target, here) + ("/" if target.endswith("/") else "")
-            yield path, redirect_html(link, posixpath.relpath(f"{ASSET_DIR}/redirect.js", here))
+    the policy's page, as `claimed_addresses` keeps them (`known`: the site's source paths)."""
+    kept, _ = claimed_addresses((corpus.policies[i] for i in on_site), served_files(urls, known))
+    for path, policy_id in kept:
+        here = posixpath.dirname(path) or "."
+        target = urls.page(policy_src(policy_id))
+        link = posixpath.relpath(target, here) + ("/" if target.endswith("/") else "")
+        yield path, redirect_html(link, posixpath.relpath(f"{ASSET_DIR}/redirect.js", here))
 
 
-def address_file(address: str) -> str:
-    """The file that serves an old address: `/hr/leave/` and `/hr/leave` -> `hr/leave/index.html`."""
-    path = address.lstrip("/")
-    if path.endswith("/") or not path.endswith((".html", ".htm")):
-        return path.rstrip("/") + "/index.html"
-    return path
+def served_files(urls: Urls, known: Set[str]) -> dict[str, str]:
+    """The file each source path is served from (a page's HTML, any other file as it is), to it."""
+    return {src if not src.endswith(".md") else html_path(urls.page(src)): src for src in sorted(known)}
 
 
 def redirect_html(target: str, script: str) -> str:

@@ -8,10 +8,11 @@ from collections.abc import Callable
 from functools import partial
 
 from ..acknowledgements import load_acknowledgements, requiring
-from ..checks.targets import GeneratedPages
+from ..checks.targets import GeneratedPages, site_files
 from ..folders import DECISION_ASSETS, decision_assets
 from ..history import History
 from ..loading import Corpus
+from ..oldaddress import claimed_addresses
 from . import reading, registers
 from .context import Context
 from .feeds.names import audience_feed, feed_files
@@ -29,6 +30,7 @@ from .paths import (
     READING_INDEX,
     START_HERE,
     VERSION_ASSETS,
+    Urls,
     history_src,
     owner_src,
     policy_src,
@@ -37,6 +39,7 @@ from .paths import (
     versions_json_src,
 )
 from .reading import reading_list_audiences
+from .redirects import served_files
 
 
 def generated_sources(corpus: Corpus, history: History) -> frozenset[str]:
@@ -59,9 +62,10 @@ def generated_sources(corpus: Corpus, history: History) -> frozenset[str]:
     return frozenset(found)
 
 
-def generated_pages(corpus: Corpus, history: History) -> GeneratedPages:
+def generated_pages(corpus: Corpus, history: History, urls: Urls | None = None) -> GeneratedPages:
     """The pages the records make, and the Markdown of the registers and reading lists (made
-    only when a link names one of their sections); the others' sections are not checked."""
+    only when a link names one of their sections); the others' sections are not checked. With
+    them, the old addresses in `redirect_from` the site will not redirect, and why (HB315)."""
     ctx = Context(corpus, history=history)
     order = tuple(entry.value for entry in corpus.settings.reading_order)
     makers: dict[str, Callable[[], str]] = {
@@ -78,4 +82,7 @@ def generated_pages(corpus: Corpus, history: History) -> GeneratedPages:
         make = makers.get(src)
         return make() if make is not None else None
 
-    return GeneratedPages(generated_sources(corpus, history), markdown)
+    sources = generated_sources(corpus, history)
+    on_site = [p for p in corpus.published_policies if history.versions.get(p.id)]
+    _, problems = claimed_addresses(on_site, served_files(urls or Urls(), sources | site_files(corpus.settings)))
+    return GeneratedPages(sources, markdown, tuple(problems))
