@@ -13,7 +13,7 @@ import hashlib
 import os
 import posixpath
 import xml.etree.ElementTree as etree
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
@@ -153,12 +153,14 @@ def record_texts(corpus: Corpus, cache: Cache | None = None) -> Iterator[Text]:
             yield Text(post.path.removeprefix(docs), post.path, parts.body, parts.body_line)
 
 
-def check(corpus: Corpus, generated: GeneratedPages, cache: Cache | None = None) -> list[Finding]:
-    """HB310-HB313 for every published record and post; `generated`: the pages and files the
-    records make (`site.sources.generated_pages`). Each text's links and ids are kept in `cache`
-    by its content (converting every text takes seconds)."""
+def check(
+    corpus: Corpus, generated: GeneratedPages, cache: Cache | None = None, texts: Sequence[Text] | None = None
+) -> list[Finding]:
+    """HB310-HB313 for every published record and post (`texts`: `record_texts`, when already
+    read); `generated`: the pages and files the records make (`site.sources.generated_pages`).
+    Each text's links and ids are kept in `cache` by its content (converting every text takes seconds)."""
     settings = corpus.settings
-    texts = list(record_texts(corpus, cache))
+    texts = list(record_texts(corpus, cache)) if texts is None else texts
     by_src = {text.src: text for text in texts}
     files = site_files(settings)
     known = files | generated.sources | by_src.keys()
