@@ -577,6 +577,30 @@ def test_the_cache_gives_the_same_findings_and_follows_edits(write_handbook: Wri
     assert [f[2] for f in findings(root, "--no-cache")[1]] == ["HB101"]
 
 
+def test_a_run_of_some_checks_keeps_the_entries_it_did_not_use(tmp_path: Path) -> None:
+    from handbook.cache import Cache
+
+    salts = {"targets": "s"}
+    first = Cache(tmp_path, salts)
+    first.put("targets", "a", 1)
+    first.put("targets", "b", 2)
+    first.save()
+    # `check --select ...` asks for some entries: the others stay for the next whole check.
+    some = Cache(tmp_path, salts, prune=False)
+    assert (some.get("targets", "a"), some.changed) == (1, False)
+    some.put("targets", "c", 3)
+    some.save()
+    whole = Cache(tmp_path, salts)
+    assert [whole.get("targets", k) for k in "abc"] == [1, 2, 3]
+    # A whole run drops what it did not use.
+    whole.save()
+    assert [Cache(tmp_path, salts).get("targets", k) for k in "abc"] == [1, 2, 3]
+    pruning = Cache(tmp_path, salts)
+    pruning.get("targets", "a")
+    pruning.save()
+    assert [Cache(tmp_path, salts).get("targets", k) for k in "abc"] == [1, None, None]
+
+
 @pytest.mark.parametrize("fmt", ["text", "json", "github"])
 def test_every_format_exits_the_same(write_handbook: Writer, fmt: str) -> None:
     root = write_handbook({P: policy(version="x")})

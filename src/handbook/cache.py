@@ -91,9 +91,11 @@ class Cache:
     section (a check that reads no git never parses the history's); entries not used in a run
     are dropped when it saves."""
 
-    def __init__(self, folder: Path | None, salts: Mapping[str, str]) -> None:
+    def __init__(self, folder: Path | None, salts: Mapping[str, str], *, prune: bool = True) -> None:
         self.folder = folder
         self.salts = dict(salts)
+        # False for a run that does part of the work (`check --select`): it keeps what it did not use.
+        self.prune = prune
         self._old: dict[str, dict[str, Any]] = {}
         self._used: dict[str, dict[str, Any]] = {}
         self._changed: set[str] = set()
@@ -101,8 +103,8 @@ class Cache:
         self.digests: dict[str, str] = {}
 
     @classmethod
-    def for_handbook(cls, settings: Settings) -> Cache:
-        return cls(settings.root / CACHE_DIR, section_salts(settings))
+    def for_handbook(cls, settings: Settings, *, prune: bool = True) -> Cache:
+        return cls(settings.root / CACHE_DIR, section_salts(settings), prune=prune)
 
     @classmethod
     def disabled(cls) -> Cache:
@@ -149,7 +151,7 @@ class Cache:
         return [
             name
             for name, used in self._used.items()
-            if name in self.salts and (name in self._changed or len(used) != len(self._section(name)))
+            if name in self.salts and (name in self._changed or (self.prune and len(used) != len(self._section(name))))
         ]
 
     def save(self) -> None:
@@ -164,11 +166,12 @@ class Cache:
                 ignore.write_text("# Written by handbook: a local cache, never committed.\n*\n", encoding="utf-8")
             (self.folder / OLD_FILE).unlink(missing_ok=True)  # format 1's one file, of every section
             for name in due:
-                data = {"format": FORMAT, "salt": self.salts[name], "entries": self._used[name]}
+                entries = self._used[name] if self.prune else {**self._section(name), **self._used[name]}
+                data = {"format": FORMAT, "salt": self.salts[name], "entries": entries}
                 with tempfile.NamedTemporaryFile(dir=self.folder, prefix=".cache-", delete=False) as out:
                     out.write(json.dumps(data, separators=(",", ":")).encode())
                 os.replace(out.name, self.folder / f"{name}.json")
-                self._old[name] = self._used[name]
+                self._old[name] = entries
                 self._changed.discard(name)
         except OSError:
             return

@@ -73,7 +73,8 @@ def check(
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="'--select' / '--ignore'") from None
     settings = site_settings(path, output_format, then="check")
-    cache = Cache.disabled() if no_cache else Cache.for_handbook(settings)
+    # A check of some codes keeps the cache's other entries for the next whole check.
+    cache = Cache.disabled() if no_cache else Cache.for_handbook(settings, prune=not (chosen or left_out))
     corpus = load_corpus(settings, cache=cache)
     wants_history = any(kept(code, chosen, left_out) for code in HISTORY_CODES)
     history = read_history(corpus) if wants_history and not corpus.load_errors else History(complete=False)
