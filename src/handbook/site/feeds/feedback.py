@@ -11,7 +11,7 @@ from ...records import Feedback
 from ...versioning import midnight
 from ..journey import journey
 from ..paths import Urls, feedback_src
-from .items import DEFAULT_URLS, FeedItem, Person, absolute_url, paragraphs, status_guid, utc
+from .items import DEFAULT_URLS, FeedItem, Person, absolute_url, paragraphs, status_item, status_steps, utc
 
 
 def feedback_items(
@@ -36,25 +36,14 @@ def feedback_items(
             authors=(Person(owner.name, owner.email) if owner else Person(feedback.owner),),
             categories=(feedback.theme,),
         )
-        changes = journey(corpus, feedback, history).changes
-        for before, change in zip(changes, changes[1:], strict=False):
-            if change.status == before.status:
-                continue
-            yield FeedItem(
-                kind="feedback",
-                guid=status_guid(url, change.status, change.commit, change.date),
-                permalink=False,
-                url=url,
-                title=f"Feedback is now {change.status}: {feedback.title}",
-                paragraphs=paragraphs(
-                    f"{feedback.title} changed from {before.status} to {change.status} "
-                    f"on {utc(change.date).date().isoformat()}.",
-                    _outcome_now(feedback, change.status),
-                ),
-                published=utc(change.date),
-                authors=(Person.from_git(change.author),) if change.author.strip() else (),
-                categories=(feedback.theme,),
+        for before, change in status_steps(journey(corpus, feedback, history).changes):
+            text = paragraphs(
+                f"{feedback.title} changed from {before.status} to {change.status} "
+                f"on {utc(change.date).date().isoformat()}.",
+                _outcome_now(feedback, change.status),
             )
+            title = f"Feedback is now {change.status}: {feedback.title}"
+            yield status_item("feedback", url, change, title, text, (feedback.theme,))
 
 
 def _outcome_now(feedback: Feedback, status: str) -> str:

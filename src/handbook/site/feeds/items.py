@@ -7,7 +7,7 @@ import datetime as dt
 import html
 import posixpath
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from email.utils import parseaddr
 from operator import attrgetter
@@ -15,7 +15,7 @@ from typing import Literal
 
 from ...history import History
 from ...loading import Corpus
-from ...records import Policy, PolicyStatus, Version
+from ...records import FeedbackChange, Policy, PolicyStatus, StatusChange, Version
 from ...versioning import midnight, working_version
 from ..html import audience_title
 from ..paths import (
@@ -35,6 +35,7 @@ from .text import decision_outcome
 from .validation import FeedError, is_url
 
 ItemKind = Literal["policies", "decisions", "posts", "feedback"]
+Change = StatusChange | FeedbackChange
 DEFAULT_URLS = Urls()
 
 
@@ -211,25 +212,13 @@ def decision_items(corpus: Corpus, history: History, *, site_url: str, urls: Url
             authors=tuple(Person(name) for name in decision.decision_makers),
             categories=decision.tags,
         )
-        # The first entry is the status the decision was recorded with: the decision's own item.
-        changes = history.status_changes.get(decision.number, ())
-        for before, change in zip(changes, changes[1:], strict=False):
-            if change.status == before.status:
-                continue
-            yield FeedItem(
-                kind="decisions",
-                guid=status_guid(url, change.status, change.commit, change.date),
-                permalink=False,
-                url=url,
-                title=f"Decision {decision.label} is now {change.status}: {decision.title}",
-                paragraphs=(
-                    f"Decision {decision.label}, {decision.title}, changed from {before.status} "
-                    f"to {change.status} on {utc(change.date).date().isoformat()}.",
-                ),
-                published=utc(change.date),
-                authors=(Person.from_git(change.author),) if change.author.strip() else (),
-                categories=decision.tags,
-            )
+        for before, change in status_steps(history.status_changes.get(decision.number, ())):
+            yield status_item(
+                "decisions", url, change, f"Decision {decision.label} is now {change.status}: {decision.title}",
+                (f"Decision {decision.label}, {decision.title}, changed from {before.status} "
+                 f"to {change.status} on {utc(change.date).date().isoformat()}.",),
+                decision.tags,
+            )  # fmt: skip
 
 
 def post_items(corpus: Corpus, posts: Mapping[str, PostPage], *, site_url: str) -> Iterator[FeedItem]:
@@ -355,6 +344,21 @@ def audience_and_owner_feeds(
 def paragraphs(*texts: str) -> tuple[str, ...]:
     """An item's paragraphs: the texts given, stripped, the empty ones left out."""
     return tuple(t.strip() for t in texts if t and t.strip())
+
+
+def status_steps(changes: Sequence[Change]) -> Iterator[tuple[Change, Change]]:
+    """(before, after) for each change of status; `changes`' first is the record's own item's."""
+    return ((b, c) for b, c in zip(changes, changes[1:], strict=False) if c.status != b.status)
+
+
+def status_item(
+    kind: ItemKind, url: str, change: Change, title: str, text: tuple[str, ...], categories: tuple[str, ...]
+) -> FeedItem:
+    return FeedItem(
+        kind=kind, guid=status_guid(url, change.status, change.commit, change.date), permalink=False, url=url,
+        title=title, paragraphs=text, published=utc(change.date),
+        authors=(Person.from_git(change.author),) if change.author.strip() else (), categories=categories,
+    )  # fmt: skip
 
 
 def status_guid(url: str, status: str, commit: str, date: dt.datetime) -> str:
