@@ -9,6 +9,7 @@ from functools import partial
 
 from ..acknowledgements import load_acknowledgements, requiring
 from ..checks.targets import GeneratedPages, site_files
+from ..errors import HandbookError
 from ..folders import DECISION_ASSETS, decision_assets
 from ..history import History
 from ..loading import Corpus
@@ -83,6 +84,8 @@ def generated_pages(corpus: Corpus, history: History, urls: Urls | None = None) 
         return make() if make is not None else None
 
     sources = generated_sources(corpus, history)
-    on_site = [p for p in corpus.published_policies if history.versions.get(p.id)]
-    _, problems = claimed_addresses(on_site, served_files(urls or Urls(), sources | site_files(corpus.settings)))
+    on_site = [p for p in corpus.published_policies if p.redirect_from and history.versions.get(p.id)]
+    problems: list[HandbookError] = []
+    if on_site:  # (most handbooks list no old address: the site's files are not walked for none)
+        _, problems = claimed_addresses(on_site, served_files(urls or Urls(), sources | site_files(corpus.settings)))
     return GeneratedPages(sources, markdown, tuple(problems))
