@@ -8,6 +8,7 @@ import posixpath
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from . import schema as s
@@ -139,6 +140,10 @@ class Named:
     # Records whose files failed to load: their own errors say so, so they are not reported again.
     unloaded: Collection[str] = ()
 
+    @cached_property
+    def posts_by_path(self) -> dict[str, Post]:
+        return {post.path: post for post in self.posts}
+
 
 def link_feedback(feedback: Mapping[str, Feedback], named: Named) -> list[HandbookError]:
     """HB103 (an owner not in the registry), HB320 (a theme, decision, policy, version or post that
@@ -188,10 +193,9 @@ def _names(record: Feedback, named: Named) -> list[HandbookError]:
             )
     for ref in record.policies:
         problems += [("policies", message, "HB320") for message in _policy_problems(ref, named)]
-    posts_by_path = {post.path: post for post in named.posts}
     for name in record.posts:
         full = posixpath.join(settings.posts_dir, name)
-        post = posts_by_path.get(full)
+        post = named.posts_by_path.get(full)
         if full in named.unloaded:
             continue
         if post is None:
