@@ -601,6 +601,18 @@ def test_a_run_of_some_checks_keeps_the_entries_it_did_not_use(tmp_path: Path) -
     assert [Cache(tmp_path, salts).get("targets", k) for k in "abc"] == [1, None, None]
 
 
+def test_saving_removes_the_files_of_sections_the_code_no_longer_has(tmp_path: Path) -> None:
+    from handbook.cache import Cache
+
+    for old in ("cache.json", "posts.json"):  # format 1's one file; a section since retired
+        (tmp_path / old).write_text("{}", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    cache = Cache(tmp_path, {"targets": "s"})
+    cache.put("targets", "a", 1)
+    cache.save()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".gitignore", "notes.txt", "targets.json"]
+
+
 @pytest.mark.parametrize("fmt", ["text", "json", "github"])
 def test_every_format_exits_the_same(write_handbook: Writer, fmt: str) -> None:
     root = write_handbook({P: policy(version="x")})
@@ -625,7 +637,8 @@ def test_records_from_the_cache_equal_records_parsed(write_handbook: Writer) -> 
         "policies/returns.md": policy(title="Returns", status="draft"),
         D1: decision(extra="policies: [refunds]\nsupersedes: [2]\n"),
         "decisions/0002-use-a-ticket-queue.md": decision(title="Use a ticket queue", status="superseded"),
-        "docs/blog/posts/hello.md": "---\ndate: 2026-01-02\nauthors: [jdoe]\n---\n# Hello\n\nText.\n",
+        "docs/blog/posts/hello.md": "---\ndate: 2026-01-02\nauthors: [jdoe]\nlinks:\n  - policies/refunds.md\n"
+        "  - Setup:\n    - Returns: policies/returns.md#rules\n---\n# Hello\n\nText.\n",
     })  # fmt: skip
     settings = load_settings(root)
     fresh = load_corpus(settings)
@@ -638,6 +651,10 @@ def test_records_from_the_cache_equal_records_parsed(write_handbook: Writer) -> 
     assert cached == fresh
     assert [p.lines for p in cached.policies.values()] == [p.lines for p in fresh.policies.values()]
     assert [p.body for p in cached.policies.values()] == [p.body for p in fresh.policies.values()]
+    # A post's text and related links, which equality leaves out, come back too.
+    post = [(p.body, p.body_line, p.links, p.line_of("links")) for p in cached.posts]
+    assert post == [(p.body, p.body_line, p.links, p.line_of("links")) for p in fresh.posts]
+    assert post == [("# Hello\n\nText.\n", 9, ("policies/refunds.md", "policies/returns.md#rules"), 4)]
 
 
 # -- the editors' workflow: CODEOWNERS and acknowledgements ------------------------------------------

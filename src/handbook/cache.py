@@ -28,8 +28,6 @@ from .records import Decision, DecisionStatus, Feedback, FeedbackStatus, Policy,
 from .settings import Settings
 
 CACHE_DIR = ".cache/handbook"
-# Format 1 kept every section in this one file.
-OLD_FILE = "cache.json"
 FORMAT = 2
 _PACKAGE = Path(__file__).parent
 _KINDS: dict[str, tuple[type[Any], type[Enum] | None]] = {
@@ -66,7 +64,6 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "scripts": ("rawhtml.py", "checks/scripts.py", "frontmatter.py"),
     "personal": ("checks/personal.py",),
     "targets": ("checks/targets.py",),
-    "posts": ("checks/targets.py", "frontmatter.py"),
 }
 
 
@@ -164,7 +161,10 @@ class Cache:
             ignore = self.folder / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("# Written by handbook: a local cache, never committed.\n*\n", encoding="utf-8")
-            (self.folder / OLD_FILE).unlink(missing_ok=True)  # format 1's one file, of every section
+            # Format 1's one file of every section, and the files of sections this code no longer has.
+            for file in self.folder.glob("*.json"):
+                if file.stem not in SECTIONS:
+                    file.unlink(missing_ok=True)
             for name in due:
                 entries = self._used[name] if self.prune else {**self._section(name), **self._used[name]}
                 data = {"format": FORMAT, "salt": self.salts[name], "entries": entries}

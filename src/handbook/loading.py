@@ -287,7 +287,10 @@ def load_post(settings: Settings, path: str) -> Post:
     title = values.pop("title") or first_heading(doc)[0]
     if title is None:
         raise HandbookError(path, _body_or_last_line(doc), "no title: start the post with a '# Title' heading")
-    return Post(path=path, title=title, lines=dict(doc.key_lines), **values)
+    links = tuple(postschema.related_links(doc.meta.get("links")))
+    return Post(
+        path=path, title=title, lines=dict(doc.key_lines), body=doc.body, body_line=doc.body_line, links=links, **values
+    )
 
 
 # What XML 1.0 cannot carry: a post's title and excerpt go into the blog's feeds as they are.

@@ -4,6 +4,7 @@ records are (`schema`), with the theme's templates and the blog's authors and ca
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -65,6 +66,18 @@ POST_PASSTHROUGH = (
     "icon",
     "subtitle",
 )
+
+
+def related_links(value: object) -> Iterator[str]:
+    """The paths in Material's `links:`: `- path`, `- Title: path`, `- Section: [...]`."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from related_links(item)
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from related_links(item)
 
 
 def post_fields(settings: Settings) -> tuple[Field, ...]:

@@ -141,6 +141,13 @@ class Post:
     draft: bool = False
     slug: str | None = None
     lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+    # The text after the front matter, and the paths its `links:` (Material's related links) names.
+    body: str = field(default="", compare=False, repr=False)
+    body_line: int = field(default=1, compare=False, repr=False)
+    links: tuple[str, ...] = field(default=(), compare=False, repr=False)
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, 1)
 
 
 @dataclass(frozen=True)

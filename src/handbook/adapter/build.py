@@ -140,7 +140,7 @@ class Build:
             else:
                 log.info(line)
         # Liquid left in a record's or post's text (HB314): the page would show it as text.
-        for found in liquid.check(corpus, self.cache):
+        for found in liquid.check(corpus):
             log.warning(f"{found.path}:{found.line}: {found.message} ({found.code})")
         # Same commit, same bytes: mkdocs dates the sitemap from SOURCE_DATE_EPOCH, never the clock.
         if "SOURCE_DATE_EPOCH" not in os.environ:

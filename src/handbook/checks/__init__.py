@@ -114,14 +114,12 @@ def run_checks(
             findings += scripts.check(corpus, cache)
         if wanted("HB322"):
             findings += personal.check(corpus, cache)
-        # The texts as the site shows them, read once for the links (HB310-HB313) and Liquid (HB314).
-        texts = list(targets.record_texts(corpus, cache)) if wanted("HB310", "HB311", "HB312", "HB313", "HB314") else []
         if generated is not None and wanted("HB310", "HB311", "HB312", "HB313"):
-            findings += targets.check(corpus, generated, cache, texts)
+            findings += targets.check(corpus, generated, cache)
         if generated is not None and wanted("HB315"):
             findings += [from_error(problem) for problem in generated.redirect_problems]
         if wanted("HB314"):
-            findings += liquid.check(corpus, cache, texts)
+            findings += liquid.check(corpus)
     return sorted(
         {f for f in findings if kept(f.code, select, ignore) and (today is not None or f.code not in DATED)},
         key=Finding.sort_key,

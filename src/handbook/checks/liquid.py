@@ -6,15 +6,13 @@ importers keep what they could not resolve), it is not Liquid but text."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from .findings import Finding, finding
 
 if TYPE_CHECKING:
-    from ..cache import Cache
     from ..loading import Corpus
-    from .targets import Text
 
 _TAG = re.compile(r"\{%-?\s*(.*?)\s*-?%\}|\{\{-?\s*(.*?)\s*-?\}\}", re.DOTALL)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.MULTILINE)
@@ -32,13 +30,12 @@ def find_liquid(body: str) -> Iterator[tuple[int, str]]:
         yield match.start(), body[match.start() : match.end()]
 
 
-def check(corpus: Corpus, cache: Cache | None = None, texts: Iterable[Text] | None = None) -> list[Finding]:
-    """Each Liquid tag left in a published record's or post's text (`texts`: `record_texts`,
-    when already read), at its line."""
+def check(corpus: Corpus) -> list[Finding]:
+    """Each Liquid tag left in a published record's or post's text, at its line."""
     from .targets import record_texts
 
     findings = []
-    for text in record_texts(corpus, cache) if texts is None else texts:
+    for text in record_texts(corpus):
         for offset, tag in find_liquid(text.body):
             shown = " ".join(tag.split())
             shown = shown if len(shown) <= _SHOWN else shown[: _SHOWN - 1] + "…"

@@ -13,8 +13,9 @@ import hashlib
 import os
 import posixpath
 import xml.etree.ElementTree as etree
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
@@ -137,30 +138,24 @@ def site_files(settings: Settings) -> frozenset[str]:
     return frozenset(found)
 
 
-def record_texts(corpus: Corpus, cache: Cache | None = None) -> Iterator[Text]:
-    """The published records and posts, as the site shows them: what `--strict` checks. A post's
-    parts are kept in `cache` by its bytes (parsing every post's front matter takes seconds)."""
-    settings = corpus.settings
+def record_texts(corpus: Corpus) -> Iterator[Text]:
+    """The published records and posts, as the site shows them: what `--strict` checks."""
     for policy in corpus.published_policies:
         # The page's title is a heading of its own, with its id.
         yield Text(f"policies/{policy.id}.md", policy.path, f"# {policy.title}\n\n{policy.body}", policy.body_line - 2)
     for decision in corpus.decisions.values():
         yield Text(f"decisions/{decision.id}.md", decision.path, decision.body, decision.body_line)
-    docs = settings.docs_dir.rstrip("/") + "/"
+    docs = corpus.settings.docs_dir.rstrip("/") + "/"
     for post in corpus.published_posts:
-        parts = _post_parts(settings, post.path, cache)
-        if parts is not None:
-            yield Text(post.path.removeprefix(docs), post.path, parts.body, parts.body_line)
+        yield Text(post.path.removeprefix(docs), post.path, post.body, post.body_line)
 
 
-def check(
-    corpus: Corpus, generated: GeneratedPages, cache: Cache | None = None, texts: Sequence[Text] | None = None
-) -> list[Finding]:
-    """HB310-HB313 for every published record and post (`texts`: `record_texts`, when already
-    read); `generated`: the pages and files the records make (`site.sources.generated_pages`).
-    Each text's links and ids are kept in `cache` by its content (converting every text takes seconds)."""
+def check(corpus: Corpus, generated: GeneratedPages, cache: Cache | None = None) -> list[Finding]:
+    """HB310-HB313 for every published record and post; `generated`: the pages and files the
+    records make (`site.sources.generated_pages`). Each text's links and ids are kept in `cache`
+    by its content (converting every text takes seconds)."""
     settings = corpus.settings
-    texts = list(record_texts(corpus, cache)) if texts is None else texts
+    texts = list(record_texts(corpus))
     by_src = {text.src: text for text in texts}
     files = site_files(settings)
     known = files | generated.sources | by_src.keys()
@@ -208,7 +203,7 @@ def check(
             if problem is not None:
                 code, message = problem
                 findings.append(finding(text.path, lines.of(url), code, message))
-    findings += _post_links(corpus, known, page, cache)
+    findings += _post_links(corpus, known, page)
     return findings
 
 
@@ -269,17 +264,12 @@ def _problem(
     )
 
 
-def _post_links(
-    corpus: Corpus, known: frozenset[str], page: Callable[[str], Converted | None], cache: Cache | None
-) -> list[Finding]:
+def _post_links(corpus: Corpus, known: frozenset[str], page: Callable[[str], Converted | None]) -> list[Finding]:
     """HB313: a post's `links:` (Material's related links) naming a file the site does not have,
     or a section its page does not have; Material resolves each from docs/, and always warns."""
     findings = []
     for post in corpus.published_posts:
-        read = _post_parts(corpus.settings, post.path, cache)
-        if read is None:
-            continue
-        for target in read.links:
+        for target in post.links:
             parts = urlsplit(target)
             path = posixpath.normpath(unquote(parts.path)) if parts.path else ""
             if parts.scheme:
@@ -296,58 +286,21 @@ def _post_links(
                 )
             else:
                 continue
-            findings.append(finding(post.path, _line_in(read.raw, target, read.links_line), "HB313", problem))
+            line = _line_in(corpus.settings.path(post.path), target, post.line_of("links"))
+            findings.append(finding(post.path, line, "HB313", problem))
     return findings
 
 
-def _link_paths(value: object) -> Iterator[str]:
-    """The paths in Material's `links:`: `- path`, `- Title: path`, `- Section: [...]`."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, list):
-        for item in value:
-            yield from _link_paths(item)
-    elif isinstance(value, Mapping):
-        for item in value.values():
-            yield from _link_paths(item)
-
-
-def _line_in(raw: str, needle: str, default: int) -> int:
-    for number, line in enumerate(raw.split("\n"), start=1):
+def _line_in(file: Path, needle: str, default: int) -> int:
+    """The first line from `default` on that holds `needle` (the record keeps only its keys' lines)."""
+    try:
+        lines = file.read_text(encoding="utf-8-sig").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return default
+    for number, line in enumerate(lines, start=1):
         if number >= default and needle in line:
             return number
     return default
-
-
-@dataclass(frozen=True)
-class _PostParts:
-    """What HB310-HB314 read of a post: its text, and the paths its `links:` names."""
-
-    raw: str
-    body: str
-    body_line: int
-    links: tuple[str, ...]
-    links_line: int
-
-
-def _post_parts(settings: Settings, path: str, cache: Cache | None) -> _PostParts | None:
-    try:
-        raw = settings.path(path).read_text(encoding="utf-8-sig")
-    except OSError:  # the loader reports a post that cannot be read
-        return None
-    key = hashlib.blake2b(f"{path}\0{raw}".encode(), digest_size=16).hexdigest()
-    kept = cache.get("posts", key) if cache is not None else None
-    if isinstance(kept, list) and len(kept) == 4:
-        return _PostParts(raw, kept[0], kept[1], tuple(kept[2]), kept[3])
-    try:
-        document = parse_document(path, raw)
-    except Exception:  # the loader reports it
-        return None
-    links = tuple(_link_paths(document.meta.get("links")))
-    parts = _PostParts(raw, document.body, document.body_line, links, document.line_of("links"))
-    if cache is not None:
-        cache.put("posts", key, [parts.body, parts.body_line, list(links), parts.links_line])
-    return parts
 
 
 def _within(folder: str, parent: str) -> bool:
