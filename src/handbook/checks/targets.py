@@ -78,6 +78,8 @@ class _Collect(Treeprocessor):
                     links.append(("a", href))
             elif element.tag == "img" and (src := element.get("src")) is not None:
                 links.append(("img", src))
+        # A link to a section this page has cannot fail: most are the headings' own permalinks.
+        links = [link for link in links if not (link[1][:1] == "#" and unquote(link[1][1:]) in ids)]
         self.md.hb_found = Converted(tuple(links), frozenset(ids))  # type: ignore[attr-defined]
 
 
@@ -119,7 +121,7 @@ def _cached(text: str, settings: Settings, cache: Cache | None) -> Converted:
     key = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
     known = cache.get("targets", key)
     if isinstance(known, list) and len(known) == 2:
-        return Converted(tuple((tag, url) for tag, url in known[0]), frozenset(known[1]))
+        return Converted(tuple(map(tuple, known[0])), frozenset(known[1]))
     found = convert(text, settings)
     cache.put("targets", key, [[list(link) for link in found.links], sorted(found.ids)])
     return found
