@@ -38,6 +38,10 @@ class DecisionStatus(_Vocabulary):
     SUPERSEDED = "superseded"
 
 
+# The decisions that still shape the work: the others are history.
+CURRENT_DECISIONS = (DecisionStatus.ACCEPTED, DecisionStatus.PROPOSED)
+
+
 def add_months(day: dt.date, months: int) -> dt.date:
     """`day` moved by whole months, clamped to the month's end (31 Jan + 1 month = 28/29 Feb)."""
     index = day.month - 1 + months

@@ -7,7 +7,7 @@ import math
 from collections.abc import Iterable, Sequence
 
 from ..loading import Corpus
-from ..records import DecisionStatus, Policy
+from ..records import CURRENT_DECISIONS, DecisionStatus, Policy
 from .context import Context
 from .html import NOT_SEARCHED, audience_title, day_html, esc, md_text, time_html
 from .paths import (
@@ -21,7 +21,6 @@ from .paths import (
     policy_src,
     reading_list_src,
 )
-from .records import CURRENT_DECISIONS
 
 NEW_HIRES = "new-hires"
 ALL_STAFF = "all-staff"
@@ -54,7 +53,9 @@ def reading_list(
 def reading_list_audiences(corpus: Corpus) -> list[str]:
     """The audiences that get a reading list page: each with a policy in force, but new hires,
     whose list is Start here."""
-    return [a for a in corpus.settings.audiences if a != NEW_HIRES and reading_list(corpus, with_all_staff(a))]
+    # (Each, that is, whose `reading_list` is not empty: worked out once, not a list per audience.)
+    covered = {a for p in corpus.published_policies if not corpus.is_retired(p) for a in p.audience}
+    return [a for a in corpus.settings.audiences if a != NEW_HIRES and covered.intersection(with_all_staff(a))]
 
 
 def start_here(

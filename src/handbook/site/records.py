@@ -8,7 +8,7 @@ import re
 
 from ..errors import HandbookError
 from ..frontmatter import decode, split_front_matter
-from ..records import Decision, DecisionStatus, Policy, PolicyStatus
+from ..records import CURRENT_DECISIONS, Decision, DecisionStatus, Policy, PolicyStatus
 from .coming import coming_mark
 from .context import Context
 from .feedback import feedback_list
@@ -29,9 +29,6 @@ from .html import (
 )
 from .pageparts import PageParts, Part, Placed
 from .paths import decision_src, history_src, policy_src, version_src
-
-# Decisions still to be followed or decided; the others are kept for the record.
-CURRENT_DECISIONS = (DecisionStatus.ACCEPTED, DecisionStatus.PROPOSED)
 
 
 def record_src(record: Policy | Decision) -> str:
