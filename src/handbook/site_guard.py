@@ -10,7 +10,10 @@ from . import git
 from .acknowledgements import FOLDER as ACKNOWLEDGEMENTS_FOLDER
 from .settings import Settings
 
-FIX = "the build replaces its site folder whole, so it would delete the sources; give --site-dir a folder of its own, such as"
+FIX = (
+    "the build replaces its site folder whole, so it would delete the sources; "
+    "give --site-dir a folder of its own, such as"
+)
 
 
 @dataclass(frozen=True)
