@@ -78,6 +78,8 @@ class Settings:
     # not_found, anchors, absolute_links and unrecognized_links: `handbook check` reports the same.
     # Not part of what a record parses to (the cache's salt): the build and the check share records.
     strict_links: frozenset[str] = field(default=frozenset({"not_found"}), compare=False, repr=False)
+    # mkdocs.yml's `use_directory_urls`: pages end in `/` rather than `.html` (not the records' either).
+    use_directory_urls: bool = field(default=True, compare=False, repr=False)
 
     def path(self, relative: str) -> Path:
         return self.root / relative

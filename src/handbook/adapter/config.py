@@ -249,7 +249,12 @@ def settings_of(source: YamlFile, config_file: Path) -> Settings:
         source=source,
         markdown=_markdown_extensions(config_file, source.data.get("markdown_extensions")),
     )
-    return dataclasses.replace(settings, strict_links=strict_links(source.data.get("validation")))
+    directory_urls = source.data.get("use_directory_urls", True)
+    return dataclasses.replace(
+        settings,
+        strict_links=strict_links(source.data.get("validation")),
+        use_directory_urls=directory_urls if isinstance(directory_urls, bool) else True,
+    )
 
 
 # mkdocs 1.6's levels for links when mkdocs.yml says nothing: only a missing file is a warning.

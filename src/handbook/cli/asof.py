@@ -6,7 +6,6 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -23,18 +22,6 @@ def _as_of_day(ctx: click.Context, param: click.Parameter, value: str) -> dt.dat
         return dt.datetime.strptime(value, "%Y-%m-%d").date()  # exactly YYYY-MM-DD, nothing looser
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date: give it as YYYY-MM-DD, like 2026-03-01") from None
-
-
-def use_directory_urls(root: Path) -> bool:
-    """mkdocs.yml's `use_directory_urls` (default true): permanent URLs end in `/` or `.html`."""
-    from ..adapter.config import ConfigError, read_config_file
-
-    try:
-        data: Any = read_config_file(root / "mkdocs.yml").data
-    except ConfigError:  # load_settings has already reported an unreadable mkdocs.yml
-        return True
-    value = data.get("use_directory_urls", True)
-    return value if isinstance(value, bool) else True
 
 
 @click.command("as-of")
@@ -70,7 +57,7 @@ def as_of(day: dt.date, policy_ids: tuple[str, ...], output_format: str, root: P
     except UnknownPolicy as exc:
         message = f"no policy '{exc}': give a policy's id, its file name without .md"
         raise click.BadParameter(message, param_hint="POLICY_ID") from None
-    urls, site = Urls(use_directory_urls(root)), corpus.settings.site_url
+    urls, site = Urls(corpus.settings.use_directory_urls), corpus.settings.site_url
     # Each version's permanent address, on the site when its URL is known.
     pages = {a.policy_id: urls.page(version_src(a.policy_id, a.version.number)) for a in answers if a.version}
     address = {pid: f"{site.rstrip('/')}/{page}" if site else page for pid, page in pages.items()}

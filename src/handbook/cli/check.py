@@ -66,7 +66,6 @@ def check(
     from ..adapter.config import reading_order_problems
     from ..site.paths import Urls
     from ..site.sources import generated_pages
-    from .asof import use_directory_urls
 
     try:
         chosen, left_out = parse_selectors(selected), parse_selectors(ignored)
@@ -80,7 +79,7 @@ def check(
     history = read_history(corpus) if wants_history and not corpus.load_errors else History(complete=False)
     day = today.date() if today else dt.date.today()
     # Links land on the pages the records make too: which those are is the site's to say.
-    urls = Urls(use_directory_urls(path))
+    urls = Urls(settings.use_directory_urls)
     generated = generated_pages(corpus, history, urls) if not corpus.load_errors else None
     findings = run_checks(corpus, history, today=day, cache=cache, select=chosen, ignore=left_out, generated=generated)
     if not corpus.load_errors:  # the build warns of each, and --strict fails on a warning
