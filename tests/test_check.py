@@ -613,6 +613,28 @@ def test_saving_removes_the_files_of_sections_the_code_no_longer_has(tmp_path: P
     assert sorted(p.name for p in tmp_path.iterdir()) == [".gitignore", "notes.txt", "targets.json"]
 
 
+def test_the_check_collects_garbage_less_often_and_puts_the_thresholds_back(
+    write_handbook: Writer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    import handbook.cli.check as cli_check
+
+    root = write_handbook({P: policy()})
+    seen = []
+    real = cli_check.run_checks
+
+    def spy(*args: object, **kwargs: object) -> object:
+        seen.append(gc.get_threshold())
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cli_check, "run_checks", spy)
+    before = gc.get_threshold()
+    assert check(root).exit_code == 0
+    assert seen == [(50_000, 20, 100)] != [before]
+    assert gc.get_threshold() == before  # (the tests run in the same process)
+
+
 @pytest.mark.parametrize("fmt", ["text", "json", "github"])
 def test_every_format_exits_the_same(write_handbook: Writer, fmt: str) -> None:
     root = write_handbook({P: policy(version="x")})

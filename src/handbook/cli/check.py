@@ -13,7 +13,7 @@ from ..cache import Cache
 from ..checks import from_error, kept, parse_selectors, run_checks, select
 from ..history import History, read_history
 from ..loading import load_corpus
-from .common import FORMATS, Report, path_prefix, site_settings
+from .common import FORMATS, Report, fewer_collections, path_prefix, site_settings
 
 # -- check ---------------------------------------------------------------------------------
 # Codes that need git history; without them selected, history is not read at all.
@@ -67,6 +67,7 @@ def check(
     from ..site.paths import Urls
     from ..site.sources import generated_pages
 
+    fewer_collections()
     try:
         chosen, left_out = parse_selectors(selected), parse_selectors(ignored)
     except ValueError as exc:
