@@ -23,8 +23,9 @@ _SHOWN = 60
 
 def find_liquid(body: str) -> Iterator[tuple[int, str]]:
     """(offset, tag) of each Liquid tag in Markdown `body`, outside code and HTML comments."""
-    if "{%" not in body and "{{" not in body:
-        return  # most texts: not masked at all
+    # Most texts: not masked at all. (A one-character search is memchr, ten times a two-character one.)
+    if "{" not in body or ("{%" not in body and "{{" not in body):
+        return
     masked = _masked(body)
     for match in _TAG.finditer(masked):
         yield match.start(), body[match.start() : match.end()]
