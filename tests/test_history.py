@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import subprocess
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -526,6 +527,71 @@ def test_history_is_one_git_log_and_one_cat_file(
     commands = [next(arg for arg in call[3:] if not arg.startswith("-") and "=" not in arg) for call in calls]
     # A fixed handful of processes, whatever the number of files and commits.
     assert commands == ["rev-parse", "config", "show", "log", "cat-file"], commands
+
+
+def _as_read(history: History) -> tuple[History, list[tuple[str, int, str, str]]]:
+    """`history` as values: its warnings are errors, which compare by identity."""
+    import dataclasses
+
+    warnings = [(w.path, w.line, w.message, w.code) for w in history.warnings]
+    return dataclasses.replace(history, warnings=()), warnings
+
+
+def _asked_of_git(monkeypatch: pytest.MonkeyPatch, *, lose_first: bool = False) -> list[list[str]]:
+    """Each list of blobs history asks `git cat-file` for; with `lose_first`, the first blob of the
+    first non-empty list comes back missing, as from a clone that no longer has it."""
+    from handbook import git
+
+    asked: list[list[str]] = []
+    real = git.blobs
+
+    def blobs(root: Path, shas: Sequence[str]) -> Iterator[bytes | None]:
+        asked.append(list(shas))
+        for index, found in enumerate(real(root, shas)):
+            yield None if lose_first and index == 0 and len([a for a in asked if a]) == 1 else found
+
+    monkeypatch.setattr(git, "blobs", blobs)
+    return asked
+
+
+def test_what_history_reads_of_each_text_is_kept_by_blob(
+    repo: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from handbook.cache import Cache
+
+    root, _ = repo
+    corpus = corpus_at(root)
+    plain = read_history(corpus)
+    asked = _asked_of_git(monkeypatch)
+    cache = Cache.for_handbook(corpus.settings)
+    assert _as_read(read_history(corpus, cache=cache)) == _as_read(plain)
+    cache.save()
+    every_text = sorted(sha for shas in asked for sha in shas)
+    assert (root / ".cache/handbook/peeks.json").is_file() and (root / ".cache/handbook/versions.json").is_file()
+    asked.clear()
+    assert _as_read(read_history(corpus, cache=Cache.for_handbook(corpus.settings))) == _as_read(plain)
+    # The next run asks git only for the texts of the versions: what each commit says is kept.
+    versions = [v for found in plain.versions.values() for v in found]
+    assert [len(shas) for shas in asked] == [len(versions)] and len(versions) < len(every_text)
+    assert set(asked[0]) < set(every_text)
+
+
+def test_a_kept_text_git_no_longer_has_is_read_as_never_read(
+    repo: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from handbook.cache import Cache
+
+    root, _ = repo
+    corpus = corpus_at(root)
+    plain = read_history(corpus)
+    cache = Cache.for_handbook(corpus.settings)
+    read_history(corpus, cache=cache)
+    cache.save()
+    versions = [v for found in plain.versions.values() for v in found]
+    asked = _asked_of_git(monkeypatch, lose_first=True)
+    # The first text of a version comes back missing: every text is then read from git again.
+    assert _as_read(read_history(corpus, cache=Cache.for_handbook(corpus.settings))) == _as_read(plain)
+    assert [len(shas) for shas in asked[:1]] == [len(versions)] and len(asked[1]) > len(versions)
 
 
 def test_empty_history_type_defaults() -> None:

@@ -64,6 +64,8 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "scripts": ("rawhtml.py", "checks/scripts.py", "frontmatter.py"),
     "personal": ("checks/personal.py",),
     "targets": ("checks/targets.py",),
+    "peeks": ("oldtexts.py", "lenient.py", "frontmatter.py"),
+    "versions": ("oldtexts.py", "lenient.py", "frontmatter.py"),
 }
 
 

@@ -16,12 +16,14 @@ from typing import TYPE_CHECKING
 
 from . import git
 from .errors import HandbookError
+from .oldtexts import Texts
 from .records import FeedbackChange, PolicyStatus, StatusChange, Version
-from .versioning import Lineage, Reader, Texts, lineages, midnight, working_version
+from .versioning import Lineage, Reader, lineages, midnight, working_version
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from .cache import Cache
     from .loading import Corpus
 
 # How to get full history, said wherever history is missing.
@@ -88,7 +90,7 @@ class GitMemo:
     texts: Texts = field(default_factory=Texts)
 
 
-def read_history(corpus: Corpus, *, memo: GitMemo | None = None) -> History:
+def read_history(corpus: Corpus, *, memo: GitMemo | None = None, cache: Cache | None = None) -> History:
     """The history of every record in `corpus`, from one pass over the git repository.
 
     Version N of a policy is published by the first commit where its file has `version: N` and a
@@ -98,7 +100,8 @@ def read_history(corpus: Corpus, *, memo: GitMemo | None = None) -> History:
     publishes what its branch brought. The working copy is the truth for the current version: an
     uncommitted edit replaces that version's text, and an uncommitted new version is added with
     HEAD's commit date (deterministic, never the build clock) and the owner as author.
-    Never raises: whatever git cannot give becomes the fallback and `note`.
+    Never raises: whatever git cannot give becomes the fallback and `note`. With `cache`, what was
+    read of each old text is kept by its blob id, and git gives only the texts a run still needs.
     """
     root = corpus.settings.root
     reason, prefix = _probe(root)
@@ -125,7 +128,8 @@ def read_history(corpus: Corpus, *, memo: GitMemo | None = None) -> History:
     if not files:
         why = f"no policy or decision under {root} is committed yet"
         return fallback_history(corpus, _missing(why, "Commit them."))
-    reader = Reader(corpus, head, memo.texts if memo is not None else Texts(), keep_blobs=memo is not None)
+    texts = memo.texts if memo is not None else Texts()
+    reader = Reader(corpus, head, texts, keep_blobs=memo is not None, cache=cache)
     try:
         published = reader.read(files)
     except git.GitFailed as exc:

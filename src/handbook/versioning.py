@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING
 
 from . import git
 from .errors import HandbookError
-from .lenient import decode_text, old_version, peek
+from .oldtexts import OldTexts, Peek, Texts
 from .records import FeedbackChange, StatusChange, Version
 from .schema import DECISION_NAME, SLUG
 
 if TYPE_CHECKING:
+    from .cache import Cache
     from .loading import Corpus
 
 DRAFT = "draft"
@@ -47,24 +48,6 @@ def working_version(corpus: Corpus, policy_id: str, published: dt.datetime, comm
         commit=commit,
         path=policy.path,
     )
-
-
-@dataclass
-class Texts:
-    """What was read from git's blobs, by blob id (a blob never changes): kept for one build, or
-    between builds by a caller that reads history again and again (`mkdocs serve`)."""
-
-    blobs: dict[str, bytes | None] = field(default_factory=dict)
-    # What was read from each blob: its number, status and line of `version`.
-    peeks: dict[tuple[str, str, bool], tuple[int | None, str | None, int]] = field(default_factory=dict)
-    versions: dict[tuple[str, int, str, str, str], Version] = field(default_factory=dict)
-
-    def peek(self, change: git.Change, raw: bytes, *, want_version: bool = True) -> tuple[int | None, str | None, int]:
-        assert change.blob is not None
-        key = (change.path, change.blob, want_version)
-        if key not in self.peeks:
-            self.peeks[key] = peek(change.path, raw, want_version=want_version)
-        return self.peeks[key]
 
 
 @dataclass
@@ -120,23 +103,25 @@ def _add(found: dict[str, Lineage], change: git.Change) -> None:
 
 @dataclass
 class _Pending:
-    """A version being read: published by `first`, its text from the latest commit with its number."""
+    """A version being read: published by `first`, its text from the latest commit with its number
+    (`raw`, None when what history counts came from the cache: git gives it at the end)."""
 
     number: int
     first: git.Commit
     blob: str
-    raw: bytes
+    raw: bytes | None
     path: str
+    read_at: git.Commit  # the commit of the text: git gives texts fastest in commit order
 
 
 class _PolicyVersions:
     """Turns one policy file's changes, fed oldest first, into its versions and warnings."""
 
-    def __init__(self, policy_id: str, lineage: Lineage, texts: Texts) -> None:
+    def __init__(self, policy_id: str, lineage: Lineage, texts: OldTexts) -> None:
         self.policy_id = policy_id
         self.lineage = lineage
         self.texts = texts
-        self.done: list[Version] = []
+        self.done: list[Version | _Pending] = []  # a _Pending until git gives its text
         self.pending: _Pending | None = None
         self.blobs: dict[int, tuple[str, git.Commit]] = {}  # each version's latest blob, and who published it
         self.run: int | None = None  # the number of the latest counted commit; None after a deletion
@@ -145,8 +130,8 @@ class _PolicyVersions:
     def deleted(self) -> None:
         self.run = None
 
-    def add(self, change: git.Change, raw: bytes) -> None:
-        number, status, line = self.texts.peek(change, raw)
+    def add(self, change: git.Change, peeked: Peek, raw: bytes | None) -> None:
+        number, status, line = peeked
         if number is None or status is None or status == DRAFT:
             return  # drafts never count, nor a file whose version or status cannot be read
         assert change.blob is not None
@@ -156,13 +141,14 @@ class _PolicyVersions:
         if highest is None or number > highest:
             # A new version: the one before it can no longer change.
             if self.pending is not None:
-                self.done.append(self._version(self.pending))
-            self.pending = _Pending(number, change.commit, change.blob, raw, change.path)
+                self.done.append(self._version(self.pending) or self.pending)
+            self.pending = _Pending(number, change.commit, change.blob, raw, change.path, change.commit)
             self.blobs[number] = (change.blob, change.commit)
             return
         assert self.pending is not None
         if number == highest and not entering:
             self.pending.blob, self.pending.raw, self.pending.path = change.blob, raw, change.path  # an editorial edit
+            self.pending.read_at = change.commit
             self.blobs[number] = (change.blob, self.pending.first)
             return
         known = self.blobs.get(number)
@@ -186,45 +172,41 @@ class _PolicyVersions:
             )
             self.warnings.append(HandbookError(self.lineage.path, line, message, code))
 
-    def _version(self, pending: _Pending) -> Version:
-        key = (self.policy_id, pending.number, pending.blob, pending.path, pending.first.sha)
-        if key not in self.texts.versions:
-            old = old_version(pending.path, decode_text(pending.raw))
-            commit = pending.first
-            self.texts.versions[key] = Version(
-                policy_id=self.policy_id,
-                number=pending.number,
-                title=old.title or self.policy_id,
-                status=old.status,
-                effective=old.effective,
-                summary=old.summary,
-                changes=old.changes,
-                body=old.body,
-                published=commit.date,
-                author=commit.author,
-                commit=commit.sha,
-                path=pending.path,
-            )
-        return self.texts.versions[key]
+    def _version(self, pending: _Pending) -> Version | None:
+        """The version `pending` reads as, or None while its text is still to come from git."""
+        texts, number, blob, path, first = self.texts, pending.number, pending.blob, pending.path, pending.first
+        if pending.raw is None:
+            return texts.known_version(self.policy_id, number, blob, path, first)
+        return texts.version(self.policy_id, number, blob, path, first, pending.raw)
+
+    def waiting(self) -> list[_Pending]:
+        """The versions whose text git is still to give."""
+        pending = [p for p in self.done if isinstance(p, _Pending)]
+        if self.pending is not None and self._version(self.pending) is None:
+            pending.append(self.pending)
+        return pending
 
     def versions(self) -> list[Version]:
-        return self.done + ([self._version(self.pending)] if self.pending else [])
+        """Once every text has come (`waiting` is empty)."""
+        made = [v if isinstance(v, Version) else self._version(v) for v in self.done]
+        made += [self._version(self.pending)] if self.pending else []
+        assert all(v is not None for v in made), "versions() before every text was read"
+        return [v for v in made if v is not None]
 
 
 class _Statuses:
     """Turns one decision's or feedback record's changes, fed oldest first, into its status changes."""
 
-    def __init__(self, key: int | str, lineage: Lineage, texts: Texts) -> None:
+    def __init__(self, key: int | str, lineage: Lineage) -> None:
         self.key = key  # a decision's number, or a feedback record's id
         self.lineage = lineage
-        self.texts = texts
         self.changes: list[tuple[str, git.Commit]] = []
 
     def deleted(self) -> None:
         pass
 
-    def add(self, change: git.Change, raw: bytes) -> None:
-        _, status, _ = self.texts.peek(change, raw, want_version=False)
+    def add(self, change: git.Change, peeked: Peek, raw: bytes | None) -> None:
+        _, status, _ = peeked
         if status and (not self.changes or self.changes[-1][0] != status):
             self.changes.append((status, change.commit))
 
@@ -241,19 +223,32 @@ class Published:
     feedback: dict[str, tuple[FeedbackChange, ...]] = field(default_factory=dict)
 
 
+class _Gone(Exception):
+    """A blob an earlier run read is missing from the repository now (a shallow or pruned clone)."""
+
+
 class Reader:
     """Reads the versions and statuses of a corpus's records from their lineages and the working copy."""
 
-    def __init__(self, corpus: Corpus, head: dt.datetime, texts: Texts, *, keep_blobs: bool) -> None:
+    def __init__(
+        self, corpus: Corpus, head: dt.datetime, texts: Texts, *, keep_blobs: bool, cache: Cache | None = None
+    ) -> None:
         self.corpus = corpus
         self.head = head
         self.root = corpus.settings.root
         self.texts = texts
         # Under `serve` the same blobs are asked for again and again; a single build asks once.
         self.keep_blobs = keep_blobs
+        self.cache = cache
 
     def read(self, found: Mapping[str, Lineage]) -> Published:
         """Raises git.GitFailed when git cannot give the blobs."""
+        try:
+            return self._read(found, OldTexts(self.texts, self.cache))
+        except _Gone:  # a text read in an earlier run that git no longer has: read as if never read
+            return self._read(found, OldTexts(Texts()))
+
+    def _read(self, found: Mapping[str, Lineage], old_texts: OldTexts) -> Published:
         corpus = self.corpus
         policy_at = {p.path: p.id for p in corpus.policies.values()}
         decision_at = {d.path: d.number for d in corpus.decisions.values()}
@@ -264,21 +259,38 @@ class Reader:
         feedback: list[_Statuses] = []
         for lineage in found.values():
             if lineage.alive and lineage.path in policy_at:
-                policies.append(_PolicyVersions(policy_at[lineage.path], lineage, self.texts))
+                policies.append(_PolicyVersions(policy_at[lineage.path], lineage, old_texts))
             elif lineage.alive and lineage.path in decision_at:
-                decisions.append(_Statuses(decision_at[lineage.path], lineage, self.texts))
+                decisions.append(_Statuses(decision_at[lineage.path], lineage))
             elif lineage.alive and lineage.path in feedback_at:
-                feedback.append(_Statuses(feedback_at[lineage.path], lineage, self.texts))
+                feedback.append(_Statuses(feedback_at[lineage.path], lineage))
         readers: list[_PolicyVersions | _Statuses] = [*policies, *decisions, *feedback]
         # Blobs in commit order: that is how packs store them, and reading them so is fastest.
         changes = sorted(((c.commit.index, c, r) for r in readers for c in r.lineage.changes), key=lambda c: c[0])
-        texts = self._blobs([c.blob for _, c, _ in changes if c.blob is not None])
+        # What an earlier run read of a text is kept by its blob id: git gives only the others.
+        peeks = [
+            old_texts.known_peek(c.path, c.blob, want_version=isinstance(r, _PolicyVersions)) if c.blob else None
+            for _, c, r in changes
+        ]
+        texts = self._blobs(
+            [c.blob for (_, c, _), p in zip(changes, peeks, strict=True) if c.blob is not None and p is None]
+        )
         with contextlib.closing(texts):
-            for _, change, reader in changes:
+            for (_, change, reader), peeked in zip(changes, peeks, strict=True):
                 if change.blob is None:
                     reader.deleted()
+                elif peeked is not None:
+                    reader.add(change, peeked, None)
                 elif (raw := next(texts)) is not None:
-                    reader.add(change, raw)
+                    want = isinstance(reader, _PolicyVersions)
+                    reader.add(change, old_texts.peek(change.path, change.blob, raw, want_version=want), raw)
+        # The texts of the versions whose text was not read above.
+        waiting = sorted((p for reader in policies for p in reader.waiting()), key=lambda p: p.read_at.index)
+        with contextlib.closing(self._blobs([p.blob for p in waiting])) as texts:
+            for pending, raw in zip(waiting, texts, strict=True):
+                if raw is None:
+                    raise _Gone(pending.blob)
+                pending.raw = raw
         versions: dict[str, tuple[Version, ...]] = {}
         statuses: dict[int, tuple[StatusChange, ...]] = {}
         warnings: list[HandbookError] = []

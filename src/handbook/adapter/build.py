@@ -149,7 +149,7 @@ class Build:
         return True
 
     def _read_history(self, corpus: Corpus) -> History:
-        history = read_history(corpus)
+        history = read_history(corpus, cache=self.cache)
         if history.note:
             log.info(history.note)  # INFO, not a warning: a `--strict` build without history still passes
         return history

@@ -109,6 +109,7 @@ class ServeBuild(Build):
         super().on_pre_build(config)
 
     def _read_history(self, corpus: Corpus) -> History:
+        # Not the disk cache: with the memo, a rebuild would ask it only for new texts, and drop the rest.
         history = read_history(corpus, memo=self.state.git)
         if history.note and not self.state.history_noted:
             log.info(history.note)  # said once, not on every rebuild

@@ -77,7 +77,7 @@ def check(
     cache = Cache.disabled() if no_cache else Cache.for_handbook(settings, prune=not (chosen or left_out))
     corpus = load_corpus(settings, cache=cache)
     wants_history = any(kept(code, chosen, left_out) for code in HISTORY_CODES)
-    history = read_history(corpus) if wants_history and not corpus.load_errors else History(complete=False)
+    history = read_history(corpus, cache=cache) if wants_history and not corpus.load_errors else History(complete=False)
     day = today.date() if today else dt.date.today()
     # Links land on the pages the records make too: which those are is the site's to say.
     urls = Urls(settings.use_directory_urls)
