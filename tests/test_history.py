@@ -554,22 +554,27 @@ def _asked_of_git(monkeypatch: pytest.MonkeyPatch, *, lose_first: bool = False) 
     return asked
 
 
+def _read_with_cache(corpus: Corpus) -> History:
+    """History read with the handbook's cache, which is then saved as a run saves it."""
+    from handbook.cache import Cache
+
+    cache = Cache.for_handbook(corpus.settings)
+    history = read_history(corpus, cache=cache)
+    cache.save()
+    return history
+
+
 def test_what_history_reads_of_each_text_is_kept_by_blob(
     repo: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from handbook.cache import Cache
-
-    root, _ = repo
-    corpus = corpus_at(root)
+    corpus = corpus_at(repo[0])
     plain = read_history(corpus)
     asked = _asked_of_git(monkeypatch)
-    cache = Cache.for_handbook(corpus.settings)
-    assert _as_read(read_history(corpus, cache=cache)) == _as_read(plain)
-    cache.save()
+    assert _as_read(_read_with_cache(corpus)) == _as_read(plain)
     every_text = sorted(sha for shas in asked for sha in shas)
-    assert (root / ".cache/handbook/peeks.json").is_file() and (root / ".cache/handbook/versions.json").is_file()
+    assert {p.name for p in (repo[0] / ".cache/handbook").iterdir()} >= {"peeks.json", "versions.json"}
     asked.clear()
-    assert _as_read(read_history(corpus, cache=Cache.for_handbook(corpus.settings))) == _as_read(plain)
+    assert _as_read(_read_with_cache(corpus)) == _as_read(plain)
     # The next run asks git only for the texts of the versions: what each commit says is kept.
     versions = [v for found in plain.versions.values() for v in found]
     assert [len(shas) for shas in asked] == [len(versions)] and len(versions) < len(every_text)
@@ -579,18 +584,12 @@ def test_what_history_reads_of_each_text_is_kept_by_blob(
 def test_a_kept_text_git_no_longer_has_is_read_as_never_read(
     repo: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from handbook.cache import Cache
-
-    root, _ = repo
-    corpus = corpus_at(root)
-    plain = read_history(corpus)
-    cache = Cache.for_handbook(corpus.settings)
-    read_history(corpus, cache=cache)
-    cache.save()
+    corpus = corpus_at(repo[0])
+    plain = _read_with_cache(corpus)
     versions = [v for found in plain.versions.values() for v in found]
     asked = _asked_of_git(monkeypatch, lose_first=True)
     # The first text of a version comes back missing: every text is then read from git again.
-    assert _as_read(read_history(corpus, cache=Cache.for_handbook(corpus.settings))) == _as_read(plain)
+    assert _as_read(_read_with_cache(corpus)) == _as_read(plain)
     assert [len(shas) for shas in asked[:1]] == [len(versions)] and len(asked[1]) > len(versions)
 
 
