@@ -288,7 +288,7 @@ def edit_to_reload(root: Path, site: Path, workdir: Path, edits: int = 3, timeou
         log(f"edit-to-reload at {root.name}: {', '.join(f'{t:.2f} s' for t in times)}")
         return statistics.median(times)
     finally:
-        server.send_signal(signal.SIGINT)  # Ctrl-C: the server cleans up after itself (SIGTERM would not)
+        server.send_signal(signal.SIGINT)  # Ctrl-C: the server cleans up after itself (SIGTERM too, since stop 26)
         try:
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:

@@ -198,10 +198,13 @@ def test_serve_rebuilds_only_the_pages_an_edit_to_a_policy_changes(write_handboo
     port = _free_port()
     log = tmp_path / "serve.log"
     page = f"http://127.0.0.1:{port}/policies/refunds/"
+    temporary = tmp_path / "tmp"  # where serve builds its site
+    temporary.mkdir()
     with log.open("w") as output:
         server = subprocess.Popen(
             engine_command("serve", "--dev-addr", f"127.0.0.1:{port}"),
-            cwd=root, env=engine_env(), stdout=output, stderr=subprocess.STDOUT, text=True,
+            cwd=root, env={**engine_env(), "TMPDIR": str(temporary)}, stdout=output, stderr=subprocess.STDOUT,
+            text=True,
         )  # fmt: skip
         try:
 
@@ -227,6 +230,8 @@ def test_serve_rebuilds_only_the_pages_an_edit_to_a_policy_changes(write_handboo
                 server.kill()
                 server.wait()
     said = log.read_text()
+    # Terminated, serve stopped as on Ctrl-C and removed its temporary site.
+    assert (server.returncode, list(temporary.iterdir())) == (0, []), said
     rebuilt = [line.split("handbook: ", 1)[1] for line in said.splitlines() if "handbook: Rebuilt " in line]
     assert len(rebuilt) == 1, said
     count, total = (int(n) for n in rebuilt[0].split()[1:4:2])

@@ -255,13 +255,15 @@ def _get(url: str) -> bytes:
 
 
 @pytest.mark.engine
-def test_under_mkdocs_serve_the_index_follows_edits(write_handbook: Writer) -> None:
+def test_under_mkdocs_serve_the_index_follows_edits(write_handbook: Writer, tmp_path: Path) -> None:
     root = _handbook(write_handbook)
     port = _free_port()
+    temporary = tmp_path / "tmp"  # where serve builds its site, and stages the pages Pagefind reads
+    temporary.mkdir()
     server = subprocess.Popen(
         engine_command("serve", "--dev-addr", f"127.0.0.1:{port}"),
         cwd=root,
-        env=engine_env(),
+        env={**engine_env(), "TMPDIR": str(temporary)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -302,6 +304,8 @@ def test_under_mkdocs_serve_the_index_follows_edits(write_handbook: Writer) -> N
             server.wait()
         if server.stderr:
             server.stderr.close()
+    # Terminated, serve stopped as on Ctrl-C: its temporary site and search staging are gone.
+    assert (server.returncode, list(temporary.iterdir())) == (0, [])
 
 
 def test_the_same_site_gives_the_same_index_bytes(built: Path) -> None:

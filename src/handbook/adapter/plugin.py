@@ -39,6 +39,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.state = ServeState() if command == "serve" else None
+        if self.state is not None:
+            self.state.stop_on_sigterm()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if self.build is not None:
@@ -140,3 +142,5 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         if self.state is not None and self.state.watcher is not None:
             self.state.watcher.stop()
             self.state.watcher = None
+        if self.state is not None:
+            self.state.restore_sigterm()

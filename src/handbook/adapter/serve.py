@@ -10,6 +10,8 @@ server (1.6: its rebuild condition, its watched paths, the script it adds to eac
 from __future__ import annotations
 
 import os
+import signal
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +58,24 @@ class ServeState:
     # The last complete build (None while a build runs, or after one failed): what an update starts from.
     built: ServeBuild | None = None
     watcher: Watcher | None = None
+    # SIGTERM's handler before `stop_on_sigterm`, put back when serve ends (None: not replaced).
+    sigterm: Any = None
+
+    def stop_on_sigterm(self) -> None:
+        """SIGTERM (`docker stop`, systemd, an editor's or a test's terminate()) stops serve as
+        Ctrl-C does: the engine removes its temporary site (a whole built site) and the search
+        its staging folder. Killed outright, serve left both in the temporary folder."""
+        if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+            self.sigterm = signal.signal(signal.SIGTERM, _interrupt)
+
+    def restore_sigterm(self) -> None:
+        if self.sigterm is not None:
+            signal.signal(signal.SIGTERM, self.sigterm)
+            self.sigterm = None
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt  # what the engine's serve stops on, cleaning up after itself
 
 
 def listing(roots: Iterable[Path]) -> Listing:
