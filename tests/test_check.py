@@ -601,6 +601,33 @@ def test_a_run_of_some_checks_keeps_the_entries_it_did_not_use(tmp_path: Path) -
     assert [Cache(tmp_path, salts).get("targets", k) for k in "abc"] == [1, None, None]
 
 
+def test_an_entry_kept_by_text_is_reused_and_one_of_another_shape_made_again(tmp_path: Path) -> None:
+    from handbook.cache import Cache, entries, kept_by_text
+
+    made: list[str] = []
+
+    def lines(text: str, cache: Cache | None) -> list[int]:
+        def make() -> list[int]:
+            made.append(text)
+            return [len(text)]
+
+        return kept_by_text(
+            cache, "targets", text, make, encode=list, decode=lambda kept: [int(n) for n in entries(kept)]
+        )
+
+    cache = Cache(tmp_path, {"targets": "s"})
+    assert [lines("abc", cache), lines("abc", cache), lines("abc", None)] == [[3], [3], [3]]
+    assert made == ["abc", "abc"]  # (without a cache, made every time)
+    cache.save()
+    data = json.loads((tmp_path / "targets.json").read_text())
+    (key,) = data["entries"]
+    for other in ({"not": "a list"}, ["x"]):
+        data["entries"][key] = other
+        (tmp_path / "targets.json").write_text(json.dumps(data), encoding="utf-8")
+        assert lines("abc", Cache(tmp_path, {"targets": "s"})) == [3]
+    assert made == ["abc"] * 4
+
+
 def test_saving_removes_the_files_of_sections_the_code_no_longer_has(tmp_path: Path) -> None:
     from handbook.cache import Cache
 
@@ -618,17 +645,16 @@ def test_the_check_collects_garbage_less_often_and_puts_the_thresholds_back(
 ) -> None:
     import gc
 
-    import handbook.cli.check as cli_check
+    from handbook.checks import run_checks as real
 
     root = write_handbook({P: policy()})
     seen = []
-    real = cli_check.run_checks
 
     def spy(*args: object, **kwargs: object) -> object:
         seen.append(gc.get_threshold())
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(cli_check, "run_checks", spy)
+    monkeypatch.setattr("handbook.cli.check.run_checks", spy)
     before = gc.get_threshold()
     assert check(root).exit_code == 0
     assert seen == [(50_000, 20, 100)] != [before]

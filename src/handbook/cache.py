@@ -207,6 +207,37 @@ class Cache:
         return record, problems
 
 
+def kept_by_text(
+    cache: Cache | None,
+    section: str,
+    text: str,
+    make: Callable[[], R],
+    *,
+    encode: Callable[[R], Any],
+    decode: Callable[[Any], R],
+) -> R:
+    """`make()`, kept in `cache`'s `section` by `text` (its hash), whatever it was made from: the
+    same text is never worked on twice. An entry `decode` refuses (a TypeError, ValueError or
+    KeyError: not the shape it reads) is made again."""
+    if cache is None:
+        return make()
+    key = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+    kept = cache.get(section, key)
+    if kept is not None:
+        with contextlib.suppress(TypeError, ValueError, KeyError):
+            return decode(kept)
+    made = make()
+    cache.put(section, key, encode(made))
+    return made
+
+
+def entries(kept: Any) -> list[Any]:
+    """A cached list, for a `decode`: TypeError where the entry is something else."""
+    if not isinstance(kept, list):
+        raise TypeError(f"expected a list, got {type(kept).__name__}")
+    return kept
+
+
 def _shapes(cls: type[Any]) -> dict[str, str]:
     """The fields of a record class that JSON cannot carry as they are: date, tuple, mapping, status."""
     shapes = {}

@@ -4,13 +4,14 @@ with the text (reused, going backwards, or kept through a rewrite)."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
+from ..cache import kept_by_text
 from ..records import Decision, Policy, PolicyStatus
 from ..settings import Settings
 from .findings import Finding, Severity, finding, from_error
@@ -84,18 +85,13 @@ def same_text(a: str, b: str, cache: Cache | None = None) -> bool:
 def _digest_of(cache: Cache | None) -> Callable[[str], str]:
     """`text_digest`, kept in `cache` by the text's bytes: reading the words of every text and
     version again would take seconds at 10,000 records."""
-    if cache is None:
-        return text_digest
+    return lambda text: kept_by_text(cache, "words", text, partial(text_digest, text), encode=str, decode=_digest)
 
-    def digest(text: str) -> str:
-        key = hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
-        found = cache.get("words", key)
-        if not isinstance(found, str):
-            found = text_digest(text)
-            cache.put("words", key, found)
-        return found
 
-    return digest
+def _digest(kept: Any) -> str:
+    if not isinstance(kept, str):
+        raise TypeError(f"expected a digest, got {type(kept).__name__}")
+    return kept
 
 
 def same_policy(corpus: Corpus) -> Iterator[Finding]:

@@ -4,12 +4,12 @@ details belong in the support tool. A line that is not personal data says so wit
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..cache import entries, kept_by_text
 from .findings import Finding, finding
 
 if TYPE_CHECKING:
@@ -61,15 +61,11 @@ def check(corpus: Corpus, cache: Cache | None = None) -> list[Finding]:
 
 
 def _cached(text: str, cache: Cache | None) -> list[Found]:
-    if cache is None:
-        return list(scan(text))
-    key = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
-    known = cache.get("personal", key)
-    if isinstance(known, list):
-        return [Found(*entry) for entry in known]
-    found = list(scan(text))
-    cache.put("personal", key, [[f.line, f.column, f.what] for f in found])
-    return found
+    return kept_by_text(
+        cache, "personal", text, lambda: list(scan(text)),
+        encode=lambda found: [[f.line, f.column, f.what] for f in found],
+        decode=lambda kept: [Found(*entry) for entry in entries(kept)],
+    )  # fmt: skip
 
 
 def scan(text: str) -> Iterator[Found]:

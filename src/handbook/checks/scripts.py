@@ -4,11 +4,11 @@ run with the origin of the whole handbook, single sign-on included."""
 
 from __future__ import annotations
 
-import hashlib
 import posixpath
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from ..cache import entries, kept_by_text
 from ..frontmatter import Document, markdown_body
 from ..loading import first_heading
 from ..rawhtml import Unsafe, find_unsafe
@@ -41,15 +41,11 @@ def check(corpus: Corpus, cache: Cache | None = None) -> list[Finding]:
 
 
 def _unsafe(body: str, first_line: int, settings: Settings, cache: Cache | None) -> list[Unsafe]:
-    if cache is None:
-        return find_unsafe(body, first_line, settings)
-    key = hashlib.blake2b(f"{first_line}\0{body}".encode(), digest_size=16).hexdigest()
-    known = cache.get("scripts", key)
-    if isinstance(known, list):
-        return [Unsafe(line, what) for line, what in known]
-    found = find_unsafe(body, first_line, settings)
-    cache.put("scripts", key, [[unsafe.line, unsafe.what] for unsafe in found])
-    return found
+    return kept_by_text(
+        cache, "scripts", f"{first_line}\0{body}", lambda: find_unsafe(body, first_line, settings),
+        encode=lambda found: [[unsafe.line, unsafe.what] for unsafe in found],
+        decode=lambda kept: [Unsafe(line, what) for line, what in entries(kept)],
+    )  # fmt: skip
 
 
 def _texts(corpus: Corpus) -> Iterator[tuple[str, str, int]]:

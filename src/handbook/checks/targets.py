@@ -9,7 +9,6 @@ read from the converted tree, as mkdocs reads them: a link in code or in raw HTM
 
 from __future__ import annotations
 
-import hashlib
 import os
 import posixpath
 import xml.etree.ElementTree as etree
@@ -23,6 +22,7 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from ..cache import entries, kept_by_text
 from ..errors import HandbookError
 from ..frontmatter import parse_document
 from ..settings import MARKDOWN_EXTENSIONS, Settings
@@ -116,15 +116,16 @@ def convert(text: str, settings: Settings) -> Converted:
 
 
 def _cached(text: str, settings: Settings, cache: Cache | None) -> Converted:
-    if cache is None:
-        return convert(text, settings)
-    key = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
-    known = cache.get("targets", key)
-    if isinstance(known, list) and len(known) == 2:
-        return Converted(tuple(map(tuple, known[0])), frozenset(known[1]))
-    found = convert(text, settings)
-    cache.put("targets", key, [[list(link) for link in found.links], sorted(found.ids)])
-    return found
+    return kept_by_text(
+        cache, "targets", text, lambda: convert(text, settings),
+        encode=lambda found: [[list(link) for link in found.links], sorted(found.ids)],
+        decode=_converted,
+    )  # fmt: skip
+
+
+def _converted(kept: Any) -> Converted:
+    links, ids = entries(kept)
+    return Converted(tuple(map(tuple, links)), frozenset(ids))
 
 
 def site_files(settings: Settings) -> frozenset[str]:
